@@ -1,0 +1,99 @@
+//! The command tree. Each command's arguments and help live in its own file under `commands/`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+/// A CRM whose database is a folder of YAML files: one file per customer, deal,
+/// ticket, campaign and interaction, shared through git.
+#[derive(Debug, Parser)]
+#[command(name = "crm", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run as if crm was started in DIR (the crm folder is found from there) [env: CRM_DIR]
+    #[arg(
+        id = "chdir",
+        short = 'C',
+        global = true,
+        value_name = "DIR",
+        env = "CRM_DIR",
+        hide_env = true
+    )]
+    pub dir: Option<PathBuf>,
+    /// Output format (each command lists the ones it offers)
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<FormatArg>,
+    /// When to colour messages; NO_COLOR in the environment means never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print no warnings or progress messages, only data and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// The date taken as today, YYYY-MM-DD [env: CRM_TODAY]
+    #[arg(long, global = true, value_name = "DATE", env = "CRM_TODAY", hide_env = true, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Mirrors `crm::render::Format`, which stays free of clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Jsonl,
+    Yaml,
+    Csv,
+    Tsv,
+    Ids,
+    Markdown,
+}
+
+impl From<FormatArg> for crm::render::Format {
+    fn from(f: FormatArg) -> Self {
+        use crm::render::Format as F;
+        match f {
+            FormatArg::Table => F::Table,
+            FormatArg::Json => F::Json,
+            FormatArg::Jsonl => F::Jsonl,
+            FormatArg::Yaml => F::Yaml,
+            FormatArg::Csv => F::Csv,
+            FormatArg::Tsv => F::Tsv,
+            FormatArg::Ids => F::Ids,
+            FormatArg::Markdown => F::Markdown,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    Add(commands::add::Args),
+    Log(Box<commands::log::Args>),
+    Show(commands::show::Args),
+    Get(commands::get::Args),
+    Set(commands::set::Args),
+    Unset(commands::unset::Args),
+    Stage(commands::stage::Args),
+    Edit(commands::edit::Args),
+    Rm(commands::rm::Args),
+}

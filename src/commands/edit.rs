@@ -1,0 +1,93 @@
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use crm::model::RecordType;
+use crm::ops::edit::parse_edited;
+
+use super::Ctx;
+
+/// Edit a record's file in $VISUAL or $EDITOR.
+///
+/// The result is checked like any other write. When it is not valid the editor opens
+/// again with the problems listed at the top; leave the file unchanged to give up.
+/// Nothing is written when nothing changed. A stage changed by hand gets its history entry.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The record
+    pub reference: String,
+}
+
+/// Lines crm puts at the top of a file it re-opens; they are removed before checking.
+const MARK: &str = "# crm: ";
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let original = store.resolve(&args.reference, &RecordType::ALL)?;
+    let rec = &original.record;
+    let original_text = String::from_utf8_lossy(&original.bytes).into_owned();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("crm-{}-", rec.id))
+        .suffix(".yaml")
+        .tempfile()
+        .context("cannot create a temporary file to edit")?;
+    let mut shown = original_text.clone();
+    loop {
+        std::fs::write(tmp.path(), &shown)?;
+        run_editor(tmp.path())?;
+        let edited = std::fs::read_to_string(tmp.path()).context("cannot read the edited file")?;
+        let body: String = edited
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with(MARK))
+            .collect();
+        if body == original_text {
+            ctx.ui.info(&format!("{} {} unchanged", rec.ty, rec.id));
+            return Ok(());
+        }
+        if edited == shown {
+            return Err(crm::Error::Failed(format!(
+                "edit of {} {} abandoned: it still has errors; nothing was written",
+                rec.ty, rec.id
+            ))
+            .into());
+        }
+        match parse_edited(store, &original.path, rec, &body) {
+            Ok(record) => {
+                let changed = store.update(original, &record)?;
+                ctx.report_update(changed, &record);
+                return Ok(());
+            }
+            Err(problems) => {
+                ctx.ui
+                    .warn(&format!("the edited record is not valid:\n{problems}"));
+                let mut header = format!("{MARK}this record was not saved; fix these problems, or leave the file unchanged to give up:\n");
+                for p in problems.lines() {
+                    header.push_str(&format!("{MARK}  {p}\n"));
+                }
+                shown = header + &body;
+            }
+        }
+    }
+}
+
+fn run_editor(path: &std::path::Path) -> Result<()> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(path)
+        .status()
+        .with_context(|| format!("cannot start the editor {editor:?}"))?;
+    if !status.success() {
+        return Err(crm::Error::Failed(format!(
+            "the editor {editor:?} exited with {status}; nothing was written"
+        ))
+        .into());
+    }
+    Ok(())
+}

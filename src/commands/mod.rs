@@ -1,0 +1,150 @@
+//! One file per command: its clap `Args` (whose doc comments are its help) and `run`.
+
+pub mod add;
+pub mod edit;
+pub mod get;
+pub mod init;
+pub mod log;
+pub mod rm;
+pub mod set;
+pub mod show;
+pub mod stage;
+pub mod unset;
+
+use std::cell::OnceCell;
+use std::io::{self, BufWriter, StdoutLock, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::{DateTime, FixedOffset};
+use crm::render::Format;
+use crm::store::{ClockPins, Store};
+
+use crate::cli::{Command, GlobalArgs};
+use crate::ui::Ui;
+
+/// What every command gets: the global options, the terminal, and the one way to the store.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub ui: Ui,
+    now: Option<DateTime<FixedOffset>>,
+    store: OnceCell<Store>,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs, ui: Ui, now: Option<DateTime<FixedOffset>>) -> Ctx {
+        Ctx {
+            global,
+            ui,
+            now,
+            store: OnceCell::new(),
+        }
+    }
+
+    /// The folder crm was started in, or `-C DIR`.
+    pub fn start_dir(&self) -> PathBuf {
+        self.global
+            .dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    pub fn pins(&self) -> ClockPins {
+        ClockPins {
+            today: self.global.as_of,
+            now: self.now,
+        }
+    }
+
+    /// The crm folder this command works on, opened once.
+    pub fn store(&self) -> Result<&Store> {
+        if let Some(s) = self.store.get() {
+            return Ok(s);
+        }
+        let store = Store::open(&self.start_dir(), self.pins())?;
+        Ok(self.store.get_or_init(|| store))
+    }
+
+    /// The `--format` asked for, if this command offers it, else `default`.
+    pub fn format(&self, command: &str, offered: &[Format], default: Format) -> Result<Format> {
+        let Some(f) = self.global.format.map(Format::from) else {
+            return Ok(default);
+        };
+        if offered.contains(&f) {
+            Ok(f)
+        } else {
+            let names: Vec<&str> = offered.iter().map(|f| f.name()).collect();
+            Err(crm::Error::Usage(format!(
+                "--format {f} is not offered by `crm {command}` (choose one of: {})",
+                names.join(", ")
+            ))
+            .into())
+        }
+    }
+
+    pub fn out(&self) -> BufWriter<StdoutLock<'static>> {
+        BufWriter::new(io::stdout().lock())
+    }
+
+    /// Warns once about every file that could not be read, and how many were skipped.
+    pub fn report_issues(&self) {
+        let Some(store) = self.store.get() else {
+            return;
+        };
+        let issues = store.take_issues();
+        for issue in &issues {
+            self.ui.warn(&issue.to_string());
+        }
+        if !issues.is_empty() {
+            let n = issues.len();
+            self.ui.warn(&format!(
+                "skipped {n} file{} that could not be read (`crm check` lists every problem)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    /// Prints a created record's id: only the id when stdout is not a terminal, so
+    /// `id=$(crm add …)` works.
+    pub fn print_created(
+        &self,
+        ty: crm::model::RecordType,
+        id: &str,
+        path: &std::path::Path,
+    ) -> Result<()> {
+        let mut out = self.out();
+        if self.ui.stdout_is_tty {
+            writeln!(out, "created {ty} {id} ({})", path.display())?;
+        } else {
+            writeln!(out, "{id}")?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Says on stderr whether a write changed a file.
+    pub fn report_update(&self, changed: bool, record: &crm::model::Record) {
+        if changed {
+            self.ui
+                .info(&format!("updated {} {}", record.ty, record.id));
+        } else {
+            self.ui
+                .info(&format!("{} {} unchanged", record.ty, record.id));
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Add(args) => add::run(ctx, args),
+        Command::Log(args) => log::run(ctx, *args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Get(args) => get::run(ctx, args),
+        Command::Set(args) => set::run(ctx, args),
+        Command::Unset(args) => unset::run(ctx, args),
+        Command::Stage(args) => stage::run(ctx, args),
+        Command::Edit(args) => edit::run(ctx, args),
+        Command::Rm(args) => rm::run(ctx, args),
+    }
+}

@@ -1,0 +1,56 @@
+use std::io::Write;
+
+use anyhow::Result;
+use crm::model::{canonical, RecordType};
+use crm::render::{self, flat, table, Format};
+
+use super::Ctx;
+
+/// Show one record (YAML by default).
+///
+/// REF is an id, a unique prefix of one, a customer's e-mail, or TYPE/REF.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The record
+    pub reference: String,
+}
+
+const OFFERED: &[Format] = &[
+    Format::Yaml,
+    Format::Json,
+    Format::Jsonl,
+    Format::Csv,
+    Format::Tsv,
+    Format::Ids,
+    Format::Table,
+    Format::Markdown,
+];
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let format = ctx.format("show", OFFERED, Format::Yaml)?;
+    let store = ctx.store()?;
+    let loaded = store.resolve(&args.reference, &RecordType::ALL)?;
+    let record = &loaded.record;
+    let mut out = ctx.out();
+    match format {
+        Format::Yaml => out.write_all(canonical::to_yaml(record).as_bytes())?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &render::record_json(record))?;
+            writeln!(out)?;
+        }
+        Format::Table | Format::Markdown => {
+            // One record reads best as a list of fields, one per row.
+            let rows: Vec<Vec<String>> = flat::flatten(record)
+                .into_iter()
+                .map(|(k, v)| vec![k, v])
+                .collect();
+            table::write_rows(&mut out, &["field".into(), "value".into()], &rows, format)?;
+        }
+        _ => {
+            let columns: Vec<String> = flat::flatten(record).into_iter().map(|(k, _)| k).collect();
+            render::write_records(&mut out, &[record], &columns, format)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,36 @@
+use anyhow::Result;
+use crm::model::RecordType;
+use crm::ops::assign::unset;
+use crm::ops::check_for_write;
+
+use super::Ctx;
+
+/// Remove fields from a record (dotted paths for nested ones). Required fields stay.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The record
+    pub reference: String,
+    /// The fields to remove
+    #[arg(required = true, value_name = "KEY")]
+    pub fields: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let original = store.resolve(&args.reference, &RecordType::ALL)?;
+    let mut record = original.record.clone();
+    for missing in unset(&mut record, &args.fields)? {
+        ctx.ui.warn(&format!(
+            "{} {} has no field `{missing}`",
+            record.ty, record.id
+        ));
+    }
+    check_for_write(
+        store,
+        &record,
+        &format!("cannot unset fields of {} {}", record.ty, record.id),
+    )?;
+    let changed = store.update(original, &record)?;
+    ctx.report_update(changed, &record);
+    Ok(())
+}

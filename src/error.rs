@@ -1,0 +1,59 @@
+//! The library's error type. Every variant is a failure of the command (exit 1) except
+//! [`Error::Usage`], which is a mistake in how crm was called (exit 2).
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::model::value::FieldError;
+use crate::store::atomic::WriteError;
+use crate::store::resolve::ResolveError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not inside a crm folder (no crm.toml in {0} or any folder above it); run `crm init` or pass -C DIR")]
+    NoRoot(PathBuf),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A record that would be invalid; nothing was written.
+    #[error("{context}:{}", join(.errors))]
+    Invalid {
+        context: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    Failed(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One problem on the same line, several one per line.
+fn join(errors: &[FieldError]) -> String {
+    match errors {
+        [one] => format!(" {one}"),
+        many => many.iter().map(|e| format!("\n  {e}")).collect(),
+    }
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Usage(_))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

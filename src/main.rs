@@ -1,0 +1,50 @@
+//! crm: parse the command line, run the command, map its outcome to an exit code
+//! (0 ok, 1 failed, 2 usage). A closed pipe (`crm … | head`) ends the run quietly.
+
+mod cli;
+mod commands;
+mod ui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let ui = ui::Ui::new(cli.global.color, cli.global.quiet);
+    let now = match std::env::var("CRM_NOW") {
+        Ok(s) if !s.is_empty() => match chrono::DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                ui.error(&format!("CRM_NOW={s:?} is not an RFC 3339 moment"));
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
+    let ctx = commands::Ctx::new(cli.global, ui, now);
+    let result = commands::run(&ctx, cli.command);
+    ctx.report_issues();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.ui.error(&format!("{e:#}"));
+            let usage = e.chain().any(|c| {
+                c.downcast_ref::<crm::Error>()
+                    .is_some_and(crm::Error::is_usage)
+            });
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,113 @@
+//! The canonical form of a record: the same record always serialises to the same bytes.
+//!
+//! Known fields come in the order of the type's spec, then unknown fields sorted by
+//! name; nested groups follow the same rule; amounts are normalised (`1500.50` → `1500.5`).
+
+use serde_yaml::{Mapping, Value};
+
+use super::record::Record;
+use super::spec::{FieldKind, FieldSpec};
+use super::value::{as_decimal, money_value};
+
+/// The canonical YAML text of a record's fields.
+pub fn to_yaml(record: &Record) -> String {
+    let fields = canonical_fields(record.ty.spec(), &record.fields);
+    if fields.is_empty() {
+        return "{}\n".to_string();
+    }
+    serde_yaml::to_string(&Value::Mapping(fields)).expect("YAML values always serialise")
+}
+
+pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
+    let mut known: Vec<(usize, Value, Value)> = Vec::new();
+    let mut unknown: Vec<(String, Value, Value)> = Vec::new();
+    for (k, v) in fields {
+        let name = k.as_str().unwrap_or_default();
+        match specs.iter().position(|s| s.name == name) {
+            Some(i) => known.push((i, k.clone(), canonical_value(specs[i].kind, v))),
+            None => unknown.push((key_text(k), k.clone(), sorted(v))),
+        }
+    }
+    known.sort_by_key(|(i, _, _)| *i);
+    unknown.sort_by(|a, b| a.0.cmp(&b.0));
+    known
+        .into_iter()
+        .map(|(_, k, v)| (k, v))
+        .chain(unknown.into_iter().map(|(_, k, v)| (k, v)))
+        .collect()
+}
+
+fn key_text(k: &Value) -> String {
+    super::value::scalar_text(k).unwrap_or_default()
+}
+
+fn canonical_value(kind: FieldKind, v: &Value) -> Value {
+    match (kind, v) {
+        (FieldKind::Object(inner), Value::Mapping(m)) => Value::Mapping(canonical_fields(inner, m)),
+        (FieldKind::Money | FieldKind::Percent, _) => match as_decimal(v) {
+            Some(d) => money_value(d),
+            None => v.clone(),
+        },
+        (FieldKind::History, Value::Sequence(items)) => Value::Sequence(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::Mapping(m) => Value::Mapping(canonical_fields(HISTORY_ENTRY, m)),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        _ => sorted(v),
+    }
+}
+
+const HISTORY_ENTRY: &[FieldSpec] = &[
+    FieldSpec {
+        name: "stage",
+        kind: FieldKind::Text,
+        required: true,
+    },
+    FieldSpec {
+        name: "at",
+        kind: FieldKind::Moment,
+        required: true,
+    },
+];
+
+/// Unknown maps are written with their keys sorted, all the way down.
+fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Mapping(m) => Value::Mapping(canonical_fields(&[], m)),
+        Value::Sequence(items) => Value::Sequence(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RecordType;
+
+    #[test]
+    fn order_is_fixed_then_sorted() {
+        let fields: Mapping = serde_yaml::from_str(
+            "zeta: {b: 1, a: 2}\nstage: lead\nindustry: retail\nalpha: x\nname: Toko\npreferences: {consent: true, channel: email, custom: 1}\nemail: a@b.co\n",
+        )
+        .unwrap();
+        let r = Record {
+            ty: RecordType::Customer,
+            id: "toko-0000".into(),
+            fields,
+        };
+        assert_eq!(
+            to_yaml(&r),
+            "name: Toko\nemail: a@b.co\nstage: lead\nindustry: retail\npreferences:\n  channel: email\n  consent: true\n  custom: 1\nalpha: x\nzeta:\n  a: 2\n  b: 1\n"
+        );
+        // Canonical text is a fixed point.
+        let again = Record {
+            fields: serde_yaml::from_str(&to_yaml(&r)).unwrap(),
+            ..r.clone()
+        };
+        assert_eq!(to_yaml(&again), to_yaml(&r));
+    }
+}

@@ -1,0 +1,14 @@
+//! Records and their fields, ids, money, dates and stages. Knows nothing of files or of clap.
+
+pub mod canonical;
+pub mod clock;
+pub mod id;
+pub mod record;
+pub mod record_type;
+pub mod spec;
+pub mod stage;
+pub mod value;
+
+pub use clock::Clock;
+pub use record::Record;
+pub use record_type::RecordType;

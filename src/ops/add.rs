@@ -1,0 +1,110 @@
+//! Creating a record: defaults, assignments, checks, a fresh id, a create-new write.
+
+use std::path::PathBuf;
+
+use serde_yaml::Value;
+
+use super::assign::{apply, Assignment};
+use super::check_for_write;
+use crate::error::{Error, Result};
+use crate::model::id::{check_id, IdGenerator};
+use crate::model::spec::FieldKind;
+use crate::model::stage::change_stage;
+use crate::model::{Record, RecordType};
+use crate::store::atomic::WriteError;
+use crate::store::Store;
+
+/// How many fresh ids to try before giving up (a clash is one in a million per try).
+const ID_ATTEMPTS: usize = 16;
+
+pub struct NewRecord {
+    pub ty: RecordType,
+    /// An explicit id (`--id`); else one is made from the record's name.
+    pub id: Option<String>,
+    pub assignments: Vec<Assignment>,
+}
+
+/// Adds a record and returns it with the path it was written to (relative to the folder).
+///
+/// Defaults: a customer starts at the first lifecycle stage, a deal at the first pipeline
+/// stage (both with a first history entry); `created` is today; a ticket is `open`,
+/// `normal` priority, `opened` now; a campaign is `planned`; an interaction happens now.
+/// A record with an amount but no currency gets the folder's currency.
+pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
+    let ty = new.ty;
+    let mut record = Record::new(ty, "");
+    apply(store, &mut record, &new.assignments)?;
+    let cfg = &store.config;
+    let clock = &store.clock;
+    if ty.has_stage() && record.get("stage").is_none() {
+        let first = match ty {
+            RecordType::Customer => cfg.lifecycle.first(),
+            _ => cfg.pipeline.first(),
+        }
+        .to_string();
+        change_stage(&mut record, &first, clock, cfg);
+    }
+    let r = &mut record;
+    match ty {
+        RecordType::Ticket => {
+            default(r, "status", "open".into());
+            default(r, "priority", "normal".into());
+            default(r, "opened", clock.stamp().into());
+        }
+        RecordType::Campaign => default(r, "status", "planned".into()),
+        RecordType::Interaction => default(r, "at", clock.stamp().into()),
+        _ => {}
+    }
+    if ty != RecordType::Interaction {
+        default(r, "created", clock.today.to_string().into());
+    }
+    let has_money = ty
+        .spec()
+        .iter()
+        .any(|s| s.kind == FieldKind::Money && record.get(s.name).is_some());
+    if has_money && ty.spec().iter().any(|s| s.name == "currency") {
+        default(&mut record, "currency", cfg.currency.0.clone().into());
+    }
+
+    let context = format!("cannot add {ty}");
+    check_for_write(store, &record, &context)?;
+
+    if let Some(id) = new.id {
+        check_id(&id).map_err(|e| Error::Usage(format!("--id: {e}")))?;
+        if store.get(ty, &id).is_some() {
+            return Err(Error::Failed(format!("{ty} {id} already exists")));
+        }
+        record.id = id;
+        let path = store.create(&record)?;
+        return Ok((record, path));
+    }
+
+    let title = record
+        .title()
+        .or_else(|| record.str("channel"))
+        .unwrap_or_default()
+        .to_string();
+    let mut ids = IdGenerator::from_env();
+    for _ in 0..ID_ATTEMPTS {
+        record.id = ids.id_for(&title, ty.singular());
+        if store.get(ty, &record.id).is_some() {
+            continue;
+        }
+        match store.create(&record) {
+            Ok(path) => return Ok((record, path)),
+            // Another file has this name (perhaps in another month's folder, or made
+            // just now by another writer): never overwrite, try another id.
+            Err(Error::Write(WriteError::Exists(_))) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::Failed(format!(
+        "could not find a free id for the new {ty} after {ID_ATTEMPTS} tries"
+    )))
+}
+
+fn default(record: &mut Record, field: &str, value: Value) {
+    if record.get(field).is_none() {
+        record.fields.insert(field.into(), value);
+    }
+}

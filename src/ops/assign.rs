@@ -1,0 +1,248 @@
+//! `KEY=VALUE` assignments, as given to `crm set`, `crm add --set` and the typed flags of `crm add`.
+
+use std::str::FromStr;
+
+use serde_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::model::spec::FieldKind;
+use crate::model::stage::change_stage;
+use crate::model::value::{parse_input, split_list, FieldError};
+use crate::model::{Record, RecordType};
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `KEY=VALUE`
+    Set,
+    /// `KEY+=VALUE`: add items to a list.
+    Append,
+    /// `KEY-=VALUE`: take items out of a list.
+    Remove,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub path: String,
+    pub op: AssignOp,
+    pub raw: String,
+}
+
+impl Assignment {
+    pub fn set(path: &str, raw: impl Into<String>) -> Assignment {
+        Assignment {
+            path: path.to_string(),
+            op: AssignOp::Set,
+            raw: raw.into(),
+        }
+    }
+}
+
+impl FromStr for Assignment {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Assignment> {
+        let Some((key, raw)) = s.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "expected KEY=VALUE (or KEY+=VALUE, KEY-=VALUE for lists), found {s:?}"
+            )));
+        };
+        let (key, op) = if let Some(k) = key.strip_suffix('+') {
+            (k, AssignOp::Append)
+        } else if let Some(k) = key.strip_suffix('-') {
+            (k, AssignOp::Remove)
+        } else {
+            (key, AssignOp::Set)
+        };
+        check_path(key)?;
+        Ok(Assignment {
+            path: key.to_string(),
+            op,
+            raw: raw.to_string(),
+        })
+    }
+}
+
+/// Field paths are dotted names of letters, digits, `_` and `-`.
+pub fn check_path(path: &str) -> Result<()> {
+    let ok = !path.is_empty()
+        && path.split('.').all(|seg| {
+            !seg.is_empty()
+                && !seg.starts_with('-')
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    if !ok {
+        return Err(Error::Usage(format!(
+            "{path:?} is not a field name (letters, digits, '_' and '-', nested fields joined by '.')"
+        )));
+    }
+    if path == "id" {
+        return Err(Error::Failed(
+            "field `id`: the id is the file name and cannot be set".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The kind of value a path holds: a known field's, a declared custom field's, or `None`.
+pub fn kind_of(store: &Store, ty: RecordType, path: &str) -> Option<FieldKind> {
+    crate::model::spec::lookup(ty.spec(), path)
+        .map(|s| s.kind)
+        .or_else(|| store.config.custom_field(ty, path))
+}
+
+fn field_err(path: &str, message: impl Into<String>) -> Error {
+    Error::invalid(
+        "invalid value",
+        vec![FieldError {
+            path: path.to_string(),
+            message: message.into(),
+        }],
+    )
+}
+
+/// A value for a field crm does not know: numbers and true/false as YAML would read
+/// them, provided they read back as exactly what was typed (`0812` stays text).
+fn infer(raw: &str) -> Value {
+    match serde_yaml::from_str::<Value>(raw) {
+        Ok(v @ (Value::Number(_) | Value::Bool(_))) => {
+            let back = serde_yaml::to_string(&v).unwrap_or_default();
+            if back.trim_end() == raw {
+                v
+            } else {
+                Value::String(raw.to_string())
+            }
+        }
+        _ => Value::String(raw.to_string()),
+    }
+}
+
+/// Applies assignments in order. References are resolved (prefix, e-mail) to ids; a
+/// `stage` assignment is a stage change, with history; setting `preferences.consent`
+/// records when in `preferences.consent_at`.
+pub fn apply(store: &Store, record: &mut Record, assignments: &[Assignment]) -> Result<()> {
+    for a in assignments {
+        apply_one(store, record, a)?;
+    }
+    Ok(())
+}
+
+fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
+    let path = a.path.as_str();
+    let kind = kind_of(store, record.ty, path);
+    if a.op != AssignOp::Set {
+        if !matches!(kind, None | Some(FieldKind::List)) {
+            return Err(field_err(
+                path,
+                "is not a list; `+=` and `-=` work on lists",
+            ));
+        }
+        let mut items = match record.get(path) {
+            Some(Value::Sequence(items)) => items.clone(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => vec![other.clone()],
+        };
+        for item in split_list(&a.raw) {
+            match a.op {
+                AssignOp::Append if !items.contains(&item) => items.push(item),
+                AssignOp::Remove => items.retain(|i| i != &item),
+                _ => {}
+            }
+        }
+        if items.is_empty() {
+            record.remove(path);
+        } else {
+            set(record, path, Value::Sequence(items))?;
+        }
+        return Ok(());
+    }
+    let value = match kind {
+        Some(FieldKind::Ref(ty)) => {
+            let target = store
+                .resolve(a.raw.trim(), &[ty])
+                .map_err(|e| field_err(path, e.to_string()))?;
+            Value::String(target.record.id.clone())
+        }
+        Some(kind) => parse_input(kind, &a.raw, &store.config).map_err(|m| field_err(path, m))?,
+        None => {
+            if a.raw.trim().is_empty() {
+                return Err(field_err(
+                    path,
+                    "the value is empty (use `crm unset` to remove a field)",
+                ));
+            }
+            infer(&a.raw)
+        }
+    };
+    if path == "stage" && record.ty.has_stage() {
+        let stage = value.as_str().unwrap_or_default().to_string();
+        change_stage(record, &stage, &store.clock, &store.config);
+        return Ok(());
+    }
+    if path == "preferences.consent" && record.get(path) != Some(&value) {
+        set(record, "preferences.consent_at", store.clock.stamp().into())?;
+    }
+    set(record, path, value)
+}
+
+fn set(record: &mut Record, path: &str, value: Value) -> Result<()> {
+    record
+        .set(path, value)
+        .map_err(|e| Error::Failed(e.to_string()))
+}
+
+/// Removes fields; a required one cannot go. Returns the paths that were not there.
+pub fn unset(record: &mut Record, paths: &[String]) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    for path in paths {
+        check_path(path)?;
+        if record.spec_of(path).is_some_and(|s| s.required) {
+            return Err(field_err(path, "is required and cannot be removed"));
+        }
+        if record.remove(path).is_none() {
+            missing.push(path.clone());
+        }
+    }
+    Ok(missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_assignments() {
+        let a: Assignment = "tags+=vip".parse().unwrap();
+        assert_eq!(
+            (a.path.as_str(), a.op, a.raw.as_str()),
+            ("tags", AssignOp::Append, "vip")
+        );
+        let a: Assignment = "preferences.channel=email".parse().unwrap();
+        assert_eq!(a.path, "preferences.channel");
+        let a: Assignment = "note=a=b".parse().unwrap();
+        assert_eq!(a.raw, "a=b");
+        assert!(matches!(
+            "novalue".parse::<Assignment>(),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            "../x=1".parse::<Assignment>(),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            "id=x".parse::<Assignment>(),
+            Err(Error::Failed(_))
+        ));
+    }
+
+    #[test]
+    fn infers_only_what_reads_back() {
+        assert_eq!(infer("50"), Value::Number(50.into()));
+        assert_eq!(infer("true"), Value::Bool(true));
+        assert_eq!(infer("0812"), Value::String("0812".into()));
+        assert_eq!(infer("1.50"), Value::String("1.50".into()));
+        assert_eq!(infer("a: b"), Value::String("a: b".into()));
+    }
+}

@@ -1,0 +1,69 @@
+//! `crm init`: lay out a new crm folder (DESIGN §2).
+
+use std::fs;
+use std::path::Path;
+
+use crate::config::{Config, FILE_NAME};
+use crate::error::{Error, Result};
+use crate::model::RecordType;
+use crate::store::atomic;
+
+const GITATTRIBUTES: &str = "# Records merge field by field through `crm merge-driver` (`crm git-setup` registers it).\n*.yaml merge=crm\n*.yml merge=crm\n";
+const GITIGNORE: &str = "# crm's local cache, never shared.\n.crm/\n";
+
+/// Creates the folder layout in `dir`. Refuses, touching nothing, where a `crm.toml` exists.
+pub fn init(dir: &Path) -> Result<()> {
+    let toml = dir.join(FILE_NAME);
+    if toml.exists() {
+        return Err(Error::Failed(format!(
+            "{} already exists: this is a crm folder; nothing was changed",
+            toml.display()
+        )));
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = std::path::absolute(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "crm".into());
+    atomic::create_new(&toml, Config::default_toml(&name).as_bytes())?;
+    for ty in RecordType::ALL {
+        let d = dir.join(ty.dir());
+        fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
+    }
+    let schema = dir.join("schema");
+    fs::create_dir_all(&schema).map_err(|e| Error::io(&schema, e))?;
+    add_lines(&dir.join(".gitattributes"), GITATTRIBUTES)?;
+    add_lines(&dir.join(".gitignore"), GITIGNORE)?;
+    Ok(())
+}
+
+/// Writes `text` to a file, or appends the lines it lacks to one that exists.
+fn add_lines(path: &Path, text: &str) -> Result<()> {
+    match fs::read_to_string(path) {
+        Ok(existing) => {
+            let have: Vec<&str> = existing.lines().collect();
+            let missing: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !have.contains(l))
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            let mut new = existing.clone();
+            if !new.is_empty() && !new.ends_with('\n') {
+                new.push('\n');
+            }
+            for l in missing {
+                new.push_str(l);
+                new.push('\n');
+            }
+            atomic::overwrite(path, new.as_bytes())?;
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            atomic::create_new(path, text.as_bytes())?;
+            Ok(())
+        }
+        Err(e) => Err(Error::io(path, e)),
+    }
+}

@@ -1,0 +1,51 @@
+//! What commands do to records, apart from how they were asked: creating, assigning
+//! fields, changing stages, removing. Each checks the result before anything is written.
+
+pub mod add;
+pub mod assign;
+pub mod edit;
+pub mod init;
+pub mod remove;
+
+use serde_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::model::value::{validate, FieldError};
+use crate::model::{Record, RecordType};
+use crate::store::Store;
+
+/// Everything that must hold before a record is written: its fields are valid, its
+/// references name existing records, and no other customer has its e-mail.
+pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<()> {
+    let mut errors = validate(record.ty, &record.fields, &store.config);
+    for (field, ty, id) in store.dangling_references(record) {
+        errors.push(FieldError {
+            path: field.to_string(),
+            message: format!("no {ty} has the id {id:?}"),
+        });
+    }
+    if record.ty == RecordType::Customer {
+        if let Some(Value::String(email)) = record.fields.get("email") {
+            let other = store.records(RecordType::Customer).find(|l| {
+                l.record.id != record.id
+                    && l.record
+                        .str("email")
+                        .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            });
+            if let Some(other) = other {
+                errors.push(FieldError {
+                    path: "email".into(),
+                    message: format!(
+                        "{email:?} is already the e-mail of customer {}",
+                        other.record.id
+                    ),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(context, errors))
+    }
+}

@@ -1,0 +1,162 @@
+//! Output formats. Data goes to the writer given; nothing here prints messages.
+
+pub mod flat;
+pub mod table;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use crate::model::canonical;
+use crate::model::Record;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Yaml,
+    Csv,
+    Tsv,
+    Ids,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Yaml,
+        Format::Csv,
+        Format::Tsv,
+        Format::Ids,
+        Format::Markdown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Yaml => "yaml",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Ids => "ids",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| format!("unknown format {s:?}"))
+    }
+}
+
+/// A record as JSON: `id` first, then its fields with the YAML's names and nesting.
+pub fn record_json(record: &Record) -> serde_json::Value {
+    let mut obj = serde_json::Map::new();
+    obj.insert("id".into(), record.id.clone().into());
+    let fields = canonical::canonical_fields(record.ty.spec(), &record.fields);
+    for (k, v) in &fields {
+        let key = crate::model::value::scalar_text(k).unwrap_or_default();
+        obj.insert(key, yaml_to_json(v));
+    }
+    serde_json::Value::Object(obj)
+}
+
+/// Converts a YAML value to JSON; amounts stay numbers, tags are dropped.
+pub fn yaml_to_json(v: &serde_yaml::Value) -> serde_json::Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => serde_json::Value::Null,
+        Y::Bool(b) => (*b).into(),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null)
+            }
+        }
+        Y::String(s) => s.clone().into(),
+        Y::Sequence(items) => items.iter().map(yaml_to_json).collect(),
+        Y::Mapping(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        crate::model::value::scalar_text(k).unwrap_or_default(),
+                        yaml_to_json(v),
+                    )
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => yaml_to_json(&t.value),
+    }
+}
+
+/// Writes records in a row format. `columns` are flattened field paths (`id` included
+/// where wanted); a missing field is an empty cell.
+pub fn write_records(
+    out: &mut dyn Write,
+    records: &[&Record],
+    columns: &[String],
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let all: Vec<serde_json::Value> = records.iter().map(|r| record_json(r)).collect();
+            serde_json::to_writer_pretty(&mut *out, &all)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            for r in records {
+                serde_json::to_writer(&mut *out, &record_json(r))?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        Format::Yaml => {
+            // A YAML stream of documents, each headed by its id.
+            for r in records {
+                writeln!(out, "---\n# {}/{}", r.ty, r.id)?;
+                out.write_all(canonical::to_yaml(r).as_bytes())?;
+            }
+            Ok(())
+        }
+        Format::Ids => {
+            for r in records {
+                writeln!(out, "{}", r.id)?;
+            }
+            Ok(())
+        }
+        Format::Csv | Format::Tsv | Format::Table | Format::Markdown => {
+            let rows: Vec<Vec<String>> = records
+                .iter()
+                .map(|r| {
+                    let cells = flat::flatten(r);
+                    columns
+                        .iter()
+                        .map(|c| flat::cell(&cells, c).unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            table::write_rows(out, columns, &rows, format)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The folder of records: finding it, loading it, resolving references, writing records.
+//!
+//! Commands reach storage only through [`Store`].
+
+pub mod atomic;
+pub mod load;
+pub mod resolve;
+pub mod root;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::model::{canonical, Clock, Record, RecordType};
+use load::{LoadIssue, Loaded, TypeData};
+use resolve::{candidate_line, split_typed, ResolveError};
+
+pub struct Store {
+    pub root: PathBuf,
+    pub config: Config,
+    pub clock: Clock,
+    loaded: [OnceLock<TypeData>; 5],
+    /// Issues not yet shown to the user; each file's issue is reported once.
+    pending_issues: RefCell<Vec<LoadIssue>>,
+}
+
+/// How "today" and "now" are pinned for this run (see [`Clock`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClockPins {
+    pub today: Option<chrono::NaiveDate>,
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Store {
+    /// Opens the crm folder that holds `start` (or is above it).
+    pub fn open(start: &Path, pins: ClockPins) -> Result<Store> {
+        let root = root::find_root(start)?;
+        let config = Config::load(&root.join(config::FILE_NAME))?;
+        let clock = Clock::new(pins.today, pins.now, config.tz());
+        Ok(Store {
+            root,
+            config,
+            clock,
+            loaded: Default::default(),
+            pending_issues: RefCell::new(Vec::new()),
+        })
+    }
+
+    fn slot(ty: RecordType) -> usize {
+        RecordType::ALL
+            .iter()
+            .position(|t| *t == ty)
+            .expect("known type")
+    }
+
+    /// All records of a type, loaded on first use.
+    pub fn load(&self, ty: RecordType) -> &TypeData {
+        let mut fresh = false;
+        let data = self.loaded[Self::slot(ty)].get_or_init(|| {
+            fresh = true;
+            load::load_type(&self.root, ty)
+        });
+        if fresh {
+            self.pending_issues
+                .borrow_mut()
+                .extend(data.issues.iter().cloned());
+        }
+        data
+    }
+
+    pub fn records(&self, ty: RecordType) -> impl Iterator<Item = &Loaded> {
+        self.load(ty).entries.iter()
+    }
+
+    /// Issues found since the last call, for the caller to report.
+    pub fn take_issues(&self) -> Vec<LoadIssue> {
+        std::mem::take(&mut self.pending_issues.borrow_mut())
+    }
+
+    pub fn abs(&self, rel: &Path) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The record with exactly this id, if any.
+    pub fn get(&self, ty: RecordType, id: &str) -> Option<&Loaded> {
+        self.records(ty).find(|l| l.record.id == id)
+    }
+
+    /// Finds the one record `reference` names among `types` (see [`resolve`]).
+    pub fn resolve(&self, reference: &str, types: &[RecordType]) -> Result<&Loaded, ResolveError> {
+        let (types, r) = split_typed(reference, types);
+        let not_found = || ResolveError::NotFound {
+            reference: reference.to_string(),
+            types: types.clone(),
+        };
+        if r.is_empty() {
+            return Err(not_found());
+        }
+        let ambiguous = |found: &[&Loaded]| ResolveError::Ambiguous {
+            reference: reference.to_string(),
+            candidates: found
+                .iter()
+                .map(|l| candidate_line(l.record.ty, &l.record.id, l.record.title()))
+                .collect(),
+        };
+        fn pick<'a>(
+            found: Vec<&'a Loaded>,
+            ambiguous: &dyn Fn(&[&Loaded]) -> ResolveError,
+        ) -> Option<Result<&'a Loaded, ResolveError>> {
+            match found.len() {
+                0 => None,
+                1 => Some(Ok(found[0])),
+                _ => Some(Err(ambiguous(&found))),
+            }
+        }
+        let all = || types.iter().flat_map(|t| self.records(*t));
+        if let Some(res) = pick(all().filter(|l| l.record.id == r).collect(), &ambiguous) {
+            return res;
+        }
+        if r.contains('@') && types.contains(&RecordType::Customer) {
+            let by_email = self
+                .records(RecordType::Customer)
+                .filter(|l| {
+                    l.record
+                        .str("email")
+                        .is_some_and(|e| e.eq_ignore_ascii_case(&r))
+                })
+                .collect();
+            if let Some(res) = pick(by_email, &ambiguous) {
+                return res;
+            }
+        }
+        pick(
+            all().filter(|l| l.record.id.starts_with(&r)).collect(),
+            &ambiguous,
+        )
+        .unwrap_or_else(|| Err(not_found()))
+    }
+
+    /// Where a record of this type and id is kept when created: interactions under `YYYY/MM/`.
+    pub fn path_for(&self, record: &Record) -> PathBuf {
+        let mut p = PathBuf::from(record.ty.dir());
+        if record.ty == RecordType::Interaction {
+            if let Some(at) = record.str("at").and_then(crate::model::clock::parse_moment) {
+                p.push(at.format("%Y").to_string());
+                p.push(at.format("%m").to_string());
+            }
+        }
+        p.push(format!("{}.yaml", record.id));
+        p
+    }
+
+    /// Writes a new record; fails with [`atomic::WriteError::Exists`] if its file exists.
+    pub fn create(&self, record: &Record) -> Result<PathBuf> {
+        let rel = self.path_for(record);
+        atomic::create_new(&self.abs(&rel), canonical::to_yaml(record).as_bytes())?;
+        Ok(rel)
+    }
+
+    /// Writes a changed record over the file it was read from. Returns false, writing
+    /// nothing, when the record is unchanged, so a no-op leaves the file byte-identical.
+    pub fn update(&self, original: &Loaded, record: &Record) -> Result<bool> {
+        if record.fields == original.record.fields {
+            return Ok(false);
+        }
+        let text = canonical::to_yaml(record);
+        atomic::replace(&self.abs(&original.path), text.as_bytes(), &original.bytes)?;
+        Ok(true)
+    }
+
+    pub fn remove(&self, original: &Loaded) -> Result<()> {
+        atomic::remove(&self.abs(&original.path), &original.bytes)?;
+        Ok(())
+    }
+
+    /// Every reference of `record` that names no existing record, as (field, type, id).
+    pub fn dangling_references<'r>(
+        &self,
+        record: &'r Record,
+    ) -> Vec<(&'static str, RecordType, &'r str)> {
+        record
+            .references()
+            .into_iter()
+            .filter(|(field, ty, id)| {
+                // A customer's source may be free text; it is a reference only when it names a campaign.
+                *field != "source" && self.get(*ty, id).is_none()
+            })
+            .collect()
+    }
+
+    /// Records that point at `ty/id`, as (record, field).
+    pub fn referrers(&self, ty: RecordType, id: &str) -> Vec<(&Loaded, &'static str)> {
+        let mut out = Vec::new();
+        for t in RecordType::ALL {
+            for l in self.records(t) {
+                for (field, target, target_id) in l.record.references() {
+                    if target == ty && target_id == id && !(t == ty && l.record.id == id) {
+                        out.push((l, field));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Error {
+    pub fn invalid(
+        context: impl Into<String>,
+        errors: Vec<crate::model::value::FieldError>,
+    ) -> Error {
+        Error::Invalid {
+            context: context.into(),
+            errors,
+        }
+    }
+}
