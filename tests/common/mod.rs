@@ -1,0 +1,138 @@
+//! A crm folder in a temporary directory, and a `crm` command pinned to it and to a fixed today.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub const TODAY: &str = "2026-11-22";
+
+pub struct Folder {
+    pub dir: tempfile::TempDir,
+}
+
+impl Folder {
+    /// A fresh folder made by `crm init`.
+    pub fn new() -> Folder {
+        let f = Folder::empty();
+        f.crm().arg("init").assert().success();
+        f
+    }
+
+    /// An empty temporary directory, not yet a crm folder.
+    pub fn empty() -> Folder {
+        Folder {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// `crm` run in the folder, hermetic: fixed today, no colour, no inherited crm settings.
+    pub fn crm(&self) -> Command {
+        let mut c = Command::cargo_bin("crm").unwrap();
+        c.current_dir(self.root())
+            .env("CRM_TODAY", TODAY)
+            .env_remove("CRM_DIR")
+            .env_remove("CRM_NOW")
+            .env_remove("CRM_ID_SEED")
+            .env_remove("VISUAL")
+            .env_remove("EDITOR")
+            .env_remove("NO_COLOR")
+            .env("LC_ALL", "C");
+        c
+    }
+
+    /// Runs crm with `args`, expects success, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.crm().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "crm {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs crm with `args`, expects exit `code`, returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.crm().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "crm {args:?}: stdout {} stderr {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    /// Adds a record and returns its id (stdout without the newline).
+    pub fn add(&self, args: &[&str]) -> String {
+        let mut full = vec!["add"];
+        full.extend_from_slice(args);
+        self.ok(&full).trim_end().to_string()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    /// Every file below the folder with its bytes, to show that nothing changed.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(self.root())
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(self.root()).unwrap().to_path_buf(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A customer "Toko Maju" with a fixed id, and a deal for it.
+    pub fn with_toko(&self) -> (String, String) {
+        let c = self.add(&[
+            "customer",
+            "--id",
+            "toko-maju-k7q2",
+            "--name",
+            "Toko Maju",
+            "--email",
+            "budi@tokomaju.id",
+        ]);
+        let d = self.add(&[
+            "deal",
+            "--id",
+            "annual-plan-a1b2",
+            "--title",
+            "Annual plan",
+            "--customer",
+            "toko",
+            "--value",
+            "12000000",
+            "--currency",
+            "IDR",
+        ]);
+        (c, d)
+    }
+}

@@ -1,0 +1,209 @@
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::Folder;
+
+/// Writes an editor script into the folder's parent temp dir and returns its path.
+fn editor(f: &Folder, name: &str, body: &str) -> String {
+    let p = f.path(&format!(".{name}.sh"));
+    std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn edit_saves_a_valid_change_with_stage_history() {
+    let f = Folder::new();
+    f.with_toko();
+    let ed = editor(
+        &f,
+        "ed",
+        "sed -i -e 's/^stage: new/stage: proposal/' -e 's/^value: .*/value: 15000000/' \"$1\"",
+    );
+    f.crm()
+        .env("EDITOR", &ed)
+        .args(["--as-of", "2026-11-23", "edit", "annual"])
+        .assert()
+        .success();
+    assert_eq!(
+        f.read("deals/annual-plan-a1b2.yaml"),
+        "title: Annual plan\ncustomer: toko-maju-k7q2\nstage: proposal\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\n- stage: proposal\n  at: 2026-11-23T00:00:00+00:00\nvalue: 15000000\ncurrency: IDR\ncreated: 2026-11-22\n"
+    );
+}
+
+#[test]
+fn edit_reopens_with_the_error_on_top_until_fixed() {
+    let f = Folder::new();
+    f.with_toko();
+    // First round: break the value. Second round: check the error is shown, then fix it.
+    let ed = editor(
+        &f,
+        "ed",
+        "if grep -q '^# crm: ' \"$1\"; then cp \"$1\" \"$1.seen\"; cp \"$1\" /dev/null; sed -i 's/^value: .*/value: 14000000/' \"$1\"; cp \"$1.seen\" \"${CRM_SEEN}\"; else sed -i 's/^value: .*/value: lots/' \"$1\"; fi",
+    );
+    let seen = f.path(".seen.yaml");
+    let out = f
+        .crm()
+        .env("EDITOR", &ed)
+        .env("CRM_SEEN", &seen)
+        .args(["edit", "annual"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = std::fs::read_to_string(&seen).unwrap();
+    assert!(
+        shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 7, column 1: field `value`: expected a decimal amount, found text \"lots\"\ntitle: Annual plan\n"),
+        "{shown}"
+    );
+    assert!(f
+        .read("deals/annual-plan-a1b2.yaml")
+        .contains("value: 14000000\n"));
+}
+
+#[test]
+fn edit_gives_up_when_the_invalid_file_is_left_unchanged() {
+    let f = Folder::new();
+    f.with_toko();
+    let before = f.snapshot();
+    let ed = editor(
+        &f,
+        "ed",
+        "grep -q '^# crm: ' \"$1\" || sed -i 's/^value: .*/value: lots/' \"$1\"",
+    );
+    let err = String::from_utf8(
+        f.crm()
+            .env("EDITOR", &ed)
+            .args(["edit", "annual"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        err.contains(
+            "edit of deal annual-plan-a1b2 abandoned: it still has errors; nothing was written"
+        ),
+        "{err}"
+    );
+    // The editor script lives in the folder; only it differs from before.
+    let after: Vec<_> = f
+        .snapshot()
+        .into_iter()
+        .filter(|(p, _)| !p.to_string_lossy().starts_with(".ed"))
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(p, _)| !p.to_string_lossy().starts_with(".ed"))
+        .collect();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn edit_does_nothing_when_nothing_changed() {
+    let f = Folder::new();
+    f.with_toko();
+    let before = f.snapshot();
+    let out = f
+        .crm()
+        .env("VISUAL", "true")
+        .env("EDITOR", "false")
+        .args(["edit", "toko"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "customer toko-maju-k7q2 unchanged\n"
+    );
+    assert_eq!(f.snapshot(), before);
+}
+
+#[test]
+fn an_update_fails_when_the_file_changed_after_it_was_read() {
+    let f = Folder::new();
+    f.with_toko();
+    // The "editor" is another writer: it changes the record's file while crm holds its copy.
+    let target = f.path("deals/annual-plan-a1b2.yaml");
+    let ed = editor(
+        &f,
+        "ed",
+        &format!(
+            "sed -i 's/^value: .*/value: 1/' \"$1\"; printf 'owner: someone-else\\n' >> '{}'",
+            target.display()
+        ),
+    );
+    let err = String::from_utf8(
+        f.crm()
+            .env("EDITOR", &ed)
+            .args(["edit", "annual"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        err.contains(
+            "deals/annual-plan-a1b2.yaml: changed on disk since crm read it; nothing was written"
+        ),
+        "{err}"
+    );
+    let text = f.read("deals/annual-plan-a1b2.yaml");
+    assert!(
+        text.contains("owner: someone-else\n") && text.contains("value: 12000000\n"),
+        "{text}"
+    );
+    // No lock or temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(f.path("deals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("annual-plan-a1b2.yaml")]
+    );
+}
+
+#[test]
+fn a_held_lock_stops_a_write() {
+    let f = Folder::new();
+    f.with_toko();
+    f.write("deals/.annual-plan-a1b2.yaml.lock", "");
+    let err = f.fails(1, &["set", "annual", "owner=x"]);
+    assert!(
+        err.contains("is being written by another crm (lock file"),
+        "{err}"
+    );
+    assert!(!f.read("deals/annual-plan-a1b2.yaml").contains("owner"));
+}
+
+#[test]
+fn rm_refuses_while_referred_to_unless_forced() {
+    let f = Folder::new();
+    f.with_toko();
+    let i = f.ok(&["log", "toko", "--channel", "call", "Hello"]);
+    let before = f.snapshot();
+    let err = f.fails(1, &["rm", "toko"]);
+    assert_eq!(
+        err,
+        format!("error: customer/toko-maju-k7q2 is referred to by 2 records; remove or change them first, or pass --force:\n  deal/annual-plan-a1b2 (customer)\n  interaction/{} (customer)\n", i.trim_end())
+    );
+    assert_eq!(f.snapshot(), before);
+    f.ok(&["rm", "annual"]);
+    assert!(!f.path("deals/annual-plan-a1b2.yaml").exists());
+    let out = f.crm().args(["rm", "toko", "--force"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "removed customer toko-maju-k7q2 (customers/toko-maju-k7q2.yaml)\nwarning: 1 reference to toko-maju-k7q2 now points at nothing\n"
+    );
+    assert!(!f.path("customers/toko-maju-k7q2.yaml").exists());
+}
