@@ -164,7 +164,7 @@ fn every_field_has_a_flag() {
     ]);
     assert_eq!(
         f.read(&format!("customers/{cust}.yaml")),
-        "name: Budi Santoso\nkind: person\norganisation: toko-maju-k7q2\nemail: budi@example.id\nphone: +62 812 3456\nsocial:\n  instagram: '@budi'\n  whatsapp: '+62812'\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-22T00:00:00+00:00\nsource: ramadan\nowner: ayu@ourco.id\ntags:\n- vip\n- retail\n- jakarta\ncity: Jakarta\nregion: DKI\ncountry: ID\nindustry: retail\npreferences:\n  channel: whatsapp\n  frequency: monthly\n  consent: true\n  consent_at: 2026-11-22T00:00:00+00:00\n  do_not_contact: false\n  interests:\n  - pos\nnext_action:\n  on: 2026-12-01\n  note: call back\nloyalty:\n  points: 120\nnotes: met at expo\ncreated: 2026-11-01\n"
+        "name: Budi Santoso\nkind: person\norganisation: toko-maju-k7q2\nemail: budi@example.id\nphone: +62 812 3456\nsocial:\n  instagram: '@budi'\n  whatsapp: '+62812'\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-01T00:00:00+00:00\nsource: ramadan\nowner: ayu@ourco.id\ntags:\n- vip\n- retail\n- jakarta\ncity: Jakarta\nregion: DKI\ncountry: ID\nindustry: retail\npreferences:\n  channel: whatsapp\n  frequency: monthly\n  consent: true\n  consent_at: 2026-11-22T00:00:00+00:00\n  do_not_contact: false\n  interests:\n  - pos\nnext_action:\n  on: 2026-12-01\n  note: call back\nloyalty:\n  points: 120\nnotes: met at expo\ncreated: 2026-11-01\n"
     );
     let deal = f.add(&[
         "deal",
@@ -205,7 +205,7 @@ fn every_field_has_a_flag() {
     ]);
     assert_eq!(
         f.read(&format!("deals/{deal}.yaml")),
-        "title: POS upgrade\ncustomer: budi-s-0000\nstage: proposal\nhistory:\n- stage: proposal\n  at: 2026-11-22T00:00:00+00:00\nvalue: 2500\ncurrency: USD\nprobability: 60\nkind: upsell\nproducts:\n- pos\n- printer\ncampaign: ramadan-sale-x1x1\nexpected_close: 2026-12-15\nlost_reason: n/a\nowner: ayu\nnext_action:\n  on: 2026-11-30\n  note: send quote\nnotes: n\ncreated: 2026-11-02\n"
+        "title: POS upgrade\ncustomer: budi-s-0000\nstage: proposal\nhistory:\n- stage: proposal\n  at: 2026-11-02T00:00:00+00:00\nvalue: 2500\ncurrency: USD\nprobability: 60\nkind: upsell\nproducts:\n- pos\n- printer\ncampaign: ramadan-sale-x1x1\nexpected_close: 2026-12-15\nlost_reason: n/a\nowner: ayu\nnext_action:\n  on: 2026-11-30\n  note: send quote\nnotes: n\ncreated: 2026-11-02\n"
     );
     let ticket = f.add(&[
         "ticket",

@@ -204,3 +204,45 @@ fn stage_appends_history_and_closes_won_deals() {
         "{err}"
     );
 }
+
+#[test]
+fn declared_custom_fields_are_typed() {
+    let f = Folder::new();
+    f.with_toko();
+    let toml = f.read("crm.toml").replace(
+        "# employees = \"integer\"",
+        "employees = \"integer\"\nrenewal = \"date\"",
+    );
+    f.write("crm.toml", &toml);
+    f.ok(&["set", "toko", "employees=12", "renewal=2027-01-31"]);
+    assert!(f
+        .read("customers/toko-maju-k7q2.yaml")
+        .ends_with("created: 2026-11-22\nemployees: 12\nrenewal: 2027-01-31\n"));
+    let err = f.fails(1, &["set", "toko", "employees=a dozen"]);
+    assert!(
+        err.contains("field `employees`: \"a dozen\" is not a whole number"),
+        "{err}"
+    );
+    let err = f.fails(1, &["set", "toko", "renewal=soon"]);
+    assert!(
+        err.contains("field `renewal`: \"soon\" is not a date (YYYY-MM-DD)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_backdated_record_entered_its_first_stage_when_created() {
+    let f = Folder::new();
+    let id = f.add(&[
+        "customer",
+        "Old friend",
+        "--created",
+        "2025-01-15",
+        "--stage",
+        "prospect",
+    ]);
+    assert_eq!(
+        f.read(&format!("customers/{id}.yaml")),
+        "name: Old friend\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2025-01-15T00:00:00+00:00\ncreated: 2025-01-15\n"
+    );
+}

@@ -50,7 +50,8 @@ pub fn format_moment(m: &DateTime<FixedOffset>) -> String {
     m.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-fn midnight(day: NaiveDate, tz: Tz) -> DateTime<FixedOffset> {
+/// The first moment of `day` in the time zone.
+pub fn midnight(day: NaiveDate, tz: Tz) -> DateTime<FixedOffset> {
     let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     match tz.from_local_datetime(&naive).earliest() {
         Some(t) => t.fixed_offset(),

@@ -36,6 +36,10 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     apply(store, &mut record, &new.assignments)?;
     let cfg = &store.config;
     let clock = &store.clock;
+    let backdated = record
+        .str("created")
+        .and_then(crate::model::clock::parse_date)
+        .filter(|d| *d != clock.today);
     if ty.has_stage() && record.get("stage").is_none() {
         let first = match ty {
             RecordType::Customer => cfg.lifecycle.first(),
@@ -43,6 +47,18 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
         }
         .to_string();
         change_stage(&mut record, &first, clock, cfg);
+    }
+    if let (Some(day), Some(Value::Sequence(history))) =
+        (backdated, record.fields.get_mut("history"))
+    {
+        // A record added with an earlier `created` (a back-filled one) entered its first
+        // stage then, not today: funnels and cycle times count from there.
+        let at = crate::model::clock::format_moment(&crate::model::clock::midnight(day, cfg.tz()));
+        for entry in history.iter_mut() {
+            if let Value::Mapping(m) = entry {
+                m.insert("at".into(), at.clone().into());
+            }
+        }
     }
     let r = &mut record;
     match ty {
