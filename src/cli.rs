@@ -89,6 +89,7 @@ pub enum Command {
     Init(commands::init::Args),
     Add(commands::add::Args),
     Log(Box<commands::log::Args>),
+    List(commands::list::Args),
     Show(commands::show::Args),
     Get(commands::get::Args),
     Set(commands::set::Args),

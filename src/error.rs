@@ -28,6 +28,9 @@ pub enum Error {
     Failed(String),
     #[error("{0}")]
     Usage(String),
+    /// A malformed `--where` expression (a usage error).
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -52,7 +55,7 @@ impl Error {
     }
 
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Usage(_))
+        matches!(self, Error::Usage(_) | Error::Query(_))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod model;
 pub mod ops;
+pub mod query;
 pub mod render;
 pub mod store;
 

@@ -4,6 +4,7 @@ pub mod add;
 pub mod edit;
 pub mod get;
 pub mod init;
+pub mod list;
 pub mod log;
 pub mod rm;
 pub mod set;
@@ -139,6 +140,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Init(args) => init::run(ctx, args),
         Command::Add(args) => add::run(ctx, args),
         Command::Log(args) => log::run(ctx, *args),
+        Command::List(args) => list::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

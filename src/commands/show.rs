@@ -2,7 +2,8 @@ use std::io::Write;
 
 use anyhow::Result;
 use crm::model::{canonical, RecordType};
-use crm::render::{self, flat, table, Format};
+use crm::query::FieldRef;
+use crm::render::{self, flat, table, Columns, Format};
 
 use super::Ctx;
 
@@ -44,11 +45,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 .into_iter()
                 .map(|(k, v)| vec![k, v])
                 .collect();
-            table::write_rows(&mut out, &["field".into(), "value".into()], &rows, format)?;
+            table::write_rows(
+                &mut out,
+                &["field".into(), "value".into()],
+                &rows,
+                format,
+                true,
+            )?;
         }
         _ => {
-            let columns: Vec<String> = flat::flatten(record).into_iter().map(|(k, _)| k).collect();
-            render::write_records(&mut out, &[record], &columns, format)?;
+            let fields: Vec<FieldRef> = flat::column_names(record)
+                .iter()
+                .map(|c| FieldRef::new(record.ty, c, &store.config))
+                .collect();
+            let cols = Columns {
+                fields: &fields,
+                chosen: false,
+                header: true,
+            };
+            render::write_records(&mut out, &[record], &cols, format, store)?;
         }
     }
     out.flush()?;

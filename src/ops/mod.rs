@@ -5,6 +5,7 @@ pub mod add;
 pub mod assign;
 pub mod edit;
 pub mod init;
+pub mod list;
 pub mod remove;
 
 use serde_yaml::Value;

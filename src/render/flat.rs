@@ -49,16 +49,24 @@ pub fn cell_text(v: &Value) -> String {
     }
 }
 
-/// The cell for a column: an exact flattened key, or a group flattened into one cell.
-pub fn cell(cells: &[(String, String)], column: &str) -> Option<String> {
-    if let Some((_, v)) = cells.iter().find(|(k, _)| k == column) {
-        return Some(v.clone());
+/// One value as a cell: a group becomes `key=value` pairs joined by `;`
+/// (`channel=email;consent=true`), anything else as [`cell_text`].
+pub fn value_cell(v: &Value) -> String {
+    match v {
+        Value::Mapping(_) => {
+            let mut pairs = Vec::new();
+            flatten_into("", v, &mut pairs);
+            pairs
+                .into_iter()
+                .map(|(k, v)| format!("{}={v}", k.trim_start_matches('.')))
+                .collect::<Vec<_>>()
+                .join(LIST_SEP)
+        }
+        other => cell_text(other),
     }
-    let prefix = format!("{column}.");
-    let parts: Vec<String> = cells
-        .iter()
-        .filter(|(k, _)| k.starts_with(&prefix))
-        .map(|(k, v)| format!("{}={v}", &k[prefix.len()..]))
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(LIST_SEP))
+}
+
+/// The flattened column names of a record (`id`, `name`, `preferences.channel`, …).
+pub fn column_names(record: &Record) -> Vec<String> {
+    flatten(record).into_iter().map(|(k, _)| k).collect()
 }

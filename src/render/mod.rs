@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use crate::model::canonical;
 use crate::model::Record;
+use crate::query::{FieldRef, Records};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -110,32 +111,67 @@ pub fn yaml_to_json(v: &serde_yaml::Value) -> serde_json::Value {
     }
 }
 
-/// Writes records in a row format. `columns` are flattened field paths (`id` included
-/// where wanted); a missing field is an empty cell.
+/// What to write for a list of records.
+pub struct Columns<'a> {
+    /// The columns of row formats, and of JSON/YAML when `chosen`.
+    pub fields: &'a [FieldRef],
+    /// True when the user chose the columns (`--fields`): JSON and YAML then hold just
+    /// those (keyed by the path as given, plus `id`), else whole records.
+    pub chosen: bool,
+    /// A header row in csv and tsv.
+    pub header: bool,
+}
+
+fn projected(record: &Record, cols: &Columns, db: &dyn Records) -> serde_json::Value {
+    if !cols.chosen {
+        return record_json(record);
+    }
+    let mut obj = serde_json::Map::new();
+    obj.insert("id".into(), record.id.clone().into());
+    for f in cols.fields {
+        let v = f
+            .value(record, db)
+            .map(|v| yaml_to_json(&v))
+            .unwrap_or(serde_json::Value::Null);
+        obj.insert(f.path.clone(), v);
+    }
+    serde_json::Value::Object(obj)
+}
+
+/// Writes records in `format`.
 pub fn write_records(
     out: &mut dyn Write,
     records: &[&Record],
-    columns: &[String],
+    cols: &Columns,
     format: Format,
+    db: &dyn Records,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            let all: Vec<serde_json::Value> = records.iter().map(|r| record_json(r)).collect();
+            let all: Vec<serde_json::Value> =
+                records.iter().map(|r| projected(r, cols, db)).collect();
             serde_json::to_writer_pretty(&mut *out, &all)?;
             writeln!(out)
         }
         Format::Jsonl => {
             for r in records {
-                serde_json::to_writer(&mut *out, &record_json(r))?;
+                serde_json::to_writer(&mut *out, &projected(r, cols, db))?;
                 writeln!(out)?;
             }
             Ok(())
         }
         Format::Yaml => {
-            // A YAML stream of documents, each headed by its id.
+            // A YAML stream: one document per record.
             for r in records {
-                writeln!(out, "---\n# {}/{}", r.ty, r.id)?;
-                out.write_all(canonical::to_yaml(r).as_bytes())?;
+                writeln!(out, "---")?;
+                if cols.chosen {
+                    let doc =
+                        serde_yaml::to_string(&projected(r, cols, db)).map_err(io::Error::other)?;
+                    out.write_all(doc.as_bytes())?;
+                } else {
+                    writeln!(out, "id: {}", r.id)?;
+                    out.write_all(canonical::to_yaml(r).as_bytes())?;
+                }
             }
             Ok(())
         }
@@ -146,17 +182,21 @@ pub fn write_records(
             Ok(())
         }
         Format::Csv | Format::Tsv | Format::Table | Format::Markdown => {
+            let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()
                 .map(|r| {
-                    let cells = flat::flatten(r);
-                    columns
+                    cols.fields
                         .iter()
-                        .map(|c| flat::cell(&cells, c).unwrap_or_default())
+                        .map(|f| {
+                            f.value(r, db)
+                                .map(|v| flat::value_cell(&v))
+                                .unwrap_or_default()
+                        })
                         .collect()
                 })
                 .collect();
-            table::write_rows(out, columns, &rows, format)
+            table::write_rows(out, &header, &rows, format, cols.header)
         }
     }
 }

@@ -28,40 +28,39 @@ fn md_escape(s: &str) -> String {
         .replace('\n', "<br>")
 }
 
+/// Writes rows; the header is always shown in table and markdown, and in csv and tsv
+/// when `with_header`.
 pub fn write_rows(
     out: &mut dyn Write,
     header: &[String],
     rows: &[Vec<String>],
     format: Format,
+    with_header: bool,
 ) -> io::Result<()> {
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(header)?;
+            if with_header {
+                w.write_record(header)?;
+            }
             for row in rows {
                 w.write_record(row)?;
             }
             w.flush()
         }
         Format::Tsv => {
-            writeln!(
-                out,
-                "{}",
-                header
+            let line = |cells: &[String]| {
+                cells
                     .iter()
-                    .map(|h| tsv_escape(h))
+                    .map(|c| tsv_escape(c))
                     .collect::<Vec<_>>()
                     .join("\t")
-            )?;
+            };
+            if with_header {
+                writeln!(out, "{}", line(header))?;
+            }
             for row in rows {
-                writeln!(
-                    out,
-                    "{}",
-                    row.iter()
-                        .map(|c| tsv_escape(c))
-                        .collect::<Vec<_>>()
-                        .join("\t")
-                )?;
+                writeln!(out, "{}", line(row))?;
             }
             Ok(())
         }

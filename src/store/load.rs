@@ -46,6 +46,14 @@ impl fmt::Display for LoadIssue {
 pub struct TypeData {
     pub entries: Vec<Loaded>,
     pub issues: Vec<LoadIssue>,
+    /// Position in `entries` by id; where two files share an id, the first by path.
+    pub by_id: std::collections::HashMap<String, usize>,
+}
+
+impl TypeData {
+    pub fn get(&self, id: &str) -> Option<&Loaded> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
 }
 
 pub fn is_record_file(path: &Path) -> bool {
@@ -97,6 +105,9 @@ pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
                 message: format!("cannot read: {e}"),
             }),
         }
+    }
+    for (i, l) in data.entries.iter().enumerate() {
+        data.by_id.entry(l.record.id.clone()).or_insert(i);
     }
     data
 }

@@ -85,7 +85,7 @@ impl Store {
 
     /// The record with exactly this id, if any.
     pub fn get(&self, ty: RecordType, id: &str) -> Option<&Loaded> {
-        self.records(ty).find(|l| l.record.id == id)
+        self.load(ty).get(id)
     }
 
     /// Finds the one record `reference` names among `types` (see [`resolve`]).
@@ -116,7 +116,10 @@ impl Store {
             }
         }
         let all = || types.iter().flat_map(|t| self.records(*t));
-        if let Some(res) = pick(all().filter(|l| l.record.id == r).collect(), &ambiguous) {
+        if let Some(res) = pick(
+            types.iter().filter_map(|t| self.get(*t, &r)).collect(),
+            &ambiguous,
+        ) {
             return res;
         }
         if r.contains('@') && types.contains(&RecordType::Customer) {
@@ -215,5 +218,11 @@ impl Error {
             context: context.into(),
             errors,
         }
+    }
+}
+
+impl crate::query::Records for Store {
+    fn record(&self, ty: RecordType, id: &str) -> Option<&Record> {
+        self.get(ty, id).map(|l| &l.record)
     }
 }

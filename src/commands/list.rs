@@ -1,0 +1,84 @@
+use std::io::Write;
+
+use anyhow::Result;
+use crm::model::RecordType;
+use crm::ops::list::{default_columns, list, ListOptions};
+use crm::query::FieldRef;
+use crm::render::{self, Columns, Format};
+
+use super::Ctx;
+
+/// List records of one type: filtered, sorted, in any format.
+///
+/// Default columns: customers id, name, stage, email, city, owner; deals id, title,
+/// customer, stage, value, currency, expected_close; tickets id, subject, customer,
+/// priority, status, opened; campaigns id, name, phase, status, start, end, budget;
+/// interactions id, at, customer, channel, direction, summary.
+///
+/// The default format is a table on a terminal and tsv (with a header row) otherwise.
+/// json, jsonl and yaml hold whole records unless --fields is given.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// customers, deals, tickets, campaigns or interactions (singular works too)
+    #[arg(value_name = "TYPE", value_parser = parse_type)]
+    pub ty: RecordType,
+    /// Keep records that match EXPR, e.g. 'stage = won and value >= 1000' (repeatable: all must match)
+    #[arg(long = "where", short = 'w', value_name = "EXPR")]
+    pub filters: Vec<String>,
+    /// Sort by fields; a leading `-` sorts descending: --sort -value,title
+    #[arg(long, value_name = "[-]FIELD[,...]", allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// Show at most N records
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// The columns, e.g. id,title,customer.name (references reach into the linked record)
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Leave out the header row of csv and tsv
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+pub fn parse_type(s: &str) -> Result<RecordType, String> {
+    RecordType::parse(s).ok_or_else(|| {
+        format!("{s:?} is not a record type (customers, deals, tickets, campaigns, interactions)")
+    })
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let default = if ctx.ui.stdout_is_tty {
+        Format::Table
+    } else {
+        Format::Tsv
+    };
+    let format = ctx.format("list", &Format::ALL, default)?;
+    let store = ctx.store()?;
+    let opts = ListOptions {
+        filters: args.filters,
+        sort: args.sort,
+        limit: args.limit,
+    };
+    let records = list(store, args.ty, &opts)?;
+    let chosen = !args.fields.is_empty();
+    let names: Vec<String> = if chosen {
+        args.fields.iter().map(|f| f.trim().to_string()).collect()
+    } else {
+        default_columns(args.ty)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let fields: Vec<FieldRef> = names
+        .iter()
+        .map(|n| FieldRef::new(args.ty, n, &store.config))
+        .collect();
+    let cols = Columns {
+        fields: &fields,
+        chosen,
+        header: !args.no_header,
+    };
+    let mut out = ctx.out();
+    render::write_records(&mut out, &records, &cols, format, store)?;
+    out.flush()?;
+    Ok(())
+}

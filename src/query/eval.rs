@@ -1,0 +1,436 @@
+//! Typing and evaluating a parsed expression against records.
+//!
+//! Each field is typed once, from the record type's field table (or a custom field
+//! declared in `crm.toml`): amounts compare as decimals, dates as dates, moments as
+//! instants (or by their own calendar day against a date), stages and other fixed
+//! lists by their order, everything else as text. A field crm does not know compares by
+//! what each value holds. A comparison of a number or date field with a value of
+//! another kind is an error, found before any record is read.
+//!
+//! Missing fields (absent or null) make every comparison false, `!=` and `!~` included;
+//! `not` negates. On a list, `=`, `<`, `~`, … hold when any item does; `!=` and `!~`
+//! hold when no item matches.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde_yaml::Value;
+
+use super::error::QueryError;
+use super::lexer::CmpOp;
+use super::parser::{Expr, Field, Literal};
+use crate::config::Config;
+use crate::model::clock::{parse_date, parse_moment};
+use crate::model::spec::{self, FieldKind};
+use crate::model::value::{as_decimal, scalar_text};
+use crate::model::{Record, RecordType};
+
+/// Where joined records are found (`customer.city` on a deal).
+pub trait Records {
+    fn record(&self, ty: RecordType, id: &str) -> Option<&Record>;
+}
+
+/// How a field's values compare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Number,
+    Date,
+    Moment,
+    Bool,
+    /// Words with an order: stages, priorities, statuses.
+    Ordered(Vec<String>),
+    Text,
+    /// A field crm does not know: each value compares by what it holds.
+    Dynamic,
+}
+
+impl Kind {
+    fn of(kind: FieldKind, cfg: &Config) -> Kind {
+        match kind {
+            FieldKind::Money
+            | FieldKind::Percent
+            | FieldKind::Rating
+            | FieldKind::Count
+            | FieldKind::Integer => Kind::Number,
+            FieldKind::Date => Kind::Date,
+            FieldKind::Moment => Kind::Moment,
+            FieldKind::Bool => Kind::Bool,
+            FieldKind::Enum(words) => Kind::Ordered(words.iter().map(|w| w.to_string()).collect()),
+            FieldKind::Lifecycle => Kind::Ordered(
+                cfg.lifecycle
+                    .names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+            FieldKind::Pipeline => {
+                Kind::Ordered(cfg.pipeline.names().iter().map(|s| s.to_string()).collect())
+            }
+            FieldKind::Map | FieldKind::Object(_) | FieldKind::History => Kind::Dynamic,
+            FieldKind::Text
+            | FieldKind::Source
+            | FieldKind::Ref(_)
+            | FieldKind::Email
+            | FieldKind::Currency
+            | FieldKind::List => Kind::Text,
+        }
+    }
+}
+
+/// A field path made ready: the references to follow, then the path inside the last record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRef {
+    pub path: String,
+    joins: Vec<(&'static str, RecordType)>,
+    rest: String,
+    pub kind: Kind,
+}
+
+impl FieldRef {
+    /// Types a path on records of type `ty`. A first segment that is a reference field
+    /// (`customer`, `deal`, `campaign`, `organisation`, …) followed by more segments
+    /// reaches into the referenced record.
+    pub fn new(ty: RecordType, path: &str, cfg: &Config) -> FieldRef {
+        let mut cur = ty;
+        let mut joins = Vec::new();
+        let mut rest = path;
+        while let Some((head, tail)) = rest.split_once('.') {
+            match spec::lookup(cur.spec(), head).map(|s| s.kind) {
+                Some(FieldKind::Ref(target)) => {
+                    let name = cur
+                        .spec()
+                        .iter()
+                        .find(|s| s.name == head)
+                        .map(|s| s.name)
+                        .unwrap_or("");
+                    joins.push((name, target));
+                    cur = target;
+                    rest = tail;
+                }
+                _ => break,
+            }
+        }
+        let kind = if rest == "id" {
+            Kind::Text
+        } else {
+            spec::lookup(cur.spec(), rest)
+                .map(|s| s.kind)
+                .or_else(|| {
+                    if rest.contains('.') {
+                        None
+                    } else {
+                        cfg.custom_field(cur, rest)
+                    }
+                })
+                .map(|k| Kind::of(k, cfg))
+                .unwrap_or(Kind::Dynamic)
+        };
+        FieldRef {
+            path: path.to_string(),
+            joins,
+            rest: rest.to_string(),
+            kind,
+        }
+    }
+
+    /// The value of this field on `record`, following references; `None` when missing.
+    pub fn value<'a>(
+        &self,
+        record: &'a Record,
+        db: &'a dyn Records,
+    ) -> Option<std::borrow::Cow<'a, Value>> {
+        let mut cur = record;
+        for (field, ty) in &self.joins {
+            let id = cur.str(field)?;
+            cur = db.record(*ty, id)?;
+        }
+        if self.rest == "id" {
+            return Some(std::borrow::Cow::Owned(Value::String(cur.id.clone())));
+        }
+        match cur.get(&self.rest) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(std::borrow::Cow::Borrowed(v)),
+        }
+    }
+}
+
+/// A checked expression, ready to test records of one type.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Or(Box<Filter>, Box<Filter>),
+    And(Box<Filter>, Box<Filter>),
+    Not(Box<Filter>),
+    Cmp(FieldRef, CmpOp, Literal),
+    In(FieldRef, Vec<Literal>),
+    Truthy(FieldRef),
+}
+
+fn type_error(field: &Field, lit: &Literal, holds: &str, expected: &str) -> QueryError {
+    QueryError::new(
+        lit.col,
+        format!(
+            "field `{}` holds {holds}; `{}` is not {expected}",
+            field.path, lit.text
+        ),
+    )
+}
+
+fn check_literal(field: &Field, fr: &FieldRef, op: CmpOp, lit: &Literal) -> Result<(), QueryError> {
+    if matches!(op, CmpOp::Has | CmpOp::HasNot) {
+        return Ok(());
+    }
+    let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+    match &fr.kind {
+        Kind::Number if lit.number.is_none() => Err(type_error(field, lit, "numbers", "a number")),
+        Kind::Date if lit.date.is_none() && lit.moment.is_none() => Err(type_error(
+            field,
+            lit,
+            "dates",
+            "a date (YYYY-MM-DD, today, today-7d, today+2w, today-3m)",
+        )),
+        Kind::Moment if lit.date.is_none() && lit.moment.is_none() => Err(type_error(
+            field,
+            lit,
+            "moments",
+            "a date or a moment (YYYY-MM-DD, today-7d, 2026-11-22T09:00:00+07:00)",
+        )),
+        Kind::Bool if ordering => Err(QueryError::new(
+            lit.col,
+            format!(
+                "field `{}` is true or false: compare it with = or !=",
+                field.path
+            ),
+        )),
+        Kind::Bool if lit.boolean.is_none() => {
+            Err(type_error(field, lit, "true or false", "true or false"))
+        }
+        Kind::Ordered(words) if !words.contains(&lit.text) => Err(QueryError::new(
+            lit.col,
+            format!(
+                "`{}` is not a value of field `{}` (one of: {})",
+                lit.text,
+                field.path,
+                words.join(", ")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Filter {
+    /// Types every field of `expr` for records of type `ty`, rejecting comparisons
+    /// that can never make sense.
+    pub fn new(expr: &Expr, ty: RecordType, cfg: &Config) -> Result<Filter, QueryError> {
+        Ok(match expr {
+            Expr::Or(a, b) => Filter::Or(
+                Box::new(Filter::new(a, ty, cfg)?),
+                Box::new(Filter::new(b, ty, cfg)?),
+            ),
+            Expr::And(a, b) => Filter::And(
+                Box::new(Filter::new(a, ty, cfg)?),
+                Box::new(Filter::new(b, ty, cfg)?),
+            ),
+            Expr::Not(a) => Filter::Not(Box::new(Filter::new(a, ty, cfg)?)),
+            Expr::Cmp { field, op, value } => {
+                let fr = FieldRef::new(ty, &field.path, cfg);
+                check_literal(field, &fr, *op, value)?;
+                Filter::Cmp(fr, *op, value.clone())
+            }
+            Expr::In { field, values } => {
+                let fr = FieldRef::new(ty, &field.path, cfg);
+                for v in values {
+                    check_literal(field, &fr, CmpOp::Eq, v)?;
+                }
+                Filter::In(fr, values.clone())
+            }
+            Expr::Truthy(field) => Filter::Truthy(FieldRef::new(ty, &field.path, cfg)),
+        })
+    }
+
+    pub fn matches(&self, record: &Record, db: &dyn Records) -> bool {
+        match self {
+            Filter::Or(a, b) => a.matches(record, db) || b.matches(record, db),
+            Filter::And(a, b) => a.matches(record, db) && b.matches(record, db),
+            Filter::Not(a) => !a.matches(record, db),
+            Filter::Truthy(f) => f.value(record, db).is_some_and(|v| truthy(&v)),
+            Filter::Cmp(f, op, lit) => {
+                let Some(v) = f.value(record, db) else {
+                    return false;
+                };
+                let items = items(&v);
+                if items.is_empty() {
+                    return false;
+                }
+                match op {
+                    CmpOp::Ne => !items.iter().any(|i| compare(&f.kind, i, CmpOp::Eq, lit)),
+                    CmpOp::HasNot => !items.iter().any(|i| compare(&f.kind, i, CmpOp::Has, lit)),
+                    op => items.iter().any(|i| compare(&f.kind, i, *op, lit)),
+                }
+            }
+            Filter::In(f, lits) => f.value(record, db).is_some_and(|v| {
+                items(&v)
+                    .iter()
+                    .any(|i| lits.iter().any(|l| compare(&f.kind, i, CmpOp::Eq, l)))
+            }),
+        }
+    }
+}
+
+/// A list's items, or the value itself.
+fn items(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Sequence(items) => items.iter().filter(|i| !i.is_null()).collect(),
+        other => vec![other],
+    }
+}
+
+/// Present and not false, empty text, an empty list or an empty group.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Sequence(s) => !s.is_empty(),
+        Value::Mapping(m) => !m.is_empty(),
+        _ => true,
+    }
+}
+
+fn holds(ord: Option<Ordering>, op: CmpOp) -> bool {
+    let Some(o) = ord else {
+        return false;
+    };
+    match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+        CmpOp::Has | CmpOp::HasNot => false,
+    }
+}
+
+fn moment_of(v: &Value) -> Option<DateTime<FixedOffset>> {
+    v.as_str().and_then(parse_moment)
+}
+
+/// A date field's value: a date, or the calendar day of a moment.
+fn date_of(v: &Value) -> Option<NaiveDate> {
+    let s = v.as_str()?;
+    parse_date(s).or_else(|| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|m| m.date_naive())
+    })
+}
+
+fn compare(kind: &Kind, v: &Value, op: CmpOp, lit: &Literal) -> bool {
+    if matches!(op, CmpOp::Has | CmpOp::HasNot) {
+        let Some(text) = scalar_text(v) else {
+            return false;
+        };
+        return text.to_lowercase().contains(&lit.text.to_lowercase());
+    }
+    let ord = match kind {
+        Kind::Number => as_decimal(v).zip(lit.number).map(|(a, b)| a.cmp(&b)),
+        Kind::Date => date_of(v)
+            .zip(lit.date.or(lit.moment.map(|m| m.date_naive())))
+            .map(|(a, b)| a.cmp(&b)),
+        Kind::Moment => match (lit.moment, lit.date) {
+            (Some(m), _) => moment_of(v).map(|a| a.cmp(&m)),
+            (None, Some(d)) => date_of(v).map(|a| a.cmp(&d)),
+            _ => None,
+        },
+        Kind::Bool => v.as_bool().zip(lit.boolean).map(|(a, b)| a.cmp(&b)),
+        Kind::Ordered(words) => {
+            let pos = |s: &str| words.iter().position(|w| w == s);
+            match v.as_str() {
+                Some(s) if matches!(op, CmpOp::Eq | CmpOp::Ne) => Some(s.cmp(lit.text.as_str())),
+                Some(s) => pos(s).zip(pos(&lit.text)).map(|(a, b)| a.cmp(&b)),
+                None => None,
+            }
+        }
+        Kind::Text => scalar_text(v).map(|s| s.as_str().cmp(lit.text.as_str())),
+        Kind::Dynamic => dynamic_cmp(v, lit),
+    };
+    holds(ord, op)
+}
+
+/// A value of a field crm does not know, compared by what it holds.
+fn dynamic_cmp(v: &Value, lit: &Literal) -> Option<Ordering> {
+    match v {
+        Value::Number(_) => match lit.number {
+            Some(n) => as_decimal(v).map(|a| a.cmp(&n)),
+            None => scalar_text(v).map(|s| s.as_str().cmp(lit.text.as_str())),
+        },
+        Value::Bool(b) => match lit.boolean {
+            Some(l) => Some(b.cmp(&l)),
+            None => Some(b.to_string().as_str().cmp(lit.text.as_str())),
+        },
+        Value::String(s) => {
+            if let (Some(l), Some(d)) = (lit.date, parse_date(s)) {
+                return Some(d.cmp(&l));
+            }
+            if let (Some(l), Some(m)) = (lit.moment, parse_moment(s)) {
+                return Some(m.cmp(&l));
+            }
+            if let (Some(l), Ok(n)) = (lit.number, s.trim().parse::<Decimal>()) {
+                return Some(n.cmp(&l));
+            }
+            Some(s.as_str().cmp(lit.text.as_str()))
+        }
+        _ => None,
+    }
+}
+
+/// A sort key: values of one kind order among themselves; kinds order as listed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Number(Decimal),
+    Date(NaiveDate),
+    Moment(DateTime<FixedOffset>),
+    Rank(usize),
+    Bool(bool),
+    Text(String),
+}
+
+impl FieldRef {
+    /// The key this field gives `record` for sorting (a list sorts by its first item).
+    pub fn sort_key(&self, record: &Record, db: &dyn Records) -> Option<SortKey> {
+        let v = self.value(record, db)?;
+        let v = match v.as_ref() {
+            Value::Sequence(items) => items.first()?.clone(),
+            other => other.clone(),
+        };
+        let text = || scalar_text(&v).map(SortKey::Text);
+        match &self.kind {
+            Kind::Number => as_decimal(&v).map(SortKey::Number).or_else(text),
+            Kind::Date => date_of(&v).map(SortKey::Date).or_else(text),
+            Kind::Moment => moment_of(&v).map(SortKey::Moment).or_else(text),
+            Kind::Bool => v.as_bool().map(SortKey::Bool).or_else(text),
+            Kind::Ordered(words) => v
+                .as_str()
+                .and_then(|s| words.iter().position(|w| w == s))
+                .map(SortKey::Rank)
+                .or_else(text),
+            Kind::Text => text(),
+            Kind::Dynamic => match &v {
+                Value::Number(_) => as_decimal(&v).map(SortKey::Number),
+                Value::Bool(b) => Some(SortKey::Bool(*b)),
+                Value::String(s) => Some(
+                    parse_date(s)
+                        .map(SortKey::Date)
+                        .or_else(|| {
+                            chrono::DateTime::parse_from_rfc3339(s)
+                                .ok()
+                                .map(SortKey::Moment)
+                        })
+                        .unwrap_or_else(|| SortKey::Text(s.clone())),
+                ),
+                _ => None,
+            },
+        }
+    }
+}

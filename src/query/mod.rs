@@ -1,0 +1,48 @@
+//! The `--where` language (DESIGN §6): lexer, parser, and the typed evaluator that
+//! `crm list`, reference resolution and the reports share.
+
+pub mod error;
+pub mod eval;
+pub mod lexer;
+pub mod parser;
+pub mod sort;
+
+use chrono::NaiveDate;
+
+pub use error::QueryError;
+pub use eval::{FieldRef, Filter, Records};
+
+use crate::config::Config;
+use crate::model::{Record, RecordType};
+
+/// One or more `--where` expressions (joined with `and`), checked for one record type.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    filters: Vec<Filter>,
+}
+
+impl Query {
+    /// Parses and types each expression; the first bad one is the error, with its text
+    /// attached for the caret display.
+    pub fn new(
+        exprs: &[String],
+        ty: RecordType,
+        cfg: &Config,
+        today: NaiveDate,
+    ) -> Result<Query, QueryError> {
+        let mut filters = Vec::new();
+        for src in exprs {
+            let with_source = |mut e: QueryError| {
+                e.source = src.clone();
+                e
+            };
+            let expr = parser::parse(src, today).map_err(with_source)?;
+            filters.push(Filter::new(&expr, ty, cfg).map_err(with_source)?);
+        }
+        Ok(Query { filters })
+    }
+
+    pub fn matches(&self, record: &Record, db: &dyn Records) -> bool {
+        self.filters.iter().all(|f| f.matches(record, db))
+    }
+}

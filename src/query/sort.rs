@@ -1,0 +1,65 @@
+//! `--sort [-]FIELD[,…]`: typed, stable, records missing a field last whatever the direction.
+
+use std::cmp::Ordering;
+
+use super::eval::{FieldRef, Records, SortKey};
+use crate::config::Config;
+use crate::model::{Record, RecordType};
+
+#[derive(Debug, Clone)]
+pub struct SortSpec {
+    keys: Vec<(FieldRef, bool)>,
+}
+
+impl SortSpec {
+    /// `-value,name`: by value descending, then name ascending.
+    pub fn new(spec: &str, ty: RecordType, cfg: &Config) -> Result<SortSpec, String> {
+        let mut keys = Vec::new();
+        for part in spec.split(',').map(str::trim) {
+            let (path, desc) = match part.strip_prefix('-') {
+                Some(p) => (p, true),
+                None => (part.strip_prefix('+').unwrap_or(part), false),
+            };
+            let ok = !path.is_empty()
+                && path.split('.').all(|s| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                });
+            if !ok {
+                return Err(format!("--sort: {part:?} is not a field name (write FIELD or -FIELD, several joined by ',')"));
+            }
+            keys.push((FieldRef::new(ty, path, cfg), desc));
+        }
+        Ok(SortSpec { keys })
+    }
+
+    /// Sorts in place, stably.
+    pub fn sort(&self, records: &mut Vec<&Record>, db: &dyn Records) {
+        let mut keyed: Vec<(Vec<Option<SortKey>>, &Record)> = records
+            .iter()
+            .map(|r| {
+                (
+                    self.keys.iter().map(|(f, _)| f.sort_key(r, db)).collect(),
+                    *r,
+                )
+            })
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            for (i, (_, desc)) in self.keys.iter().enumerate() {
+                let o = match (&a[i], &b[i]) {
+                    (None, None) => Ordering::Equal,
+                    (None, Some(_)) => Ordering::Greater,
+                    (Some(_), None) => Ordering::Less,
+                    (Some(x), Some(y)) if *desc => y.cmp(x),
+                    (Some(x), Some(y)) => x.cmp(y),
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+        *records = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+}
