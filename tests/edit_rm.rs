@@ -75,17 +75,7 @@ fn edit_gives_up_when_the_invalid_file_is_left_unchanged() {
         "ed",
         "grep -q '^# crm: ' \"$1\" || sed -i 's/^value: .*/value: lots/' \"$1\"",
     );
-    let err = String::from_utf8(
-        f.crm()
-            .env("EDITOR", &ed)
-            .args(["edit", "annual"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stderr
-            .clone(),
-    )
-    .unwrap();
+    let err = common::stderr_of(f.crm().env("EDITOR", &ed).args(["edit", "annual"]), 1);
     assert!(
         err.contains(
             "edit of deal annual-plan-a1b2 abandoned: it still has errors; nothing was written"
@@ -139,17 +129,7 @@ fn an_update_fails_when_the_file_changed_after_it_was_read() {
             target.display()
         ),
     );
-    let err = String::from_utf8(
-        f.crm()
-            .env("EDITOR", &ed)
-            .args(["edit", "annual"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stderr
-            .clone(),
-    )
-    .unwrap();
+    let err = common::stderr_of(f.crm().env("EDITOR", &ed).args(["edit", "annual"]), 1);
     assert!(
         err.contains(
             "deals/annual-plan-a1b2.yaml: changed on disk since crm read it; nothing was written"

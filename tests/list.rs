@@ -1,15 +1,9 @@
 //! `crm list` output: every format read back by a parser of that format, columns, sorting.
 
-use assert_cmd::Command;
+mod common;
 
-fn crm() -> Command {
-    let mut c = Command::cargo_bin("crm").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["-C", "tests/fixtures/query"])
-        .env("CRM_TODAY", "2026-11-22")
-        .env_remove("CRM_DIR")
-        .env_remove("CRM_NOW");
-    c
+fn crm() -> assert_cmd::Command {
+    common::fixture("query")
 }
 
 fn out(args: &[&str]) -> String {

@@ -1,16 +1,10 @@
 //! `crm list --where` on a fixture folder of hand-written records (tests/fixtures/query),
 //! today fixed at 2026-11-22: for each operator and combination, the exact ids returned.
 
-use assert_cmd::Command;
+mod common;
 
-fn crm() -> Command {
-    let mut c = Command::cargo_bin("crm").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["-C", "tests/fixtures/query"])
-        .env("CRM_TODAY", "2026-11-22")
-        .env_remove("CRM_DIR")
-        .env_remove("CRM_NOW");
-    c
+fn crm() -> assert_cmd::Command {
+    common::fixture("query")
 }
 
 /// The ids `crm list TYPE --where EXPR` returns, in folder order.

@@ -136,3 +136,27 @@ impl Folder {
         (c, d)
     }
 }
+
+/// Runs `cmd`, expects exit `code`, returns stderr.
+pub fn stderr_of(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// `crm` pinned to the read-only fixture folder `tests/fixtures/NAME`, today 2026-11-22.
+pub fn fixture(name: &str) -> Command {
+    let mut c = Command::cargo_bin("crm").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("-C")
+        .arg(format!("tests/fixtures/{name}"))
+        .env("CRM_TODAY", TODAY)
+        .env_remove("CRM_DIR")
+        .env_remove("CRM_NOW");
+    c
+}
