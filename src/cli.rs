@@ -90,6 +90,7 @@ pub enum Command {
     Add(commands::add::Args),
     Log(Box<commands::log::Args>),
     List(commands::list::Args),
+    Report(commands::report::Args),
     Show(commands::show::Args),
     Get(commands::get::Args),
     Set(commands::set::Args),

@@ -9,6 +9,7 @@ pub mod model;
 pub mod ops;
 pub mod query;
 pub mod render;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

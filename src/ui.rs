@@ -8,6 +8,8 @@ use crate::cli::ColorChoice;
 
 pub struct Ui {
     color: bool,
+    /// `--color never` or NO_COLOR: plain ASCII drawing as well as no colour.
+    pub plain: bool,
     quiet: bool,
     pub stdout_is_tty: bool,
 }
@@ -25,6 +27,7 @@ impl Ui {
         };
         Ui {
             color,
+            plain: choice == ColorChoice::Never || (choice == ColorChoice::Auto && no_color),
             quiet,
             stdout_is_tty: io::stdout().is_terminal(),
         }

@@ -6,6 +6,7 @@ pub mod get;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod report;
 pub mod rm;
 pub mod set;
 pub mod show;
@@ -141,6 +142,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Add(args) => add::run(ctx, args),
         Command::Log(args) => log::run(ctx, *args),
         Command::List(args) => list::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

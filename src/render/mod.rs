@@ -1,6 +1,7 @@
 //! Output formats. Data goes to the writer given; nothing here prints messages.
 
 pub mod flat;
+pub mod report;
 pub mod table;
 
 use std::fmt;

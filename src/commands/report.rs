@@ -1,0 +1,101 @@
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use crm::model::RecordType;
+use crm::render::report::write_report;
+use crm::render::Format;
+use crm::report::{self, Data, Period, PeriodArgs};
+
+use super::Ctx;
+
+/// Reports over the folder: the funnel, the pipeline, campaigns, service, customers,
+/// and the weekly page for CI.
+///
+/// The period defaults to the current month up to the as-of date (weekly: the last
+/// complete ISO week). --where restricts the records the report is about: customers for
+/// funnel, customers and weekly (their deals, tickets and interactions follow), deals
+/// for pipeline, campaigns for campaigns, tickets for service.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(value_enum)]
+    pub report: Kind,
+    /// First day of the period, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Last day of the period, YYYY-MM-DD (default: the as-of date)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// An ISO week, e.g. 2026-W47
+    #[arg(long, value_name = "YYYY-Www")]
+    pub week: Option<String>,
+    /// A month, e.g. 2026-11
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// A quarter, e.g. 2026-Q4
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: Option<String>,
+    /// Only the records matching EXPR (repeatable: all must match)
+    #[arg(long = "where", short = 'w', value_name = "EXPR")]
+    pub filters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Funnel,
+    Pipeline,
+    Campaigns,
+    Service,
+    Customers,
+    Weekly,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+const OFFERED: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Format::Csv];
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let default_format = if args.report == Kind::Weekly {
+        Format::Markdown
+    } else {
+        Format::Table
+    };
+    let format = ctx.format("report", OFFERED, default_format)?;
+    let store = ctx.store()?;
+    let as_of = store.clock.today;
+    let default_period = match args.report {
+        Kind::Weekly => Period::last_complete_week(as_of),
+        _ => Period::month_to_date(as_of),
+    };
+    let period = PeriodArgs {
+        since: args.since,
+        until: args.until,
+        week: args.week,
+        month: args.month,
+        quarter: args.quarter,
+    }
+    .resolve(as_of, default_period)
+    .map_err(crm::Error::Usage)?;
+    let primary = match args.report {
+        Kind::Pipeline => RecordType::Deal,
+        Kind::Campaigns => RecordType::Campaign,
+        Kind::Service => RecordType::Ticket,
+        Kind::Funnel | Kind::Customers | Kind::Weekly => RecordType::Customer,
+    };
+    let data = Data::new(store, as_of, period, primary, &args.filters)?;
+    let r = match args.report {
+        Kind::Funnel => report::funnel::funnel(&data),
+        Kind::Pipeline => report::pipeline::pipeline(&data),
+        Kind::Campaigns => report::campaigns::campaigns(&data),
+        Kind::Service => report::service::service(&data),
+        Kind::Customers => report::customers::customers(&data),
+        Kind::Weekly => report::weekly::weekly(&data),
+    };
+    let mut out = ctx.out();
+    write_report(&mut out, &r, format, !ctx.ui.plain)?;
+    out.flush()?;
+    Ok(())
+}

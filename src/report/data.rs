@@ -1,0 +1,349 @@
+//! What a report sees: the records, filtered, and the facts every report reads off
+//! them (the day something happened, the stage on a day, amounts per currency).
+//!
+//! Days are calendar days in `crm.toml`'s time zone. Records created after the
+//! as-of date, and interactions after it, are left out: they did not exist yet.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_yaml::Value;
+
+use super::{Amounts, Period};
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::clock::{parse_date, parse_moment};
+use crate::model::{Record, RecordType};
+use crate::query::{Query, Records};
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct Data<'a> {
+    pub cfg: &'a Config,
+    pub as_of: NaiveDate,
+    pub period: Period,
+    pub customers: Vec<&'a Record>,
+    pub deals: Vec<&'a Record>,
+    pub tickets: Vec<&'a Record>,
+    pub campaigns: Vec<&'a Record>,
+    pub interactions: Vec<&'a Record>,
+    db: &'a dyn Records,
+}
+
+impl<'a> Data<'a> {
+    /// Loads every type. `--where` filters the report's `primary` records; when those
+    /// are customers, deals, tickets and interactions are kept only for the customers kept.
+    pub fn new(
+        store: &'a Store,
+        as_of: NaiveDate,
+        period: Period,
+        primary: RecordType,
+        filters: &[String],
+    ) -> Result<Data<'a>> {
+        let query = Query::new(filters, primary, &store.config, as_of)?;
+        let mut data = Data {
+            cfg: &store.config,
+            as_of,
+            period,
+            customers: Vec::new(),
+            deals: Vec::new(),
+            tickets: Vec::new(),
+            campaigns: Vec::new(),
+            interactions: Vec::new(),
+            db: store,
+        };
+        for ty in RecordType::ALL {
+            let kept: Vec<&Record> = store
+                .records(ty)
+                .map(|l| &l.record)
+                .filter(|r| data.existed(r))
+                .filter(|r| ty != primary || query.matches(r, store))
+                .collect();
+            *data.of_type(ty) = kept;
+        }
+        if primary == RecordType::Customer && !filters.is_empty() {
+            let ids: std::collections::HashSet<&str> =
+                data.customers.iter().map(|c| c.id.as_str()).collect();
+            let mine = |r: &&Record| r.str("customer").is_some_and(|c| ids.contains(c));
+            data.deals.retain(mine);
+            data.tickets.retain(mine);
+            data.interactions.retain(mine);
+        }
+        Ok(data)
+    }
+
+    /// The same records seen over another period.
+    pub fn with_period(&self, period: Period) -> Data<'a> {
+        Data {
+            period,
+            ..self.clone()
+        }
+    }
+
+    fn of_type(&mut self, ty: RecordType) -> &mut Vec<&'a Record> {
+        match ty {
+            RecordType::Customer => &mut self.customers,
+            RecordType::Deal => &mut self.deals,
+            RecordType::Ticket => &mut self.tickets,
+            RecordType::Campaign => &mut self.campaigns,
+            RecordType::Interaction => &mut self.interactions,
+        }
+    }
+
+    /// Whether a record existed on the as-of date.
+    fn existed(&self, r: &Record) -> bool {
+        self.start(r).is_none_or(|d| d <= self.as_of)
+    }
+
+    pub fn record(&self, ty: RecordType, id: &str) -> Option<&'a Record> {
+        self.db.record(ty, id)
+    }
+
+    /// The calendar day of a date or moment value, in the folder's time zone.
+    pub fn day_of(&self, v: &str) -> Option<NaiveDate> {
+        if let Some(d) = parse_date(v) {
+            return Some(d);
+        }
+        parse_moment(v).map(|m| m.with_timezone(&self.cfg.tz()).date_naive())
+    }
+
+    pub fn day(&self, r: &Record, field: &str) -> Option<NaiveDate> {
+        r.str(field).and_then(|v| self.day_of(v))
+    }
+
+    /// When a record came to be: `created`, an interaction's `at`, else a ticket's `opened`.
+    pub fn start(&self, r: &Record) -> Option<NaiveDate> {
+        match r.ty {
+            RecordType::Interaction => self.day(r, "at"),
+            RecordType::Ticket => self.day(r, "opened").or_else(|| self.day(r, "created")),
+            _ => self.day(r, "created"),
+        }
+    }
+
+    /// The history entries as (stage, day), in the order written.
+    pub fn history(&self, r: &Record) -> Vec<(String, NaiveDate)> {
+        let Some(Value::Sequence(items)) = r.get("history") else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|i| {
+                let stage = i.get("stage")?.as_str()?.to_string();
+                let day = self.day_of(i.get("at")?.as_str()?)?;
+                Some((stage, day))
+            })
+            .collect()
+    }
+
+    /// The first day a record was at `stage`: from its history, or, for a record
+    /// without history, its `created` day if it is at that stage now.
+    pub fn first_reached(&self, r: &Record, stage: &str) -> Option<NaiveDate> {
+        let history = self.history(r);
+        if history.is_empty() {
+            return (r.stage() == Some(stage)).then(|| self.start(r)).flatten();
+        }
+        history
+            .iter()
+            .filter(|(s, _)| s == stage)
+            .map(|(_, d)| *d)
+            .min()
+    }
+
+    /// The stage a record was at on `day` (its last history entry up to that day).
+    pub fn stage_on(&self, r: &Record, day: NaiveDate) -> Option<String> {
+        let history = self.history(r);
+        if history.is_empty() {
+            return match self.start(r) {
+                Some(d) if d > day => None,
+                _ => r.stage().map(String::from),
+            };
+        }
+        history
+            .iter()
+            .filter(|(_, d)| *d <= day)
+            .next_back()
+            .map(|(s, _)| s.clone())
+    }
+
+    pub fn is_customer_stage(&self, stage: &str) -> bool {
+        self.cfg.lifecycle_stage(stage).is_some_and(|s| s.customer)
+    }
+
+    pub fn is_churned_stage(&self, stage: &str) -> bool {
+        self.cfg.lifecycle_stage(stage).is_some_and(|s| s.churned)
+    }
+
+    /// Whether a customer record was a paying customer on `day`.
+    pub fn customer_on(&self, r: &Record, day: NaiveDate) -> bool {
+        self.stage_on(r, day)
+            .is_some_and(|s| self.is_customer_stage(&s))
+    }
+
+    /// The first day a record reached a customer stage.
+    pub fn became_customer(&self, r: &Record) -> Option<NaiveDate> {
+        self.cfg
+            .lifecycle
+            .0
+            .iter()
+            .filter(|s| s.customer)
+            .filter_map(|s| self.first_reached(r, &s.name))
+            .min()
+    }
+
+    /// A deal's close day, if it is in a won stage and closed by the as-of date.
+    pub fn won_on(&self, deal: &Record) -> Option<NaiveDate> {
+        let won = deal
+            .stage()
+            .and_then(|s| self.cfg.pipeline_stage(s))
+            .is_some_and(|s| s.won);
+        self.closed_on(deal).filter(|_| won)
+    }
+
+    pub fn lost_on(&self, deal: &Record) -> Option<NaiveDate> {
+        let lost = deal
+            .stage()
+            .and_then(|s| self.cfg.pipeline_stage(s))
+            .is_some_and(|s| s.lost);
+        self.closed_on(deal).filter(|_| lost)
+    }
+
+    fn closed_on(&self, deal: &Record) -> Option<NaiveDate> {
+        self.day(deal, "closed").filter(|d| *d <= self.as_of)
+    }
+
+    pub fn is_open(&self, deal: &Record) -> bool {
+        deal.stage()
+            .and_then(|s| self.cfg.pipeline_stage(s))
+            .is_some_and(|s| !s.is_closed())
+    }
+
+    /// Won deals, with their close day.
+    pub fn won(&self) -> impl Iterator<Item = (&'a Record, NaiveDate)> + '_ {
+        self.deals
+            .iter()
+            .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
+    }
+
+    /// The currency of a record's amounts: its own, else the folder's.
+    pub fn currency(&self, r: &Record) -> String {
+        r.str("currency")
+            .unwrap_or(&self.cfg.currency.0)
+            .to_string()
+    }
+
+    /// `field` of a record as (currency, amount).
+    pub fn amount(&self, r: &Record, field: &str) -> Option<(String, Decimal)> {
+        r.decimal(field).map(|v| (self.currency(r), v))
+    }
+
+    /// An amount in the default currency: itself, or converted with a rate from crm.toml.
+    pub fn in_default(&self, currency: &str, amount: Decimal) -> Option<Decimal> {
+        if currency == self.cfg.currency.0 {
+            return Some(amount);
+        }
+        self.cfg
+            .rates
+            .iter()
+            .find(|(c, _)| c.0 == currency)
+            .map(|(_, r)| amount * r.0)
+    }
+
+    /// Fills in the converted total, when every currency can be converted and more than
+    /// one currency is present.
+    pub fn convert(&self, mut a: Amounts) -> Amounts {
+        if a.by_currency.len() > 1 {
+            let total: Option<Decimal> = a
+                .by_currency
+                .iter()
+                .map(|(c, v)| self.in_default(c, *v))
+                .sum();
+            a.converted = total.map(|t| (self.cfg.currency.0.clone(), t));
+        }
+        a
+    }
+
+    /// The last day a customer was touched by an interaction, if ever.
+    pub fn last_interaction(&self, customer: &str) -> Option<NaiveDate> {
+        self.interactions
+            .iter()
+            .filter(|i| i.str("customer") == Some(customer))
+            .filter_map(|i| self.day(i, "at"))
+            .max()
+    }
+}
+
+impl<'a> Data<'a> {
+    /// The lifecycle stages of the acquire funnel: those up to and including the first
+    /// customer stage, leaving out churned and lost ones (default: lead, prospect, customer).
+    pub fn funnel_stages(&self) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        for s in &self.cfg.lifecycle.0 {
+            if s.churned || s.lost {
+                continue;
+            }
+            out.push(s.name.as_str());
+            if s.customer {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The first day a record reached funnel stage `i` or any later funnel stage:
+    /// a lead that became a customer directly has passed "prospect" that day.
+    pub fn reached_funnel(&self, r: &Record, stages: &[&str], i: usize) -> Option<NaiveDate> {
+        stages[i..]
+            .iter()
+            .filter_map(|s| self.first_reached(r, s))
+            .min()
+    }
+
+    /// Whether the record entered a churned stage during `p`.
+    pub fn churned_in(&self, r: &Record, p: &Period) -> bool {
+        let history = self.history(r);
+        if history.is_empty() {
+            return r.stage().is_some_and(|s| self.is_churned_stage(s))
+                && self.start(r).is_some_and(|d| p.contains(d));
+        }
+        history
+            .iter()
+            .any(|(s, d)| self.is_churned_stage(s) && p.contains(*d))
+    }
+
+    /// Won value of a customer's deals closed in the 365 days up to the as-of date,
+    /// in the default currency (deals in a currency without a rate are left out).
+    pub fn trailing_value(&self, customer: &str) -> Decimal {
+        let from = self.as_of - chrono::Duration::days(365);
+        self.won()
+            .filter(|(d, closed)| d.str("customer") == Some(customer) && *closed > from)
+            .filter_map(|(d, _)| {
+                self.amount(d, "value")
+                    .and_then(|(c, v)| self.in_default(&c, v))
+            })
+            .sum()
+    }
+
+    /// The highest loyalty tier whose `min` the value reaches.
+    pub fn tier(&self, value: Decimal) -> Option<&'a str> {
+        self.cfg
+            .loyalty
+            .iter()
+            .filter(|t| t.min.0 <= value)
+            .max_by_key(|t| t.min.0)
+            .map(|t| t.name.as_str())
+    }
+
+    /// Days since a current customer was last touched (last interaction, else the day
+    /// they became a customer), when that exceeds the at-risk threshold.
+    pub fn at_risk_days(&self, c: &Record) -> Option<i64> {
+        if !self.customer_on(c, self.as_of) {
+            return None;
+        }
+        let last = self
+            .last_interaction(&c.id)
+            .into_iter()
+            .chain(self.became_customer(c))
+            .max()?;
+        let days = (self.as_of - last).num_days();
+        (days > i64::from(self.cfg.at_risk_days)).then_some(days)
+    }
+}

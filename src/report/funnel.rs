@@ -1,0 +1,283 @@
+//! The acquire → enhance → retain funnel.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::Duration;
+use rust_decimal::Decimal;
+
+use super::stats::{round, share};
+use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
+
+/// Amounts divided by a count (two decimals), or n/a for no one.
+pub fn per(amounts: &Amounts, n: usize, data: &Data) -> Cell {
+    if n == 0 {
+        return Cell::Number(None);
+    }
+    let mut out = Amounts::default();
+    for (c, v) in &amounts.by_currency {
+        out.add(c, round(*v / Decimal::from(n), 2));
+    }
+    Cell::Money(data.convert(out))
+}
+
+pub fn funnel(data: &Data) -> Report {
+    let p = data.period;
+    let stages = data.funnel_stages();
+    let last = stages.len() - 1;
+
+    // Acquire. "Reached S" counts customer records whose first arrival at funnel stage
+    // S (or, having skipped it, at a later funnel stage) falls in the period.
+    let reached: Vec<usize> = (0..stages.len())
+        .map(|i| {
+            data.customers
+                .iter()
+                .filter(|c| {
+                    data.reached_funnel(c, &stages, i)
+                        .is_some_and(|d| p.contains(d))
+                })
+                .count()
+        })
+        .collect();
+    let stage_rows = stages
+        .iter()
+        .zip(&reached)
+        .map(|(s, n)| vec![text(*s), count(*n)])
+        .collect();
+
+    // Conversion S → next: of the records that reached S in the period, the share that
+    // has reached the next funnel stage by the as-of date.
+    let mut conv_rows = Vec::new();
+    for i in 0..last {
+        let entered: Vec<_> = data
+            .customers
+            .iter()
+            .filter(|c| {
+                data.reached_funnel(c, &stages, i)
+                    .is_some_and(|d| p.contains(d))
+            })
+            .collect();
+        let moved = entered
+            .iter()
+            .filter(|c| {
+                data.reached_funnel(c, &stages, i + 1)
+                    .is_some_and(|d| d <= data.as_of)
+            })
+            .count();
+        conv_rows.push(vec![
+            text(stages[i]),
+            text(stages[i + 1]),
+            count(entered.len()),
+            count(moved),
+            Cell::Rate(share(moved, entered.len())),
+        ]);
+    }
+
+    // By source: records that reached the first funnel stage in the period, grouped by
+    // `source` (a campaign id or free text), and how many of them are customers by now.
+    let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for c in &data.customers {
+        if !data
+            .reached_funnel(c, &stages, 0)
+            .is_some_and(|d| p.contains(d))
+        {
+            continue;
+        }
+        let e = by_source
+            .entry(c.str("source").unwrap_or("(none)").to_string())
+            .or_default();
+        e.0 += 1;
+        if data
+            .reached_funnel(c, &stages, last)
+            .is_some_and(|d| d <= data.as_of)
+        {
+            e.1 += 1;
+        }
+    }
+    let source_rows = by_source
+        .into_iter()
+        .map(|(s, (leads, won))| {
+            vec![
+                text(s),
+                count(leads),
+                count(won),
+                Cell::Rate(share(won, leads)),
+            ]
+        })
+        .collect();
+
+    // Enhance.
+    let before = p.since - Duration::days(1);
+    let existing: HashSet<&str> = data
+        .customers
+        .iter()
+        .filter(|c| data.customer_on(c, before))
+        .map(|c| c.id.as_str())
+        .collect();
+    let won_in: Vec<_> = data
+        .won()
+        .filter(|(_, d)| p.contains(*d))
+        .map(|(r, _)| r)
+        .collect();
+    let buyers: HashSet<&str> = won_in.iter().filter_map(|d| d.str("customer")).collect();
+    let existing_buyers = buyers.iter().filter(|b| existing.contains(**b)).count();
+    let mut won_value = Amounts::default();
+    let mut by_kind: BTreeMap<&str, (usize, Amounts)> = BTreeMap::new();
+    for d in &won_in {
+        if let Some((c, v)) = data.amount(d, "value") {
+            won_value.add(&c, v);
+        }
+        if let Some(kind @ ("upsell" | "cross-sell")) = d.str("kind") {
+            let e = by_kind.entry(kind).or_default();
+            e.0 += 1;
+            if let Some((c, v)) = data.amount(d, "value") {
+                e.1.add(&c, v);
+            }
+        }
+    }
+    let kind = |k: &str| by_kind.get(k).cloned().unwrap_or_default();
+    let (upsell_n, upsell_v) = kind("upsell");
+    let (cross_n, cross_v) = kind("cross-sell");
+    let resolved: Vec<_> = data
+        .tickets
+        .iter()
+        .filter(|t| data.day(t, "resolved").is_some_and(|d| p.contains(d)))
+        .collect();
+    let rated: Vec<i64> = resolved
+        .iter()
+        .filter_map(|t| t.get("satisfaction").and_then(|v| v.as_i64()))
+        .collect();
+    let happy = rated.iter().filter(|s| **s >= 4).count();
+
+    // Retain.
+    let s = data
+        .customers
+        .iter()
+        .filter(|c| data.customer_on(c, before))
+        .count();
+    let e = data
+        .customers
+        .iter()
+        .filter(|c| data.customer_on(c, p.until))
+        .count();
+    let n = data
+        .customers
+        .iter()
+        .filter(|c| data.became_customer(c).is_some_and(|d| p.contains(d)))
+        .count();
+    let churned = data
+        .customers
+        .iter()
+        .filter(|c| data.churned_in(c, &p))
+        .count();
+    let retention = if s == 0 {
+        None
+    } else {
+        Some(Decimal::from(e as i64 - n as i64) / Decimal::from(s))
+    };
+    let mut won_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (d, _) in data.won() {
+        if let Some(c) = d.str("customer") {
+            *won_count.entry(c).or_default() += 1;
+        }
+    }
+    let repeat = data
+        .customers
+        .iter()
+        .filter(|c| won_count.get(c.id.as_str()).copied().unwrap_or(0) >= 2)
+        .count();
+    let at_risk = data
+        .customers
+        .iter()
+        .filter(|c| data.at_risk_days(c).is_some())
+        .count();
+    let tiers = tier_rows(data);
+
+    Report {
+        name: "funnel",
+        title: "Funnel: acquire, enhance, retain".into(),
+        as_of: data.as_of,
+        period: p,
+        sections: vec![
+            Section::table(
+                "acquire",
+                "Acquire: records reaching each stage in the period",
+                &[("stage", "Stage"), ("reached", "Reached")],
+                stage_rows,
+                Some(1),
+            ),
+            Section::table(
+                "conversion",
+                "Conversion: of those reaching a stage in the period, how many reached the next by the as-of date",
+                &[("from", "From"), ("to", "To"), ("entered", "Entered"), ("converted", "Converted"), ("rate", "Rate")],
+                conv_rows,
+                None,
+            ),
+            Section::table(
+                "by_source",
+                "Leads of the period by source, and how many became customers",
+                &[("source", "Source"), ("leads", "Leads"), ("customers", "Customers"), ("rate", "Rate")],
+                source_rows,
+                None,
+            ),
+            Section::figures(
+                "enhance",
+                "Enhance",
+                vec![
+                    fig("existing_customers", "Existing customers (customers the day before the period)", count(existing.len())),
+                    fig("existing_with_won_deals", "Existing customers with a deal won in the period", count(existing_buyers)),
+                    fig("upsell_won", "Up-sell deals won", count(upsell_n)),
+                    fig("upsell_won_value", "Up-sell value won", Cell::Money(data.convert(upsell_v))),
+                    fig("cross_sell_won", "Cross-sell deals won", count(cross_n)),
+                    fig("cross_sell_won_value", "Cross-sell value won", Cell::Money(data.convert(cross_v))),
+                    fig("won_value", "Value won", Cell::Money(data.convert(won_value.clone()))),
+                    fig("revenue_per_customer", "Revenue per customer (value won / customers with a won deal)", per(&won_value, buyers.len(), data)),
+                    fig("tickets_resolved", "Tickets resolved", count(resolved.len())),
+                    fig("csat", "CSAT (ratings of 4-5 among rated tickets resolved)", Cell::Rate(share(happy, rated.len()))),
+                ],
+            ),
+            Section::figures(
+                "retain",
+                "Retain",
+                vec![
+                    fig("customers_at_start", "Customers at start (S)", count(s)),
+                    fig("customers_at_end", "Customers at end (E)", count(e)),
+                    fig("new_customers", "New customers (N)", count(n)),
+                    fig("churned", "Churned in the period", count(churned)),
+                    fig("retention_rate", "Retention rate (E - N) / S", Cell::Rate(retention)),
+                    fig("repeat_customers", "Repeat customers (2 or more won deals ever)", count(repeat)),
+                    fig("at_risk", "At-risk customers", count(at_risk)),
+                ],
+            ),
+            Section::table("loyalty", "Customers per loyalty tier", &[("tier", "Tier"), ("customers", "Customers")], tiers, None),
+        ],
+    }
+}
+
+/// Current customers per loyalty tier (by trailing-12-month won value), in the order
+/// of `crm.toml`; customers below every tier are counted as "(none)".
+pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in data
+        .customers
+        .iter()
+        .filter(|c| data.customer_on(c, data.as_of))
+    {
+        let tier = data.tier(data.trailing_value(&c.id)).unwrap_or("(none)");
+        *counts.entry(tier.to_string()).or_default() += 1;
+    }
+    let mut rows: Vec<Vec<Cell>> = data
+        .cfg
+        .loyalty
+        .iter()
+        .map(|t| {
+            vec![
+                text(t.name.clone()),
+                count(counts.get(&t.name).copied().unwrap_or(0)),
+            ]
+        })
+        .collect();
+    if let Some(n) = counts.get("(none)") {
+        rows.push(vec![text("(none)"), count(*n)]);
+    }
+    rows
+}

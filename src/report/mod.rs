@@ -1,0 +1,175 @@
+//! Reports (DESIGN §7). Each report is a function from the folder's records, a period
+//! and an as-of date to a [`Report`]: titled sections of figures and tables, which
+//! `render::report` draws in every format. Every figure's definition sits beside the
+//! code that computes it, and in the README.
+
+pub mod campaigns;
+pub mod customers;
+pub mod data;
+pub mod funnel;
+pub mod period;
+pub mod pipeline;
+pub mod service;
+pub mod stats;
+pub mod weekly;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use data::Data;
+pub use period::{Period, PeriodArgs};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// `funnel`, `pipeline`, …
+    pub name: &'static str,
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub period: Period,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// A stable snake_case key (json, csv).
+    pub id: String,
+    pub title: String,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Named figures, one per line.
+    Figures(Vec<Figure>),
+    /// Rows of cells; `bar` names the count column drawn as a bar in table format.
+    Table {
+        columns: Vec<Column>,
+        rows: Vec<Vec<Cell>>,
+        bar: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub id: String,
+    pub label: String,
+    pub value: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub id: String,
+    pub label: String,
+}
+
+/// One value of a report. Rates and averages are `None` where their denominator is
+/// empty: shown as `n/a`, null in json; never NaN or infinity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    Money(Amounts),
+    /// A share from 0 to 1 (shown as a percentage).
+    Rate(Option<Decimal>),
+    /// A plain number such as hours or days (one decimal place).
+    Number(Option<Decimal>),
+    /// A multiplier such as lift (two decimal places).
+    Factor(Option<Decimal>),
+    /// A change from one period to the next (signed; rates in percentage points).
+    Delta(Option<Decimal>),
+}
+
+/// Amounts per currency, never added across currencies; `converted` is their total in
+/// the default currency when `crm.toml` gives a rate for every one of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Amounts {
+    pub by_currency: BTreeMap<String, Decimal>,
+    pub converted: Option<(String, Decimal)>,
+}
+
+impl Amounts {
+    pub fn add(&mut self, currency: &str, amount: Decimal) {
+        *self.by_currency.entry(currency.to_string()).or_default() += amount;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_currency.is_empty()
+    }
+}
+
+impl Report {
+    /// A figure of a section, by ids.
+    pub fn figure(&self, section: &str, id: &str) -> Option<&Cell> {
+        self.sections
+            .iter()
+            .find(|s| s.id == section)
+            .and_then(|s| match &s.body {
+                Body::Figures(f) => f.iter().find(|f| f.id == id).map(|f| &f.value),
+                Body::Table { .. } => None,
+            })
+    }
+
+    /// The rows of a table section.
+    pub fn rows(&self, section: &str) -> &[Vec<Cell>] {
+        self.sections
+            .iter()
+            .find(|s| s.id == section)
+            .and_then(|s| match &s.body {
+                Body::Table { rows, .. } => Some(rows.as_slice()),
+                Body::Figures(_) => None,
+            })
+            .unwrap_or(&[])
+    }
+}
+
+impl Section {
+    pub fn figures(id: &str, title: &str, figures: Vec<Figure>) -> Section {
+        Section {
+            id: id.into(),
+            title: title.into(),
+            body: Body::Figures(figures),
+        }
+    }
+
+    pub fn table(
+        id: &str,
+        title: &str,
+        columns: &[(&str, &str)],
+        rows: Vec<Vec<Cell>>,
+        bar: Option<usize>,
+    ) -> Section {
+        Section {
+            id: id.into(),
+            title: title.into(),
+            body: Body::Table {
+                columns: columns
+                    .iter()
+                    .map(|(id, label)| Column {
+                        id: id.to_string(),
+                        label: label.to_string(),
+                    })
+                    .collect(),
+                rows,
+                bar,
+            },
+        }
+    }
+}
+
+pub fn fig(id: &str, label: &str, value: Cell) -> Figure {
+    Figure {
+        id: id.into(),
+        label: label.into(),
+        value,
+    }
+}
+
+pub fn count(n: usize) -> Cell {
+    Cell::Count(n as u64)
+}
+
+pub fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}

@@ -1,0 +1,243 @@
+//! The sales pipeline: open deals, wins and losses, cycle time, velocity, forecast, stale deals.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::stats::{mean, median, ratio, round, share};
+use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
+use crate::model::Record;
+
+/// A deal's win probability in percent: its own `probability`, else its stage's.
+pub fn probability(data: &Data, deal: &Record) -> Decimal {
+    deal.decimal("probability").unwrap_or_else(|| {
+        deal.stage()
+            .and_then(|s| data.cfg.pipeline_stage(s))
+            .map(|s| s.probability.0)
+            .unwrap_or_default()
+    })
+}
+
+/// Weighted value: value × probability / 100.
+fn weighted(data: &Data, deal: &Record) -> Option<(String, Decimal)> {
+    data.amount(deal, "value")
+        .map(|(c, v)| (c, v * probability(data, deal) / Decimal::ONE_HUNDRED))
+}
+
+/// The last day anything happened to a deal: its last stage change, its creation,
+/// or the last interaction naming it.
+pub fn last_activity(data: &Data, deal: &Record) -> Option<NaiveDate> {
+    let history = data.history(deal).into_iter().map(|(_, d)| d);
+    let touches = data
+        .interactions
+        .iter()
+        .filter(|i| i.str("deal") == Some(&deal.id))
+        .filter_map(|i| data.day(i, "at"));
+    history.chain(data.start(deal)).chain(touches).max()
+}
+
+/// Open deals with no activity for more than `stale_days`: (deal, last activity, days).
+pub fn stale<'a>(data: &Data<'a>) -> Vec<(&'a Record, NaiveDate, i64)> {
+    let mut out: Vec<_> = data
+        .deals
+        .iter()
+        .filter(|d| data.is_open(d))
+        .filter_map(|d| {
+            let last = last_activity(data, d)?;
+            let days = (data.as_of - last).num_days();
+            (days > i64::from(data.cfg.stale_days)).then_some((*d, last, days))
+        })
+        .collect();
+    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.id.cmp(&b.0.id)));
+    out
+}
+
+fn money(a: Amounts, data: &Data) -> Cell {
+    Cell::Money(data.convert(a))
+}
+
+pub fn pipeline(data: &Data) -> Report {
+    let p = data.period;
+    let open: Vec<&Record> = data
+        .deals
+        .iter()
+        .copied()
+        .filter(|d| data.is_open(d))
+        .collect();
+
+    // Open deals by stage, in pipeline order: count, value, weighted value, per currency.
+    let mut stage_rows = Vec::new();
+    let (mut all_value, mut all_weighted) = (Amounts::default(), Amounts::default());
+    for stage in data.cfg.pipeline.0.iter().filter(|s| !s.is_closed()) {
+        let here: Vec<_> = open
+            .iter()
+            .filter(|d| d.stage() == Some(&stage.name))
+            .collect();
+        let (mut value, mut weight) = (Amounts::default(), Amounts::default());
+        for d in &here {
+            if let Some((c, v)) = data.amount(d, "value") {
+                value.add(&c, v);
+                all_value.add(&c, v);
+            }
+            if let Some((c, w)) = weighted(data, d) {
+                weight.add(&c, w);
+                all_weighted.add(&c, w);
+            }
+        }
+        stage_rows.push(vec![
+            text(stage.name.clone()),
+            count(here.len()),
+            money(value, data),
+            money(weight, data),
+        ]);
+    }
+    stage_rows.push(vec![
+        text("all open"),
+        count(open.len()),
+        money(all_value, data),
+        money(all_weighted, data),
+    ]);
+
+    // Won and lost in the period, by `closed` date.
+    let won: Vec<(&Record, NaiveDate)> = data.won().filter(|(_, d)| p.contains(*d)).collect();
+    let lost: Vec<&Record> = data
+        .deals
+        .iter()
+        .copied()
+        .filter(|d| data.lost_on(d).is_some_and(|c| p.contains(c)))
+        .collect();
+    let (mut won_value, mut lost_value) = (Amounts::default(), Amounts::default());
+    let mut won_count_by_currency: BTreeMap<String, usize> = BTreeMap::new();
+    for (d, _) in &won {
+        if let Some((c, v)) = data.amount(d, "value") {
+            won_value.add(&c, v);
+            *won_count_by_currency.entry(c).or_default() += 1;
+        }
+    }
+    for d in &lost {
+        if let Some((c, v)) = data.amount(d, "value") {
+            lost_value.add(&c, v);
+        }
+    }
+    // Win rate: won / (won + lost), deals closed in the period.
+    let win_rate = share(won.len(), won.len() + lost.len());
+    // Cycle days: created → closed, for deals won in the period.
+    let cycles: Vec<Decimal> = won
+        .iter()
+        .filter_map(|(d, closed)| {
+            data.day(d, "created")
+                .map(|c| Decimal::from((*closed - c).num_days()))
+        })
+        .collect();
+    let mean_cycle = mean(&cycles);
+    // Sales velocity, per currency: open deals × average won value × win rate / mean
+    // cycle days (value per day); n/a without a win or a cycle time.
+    let mut velocity = Amounts::default();
+    if let (Some(rate), Some(days)) = (win_rate, mean_cycle) {
+        for (c, total) in &won_value.by_currency {
+            let avg = *total / Decimal::from(won_count_by_currency[c]);
+            if let Some(v) = ratio(Decimal::from(open.len()) * avg * rate, days) {
+                velocity.add(c, round(v, 2));
+            }
+        }
+    }
+    let velocity_cell = if velocity.is_empty() {
+        Cell::Number(None)
+    } else {
+        money(velocity, data)
+    };
+
+    // Forecast: open deals by the month of `expected_close`.
+    let mut months: BTreeMap<String, (usize, Amounts, Amounts)> = BTreeMap::new();
+    for d in &open {
+        let month = data
+            .day(d, "expected_close")
+            .map(|x| x.format("%Y-%m").to_string())
+            .unwrap_or_else(|| "(none)".into());
+        let e = months.entry(month).or_default();
+        e.0 += 1;
+        if let Some((c, v)) = data.amount(d, "value") {
+            e.1.add(&c, v);
+        }
+        if let Some((c, w)) = weighted(data, d) {
+            e.2.add(&c, w);
+        }
+    }
+    let forecast_rows = months
+        .into_iter()
+        .map(|(m, (n, v, w))| vec![text(m), count(n), money(v, data), money(w, data)])
+        .collect();
+
+    let stale_rows = stale(data)
+        .into_iter()
+        .map(|(d, last, days)| {
+            vec![
+                text(d.id.clone()),
+                text(d.title().unwrap_or_default()),
+                text(d.stage().unwrap_or_default()),
+                text(last.to_string()),
+                count(days as usize),
+            ]
+        })
+        .collect();
+
+    // Lost reasons of the period's lost deals, most frequent first.
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for d in &lost {
+        *reasons
+            .entry(d.str("lost_reason").unwrap_or("(none)").to_string())
+            .or_default() += 1;
+    }
+    let mut reasons: Vec<_> = reasons.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let reason_rows = reasons
+        .into_iter()
+        .map(|(r, n)| vec![text(r), count(n)])
+        .collect();
+
+    Report {
+        name: "pipeline",
+        title: "Pipeline".into(),
+        as_of: data.as_of,
+        period: p,
+        sections: vec![
+            Section::table(
+                "open_by_stage",
+                "Open deals by stage",
+                &[("stage", "Stage"), ("deals", "Deals"), ("value", "Value"), ("weighted", "Weighted value")],
+                stage_rows,
+                Some(1),
+            ),
+            Section::figures(
+                "closed",
+                "Closed in the period",
+                vec![
+                    fig("won", "Deals won", count(won.len())),
+                    fig("won_value", "Value won", money(won_value, data)),
+                    fig("lost", "Deals lost", count(lost.len())),
+                    fig("lost_value", "Value lost", money(lost_value, data)),
+                    fig("win_rate", "Win rate won / (won + lost)", Cell::Rate(win_rate)),
+                    fig("cycle_days_median", "Cycle days, created to closed (median)", Cell::Number(median(&cycles).map(|d| round(d, 1)))),
+                    fig("cycle_days_mean", "Cycle days, created to closed (mean)", Cell::Number(mean_cycle.map(|d| round(d, 1)))),
+                    fig("sales_velocity", "Sales velocity per day (open deals x average won value x win rate / mean cycle days)", velocity_cell),
+                ],
+            ),
+            Section::table(
+                "forecast",
+                "Forecast by expected close month (open deals)",
+                &[("month", "Month"), ("deals", "Deals"), ("value", "Value"), ("weighted", "Weighted value")],
+                forecast_rows,
+                None,
+            ),
+            Section::table(
+                "stale",
+                "Stale deals (open, no stage change or interaction for more than the stale threshold)",
+                &[("id", "Deal"), ("title", "Title"), ("stage", "Stage"), ("last_activity", "Last activity"), ("days", "Days")],
+                stale_rows,
+                None,
+            ),
+            Section::table("lost_reasons", "Lost reasons (deals lost in the period)", &[("reason", "Reason"), ("deals", "Deals")], reason_rows, None),
+        ],
+    }
+}

@@ -1,0 +1,252 @@
+//! The weekly page for a CI job: this week against the week before, and what needs attention.
+
+use rust_decimal::Decimal;
+
+use super::customers::at_risk;
+use super::pipeline::stale;
+use super::service::{is_open, past_sla};
+use super::stats::round;
+use super::{
+    campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Data, Report, Section,
+};
+use crate::model::Record;
+
+/// The change between two values of one figure: counts and numbers as the difference,
+/// rates in percentage points, amounts per currency; n/a where either side is.
+fn delta(now: &Cell, before: &Cell) -> Cell {
+    match (now, before) {
+        (Cell::Count(a), Cell::Count(b)) => {
+            Cell::Delta(Some(Decimal::from(*a) - Decimal::from(*b)))
+        }
+        (Cell::Rate(a), Cell::Rate(b)) => Cell::Delta(
+            a.zip(*b)
+                .map(|(a, b)| round((a - b) * Decimal::ONE_HUNDRED, 1)),
+        ),
+        (Cell::Number(a), Cell::Number(b)) => Cell::Delta(a.zip(*b).map(|(a, b)| a - b)),
+        (Cell::Money(a), Cell::Money(b)) => {
+            let mut d = Amounts::default();
+            for c in a.by_currency.keys().chain(b.by_currency.keys()) {
+                if d.by_currency.contains_key(c) {
+                    continue;
+                }
+                let x = a.by_currency.get(c).copied().unwrap_or_default();
+                let y = b.by_currency.get(c).copied().unwrap_or_default();
+                d.add(c, x - y);
+            }
+            Cell::Money(d)
+        }
+        _ => Cell::Delta(None),
+    }
+}
+
+/// The figures compared week on week, each taken from the report that defines it.
+fn headline(data: &Data) -> Vec<(&'static str, &'static str, Cell)> {
+    let f = funnel::funnel(data);
+    let p = pipeline::pipeline(data);
+    let s = service::service(data);
+    let k = campaigns::campaigns(data);
+    let stages = data.funnel_stages();
+    let reached = |i: usize| {
+        f.rows("acquire")
+            .get(i)
+            .and_then(|r| r.get(1))
+            .cloned()
+            .unwrap_or(Cell::Count(0))
+    };
+    let sum_col = |col: usize| {
+        Cell::Count(
+            k.rows("campaigns")
+                .iter()
+                .map(|r| match r.get(col) {
+                    Some(Cell::Count(n)) => *n,
+                    _ => 0,
+                })
+                .sum(),
+        )
+    };
+    let get = |r: &super::Report, sec: &str, id: &str| {
+        r.figure(sec, id).cloned().unwrap_or(Cell::Number(None))
+    };
+    vec![
+        ("new_leads", "New leads", reached(0)),
+        ("new_customers", "New customers", reached(stages.len() - 1)),
+        ("churned", "Churned", get(&f, "retain", "churned")),
+        ("deals_won", "Deals won", get(&p, "closed", "won")),
+        ("value_won", "Value won", get(&p, "closed", "won_value")),
+        ("deals_lost", "Deals lost", get(&p, "closed", "lost")),
+        ("win_rate", "Win rate", get(&p, "closed", "win_rate")),
+        (
+            "tickets_opened",
+            "Tickets opened",
+            get(&s, "tickets", "opened"),
+        ),
+        (
+            "tickets_resolved",
+            "Tickets resolved",
+            get(&s, "tickets", "resolved"),
+        ),
+        ("csat", "CSAT", get(&s, "tickets", "csat")),
+        (
+            "complaints_opened",
+            "Complaints opened",
+            get(&s, "tickets", "complaints_opened"),
+        ),
+        ("campaign_leads", "Campaign leads", sum_col(4)),
+        ("campaign_responses", "Campaign responses", sum_col(10)),
+    ]
+}
+
+/// Follow-ups whose `next_action.on` is before the as-of date, on customers, open
+/// deals and open tickets: (record, due day, note), earliest first.
+pub fn overdue<'a>(data: &Data<'a>) -> Vec<(&'a Record, chrono::NaiveDate, String)> {
+    let mut out = Vec::new();
+    let candidates = data
+        .customers
+        .iter()
+        .chain(data.deals.iter().filter(|d| data.is_open(d)))
+        .chain(data.tickets.iter().filter(|t| is_open(t)));
+    for r in candidates {
+        if let Some(on) = data.day(r, "next_action.on") {
+            if on < data.as_of {
+                out.push((
+                    *r,
+                    on,
+                    r.str("next_action.note").unwrap_or_default().to_string(),
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    out
+}
+
+pub fn weekly(data: &Data) -> Report {
+    let before = data.with_period(data.period.previous());
+    let now = headline(data);
+    let prev = headline(&before);
+    let rows = now
+        .into_iter()
+        .zip(prev)
+        .map(|((id, label, a), (_, _, b))| {
+            let change = delta(&a, &b);
+            vec![text(id), text(label), a, b, change]
+        })
+        .collect();
+    let overdue_rows = overdue(data)
+        .into_iter()
+        .map(|(r, on, note)| {
+            vec![
+                text(format!("{}/{}", r.ty, r.id)),
+                text(r.title().unwrap_or_default()),
+                text(on.to_string()),
+                count((data.as_of - on).num_days() as usize),
+                text(note),
+            ]
+        })
+        .collect();
+    let stale_rows = stale(data)
+        .into_iter()
+        .map(|(d, last, days)| {
+            vec![
+                text(d.id.clone()),
+                text(d.title().unwrap_or_default()),
+                text(last.to_string()),
+                count(days as usize),
+            ]
+        })
+        .collect();
+    let sla_rows = past_sla(data)
+        .into_iter()
+        .map(|(t, what)| {
+            vec![
+                text(t.id.clone()),
+                text(t.title().unwrap_or_default()),
+                text(super::service::priority(t)),
+                text(what),
+            ]
+        })
+        .collect();
+    let risk_rows = at_risk(data)
+        .into_iter()
+        .map(|(c, why)| {
+            vec![
+                text(c.id.clone()),
+                text(c.title().unwrap_or_default()),
+                text(why),
+            ]
+        })
+        .collect();
+    Report {
+        name: "weekly",
+        title: "Weekly report".into(),
+        as_of: data.as_of,
+        period: data.period,
+        sections: vec![
+            Section::table(
+                "headline",
+                &format!(
+                    "This week ({}) against the week before ({})",
+                    data.period.label(),
+                    before.period.label()
+                ),
+                &[
+                    ("id", "Key"),
+                    ("figure", "Figure"),
+                    ("this_week", "This week"),
+                    ("previous_week", "Previous week"),
+                    ("change", "Change"),
+                ],
+                rows,
+                None,
+            ),
+            Section::table(
+                "overdue_follow_ups",
+                "Overdue follow-ups",
+                &[
+                    ("record", "Record"),
+                    ("title", "Title"),
+                    ("due", "Due"),
+                    ("days_overdue", "Days overdue"),
+                    ("note", "Note"),
+                ],
+                overdue_rows,
+                None,
+            ),
+            Section::table(
+                "stale_deals",
+                "Stale deals",
+                &[
+                    ("deal", "Deal"),
+                    ("title", "Title"),
+                    ("last_activity", "Last activity"),
+                    ("days", "Days"),
+                ],
+                stale_rows,
+                None,
+            ),
+            Section::table(
+                "tickets_past_sla",
+                "Tickets past SLA",
+                &[
+                    ("ticket", "Ticket"),
+                    ("subject", "Subject"),
+                    ("priority", "Priority"),
+                    ("late", "Late on"),
+                ],
+                sla_rows,
+                None,
+            ),
+            Section::table(
+                "at_risk_customers",
+                "At-risk customers",
+                &[
+                    ("customer", "Customer"),
+                    ("name", "Name"),
+                    ("reason", "Why"),
+                ],
+                risk_rows,
+                None,
+            ),
+        ],
+    }
+}

@@ -1,0 +1,289 @@
+//! Every figure of every report on the fixture folder tests/fixtures/reports
+//! (55 records, USD and EUR with EUR = 1.5 USD), as of 2026-11-22, computed by hand.
+//! The working for each number is in the comments beside it.
+
+mod common;
+
+fn report(args: &[&str]) -> String {
+    let out = common::fixture("reports")
+        .arg("report")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn md(name: &str) -> String {
+    report(&[name, "--format", "markdown"])
+}
+
+#[test]
+fn funnel() {
+    assert_eq!(
+        md("funnel"),
+        "# Funnel: acquire, enhance, retain\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
+## Acquire: records reaching each stage in the period\n\n\
+| Stage | Reached |\n|---|---|\n\
+| lead | 6 |\n\
+| prospect | 4 |\n\
+| customer | 2 |\n\
+\n## Conversion: of those reaching a stage in the period, how many reached the next by the as-of date\n\n\
+| From | To | Entered | Converted | Rate |\n|---|---|---|---|---|\n\
+| lead | prospect | 6 | 3 | 50% |\n\
+| prospect | customer | 4 | 2 | 50% |\n\
+\n## Leads of the period by source, and how many became customers\n\n\
+| Source | Leads | Customers | Rate |\n|---|---|---|---|\n\
+| k-fair | 2 | 1 | 50% |\n\
+| k-web | 3 | 1 | 33.3% |\n\
+| referral | 1 | 0 | 0% |\n\
+\n## Enhance\n\n\
+| Figure | Value |\n|---|---|\n\
+| Existing customers (customers the day before the period) | 6 |\n\
+| Existing customers with a deal won in the period | 2 |\n\
+| Up-sell deals won | 1 |\n\
+| Up-sell value won | USD 1200 |\n\
+| Cross-sell deals won | 1 |\n\
+| Cross-sell value won | USD 300 |\n\
+| Value won | USD 4000 |\n\
+| Revenue per customer (value won / customers with a won deal) | USD 1333.33 |\n\
+| Tickets resolved | 6 |\n\
+| CSAT (ratings of 4-5 among rated tickets resolved) | 40% |\n\
+\n## Retain\n\n\
+| Figure | Value |\n|---|---|\n\
+| Customers at start (S) | 6 |\n\
+| Customers at end (E) | 7 |\n\
+| New customers (N) | 2 |\n\
+| Churned in the period | 1 |\n\
+| Retention rate (E - N) / S | 83.3% |\n\
+| Repeat customers (2 or more won deals ever) | 2 |\n\
+| At-risk customers | 2 |\n\
+\n## Customers per loyalty tier\n\n\
+| Tier | Customers |\n|---|---|\n\
+| bronze | 2 |\n\
+| silver | 4 |\n\
+| gold | 1 |\n"
+    );
+    // Reached in Nov 1-22: lead c04 c05 c06 c07 (no history: its created day) c10 c14;
+    // prospect c04 c05 c08 c14 (c14 skipped it: reached with customer); customer c04 c14.
+    // Existing = customers on Oct 31: c01 c02 c03 c09 c11 (no history, created 2025) c13.
+    // Won in Nov: d02 (c01, upsell 1200), d04 (c02, cross-sell 300), d06 (c04, 2500);
+    // 4000 / 3 buyers. Resolved: t01 t02 t03 t07 t08 t09; rated 5 2 4 3 1 -> 2 of 5.
+    // E = c01 c02 c04 c09 c11 c13 c14 (c03 churned Nov 10); (7 - 2) / 6.
+    // Repeat: c01 (d01 d02), c02 (d03 d04). At risk: c02 (last touch Aug 1), c11 (none since 2025).
+    // Tiers on won value since 2025-11-22: c01 10200 gold; c02 8300, c04 2500, c09 1500,
+    // c13 2000 EUR = 3000 silver; c11 (won 2025-06) and c14 bronze.
+}
+
+#[test]
+fn pipeline() {
+    assert_eq!(
+        md("pipeline"),
+        "# Pipeline\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
+## Open deals by stage\n\n\
+| Stage | Deals | Value | Weighted value |\n|---|---|---|---|\n\
+| new | 1 | USD 1000 | USD 200 |\n\
+| qualified | 1 | EUR 1000 | EUR 250 |\n\
+| proposal | 1 | USD 3000 | USD 1500 |\n\
+| negotiation | 1 | USD 6000 | USD 4500 |\n\
+| all open | 4 | EUR 1000; USD 10000 (total USD 11500 converted) | EUR 250; USD 6200 (total USD 6575 converted) |\n\
+\n## Closed in the period\n\n\
+| Figure | Value |\n|---|---|\n\
+| Deals won | 3 |\n\
+| Value won | USD 4000 |\n\
+| Deals lost | 3 |\n\
+| Value lost | USD 2000 |\n\
+| Win rate won / (won + lost) | 50% |\n\
+| Cycle days, created to closed (median) | 10 |\n\
+| Cycle days, created to closed (mean) | 11 |\n\
+| Sales velocity per day (open deals x average won value x win rate / mean cycle days) | USD 242.42 |\n\
+\n## Forecast by expected close month (open deals)\n\n\
+| Month | Deals | Value | Weighted value |\n|---|---|---|---|\n\
+| 2026-11 | 1 | USD 6000 | USD 4500 |\n\
+| 2026-12 | 3 | EUR 1000; USD 4000 (total USD 5500 converted) | EUR 250; USD 1700 (total USD 2075 converted) |\n\
+\n## Stale deals (open, no stage change or interaction for more than the stale threshold)\n\n\
+| Deal | Title | Stage | Last activity | Days |\n|---|---|---|---|---|\n\
+| d09 | Hadi negotiation | negotiation | 2026-09-20 | 63 |\n\
+\n## Lost reasons (deals lost in the period)\n\n\
+| Reason | Deals |\n|---|---|\n\
+| price | 2 |\n\
+| timing | 1 |\n"
+    );
+    // d08 weighs 20 % (its own), d14 25 % (qualified), d07 50 %, d09 75 %.
+    // Lost in Nov: d10 700, d11 400, d12 900 (d16 was lost in January).
+    // Cycles: d02 Oct 20 -> Nov 5 = 16, d04 10, d06 7: median 10, mean 11.
+    // Velocity: 4 open x (4000 / 3) x 0.5 / 11 = 242.42 per day.
+}
+
+#[test]
+fn campaigns() {
+    assert_eq!(
+        md("campaigns"),
+        "# Campaigns\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
+## Campaigns\n\n\
+| Campaign | Phase | Budget | Cost | Leads | Acquired | Won value | ROI | Cost per lead | Cost per acquisition | Responses |\n\
+|---|---|---|---|---|---|---|---|---|---|---|\n\
+| k-eu | retain | EUR 300 | EUR 200 | 0 | 0 | 0 | -100% | n/a | n/a | 1 |\n\
+| k-fair | acquire | USD 5000 | USD 4000 | 2 | 1 | USD 1500 | -62.5% | USD 2000 | USD 4000 | 1 |\n\
+| k-web | acquire | USD 2000 | USD 1000 | 3 | 1 | USD 2500 | 150% | USD 333.33 | USD 1000 | 3 |\n\
+| k-zero | enhance | n/a | n/a | 0 | 0 | 0 | n/a | n/a | n/a | 0 |\n"
+    );
+    // k-fair: leads created in Nov c10, c14 (c01, c02 are older); c14 is a customer.
+    // Won in Nov from its leads: d02 1200 (c01) + d04 300 (c02); (1500 - 4000) / 4000.
+    // k-web: leads c04 c05 c06 (c08 was created in October); d06 2500 names it;
+    // (2500 - 1000) / 1000; 1000 / 3. Responses: inbound naming it, i02 i03 i04.
+    // k-eu: nothing won in Nov, so (0 - 200) / 200; i06 is its response.
+}
+
+#[test]
+fn service() {
+    assert_eq!(
+        md("service"),
+        "# Service\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
+## Tickets\n\n\
+| Figure | Value |\n|---|---|\n\
+| Opened | 7 |\n\
+| Resolved | 6 |\n\
+| Backlog (open or pending now) | 3 |\n\
+| First response hours (median) | 2 |\n\
+| First response hours (mean) | 3.1 |\n\
+| Resolution hours (median) | 24 |\n\
+| Resolution hours (mean) | 51 |\n\
+| CSAT (ratings of 4-5 among rated tickets resolved) | 40% |\n\
+| Complaints opened | 2 |\n\
+| Complaints resolved | 2 |\n\
+\n## Backlog by priority\n\n\
+| Priority | Tickets |\n|---|---|\n\
+| urgent | 0 |\n\
+| high | 1 |\n\
+| normal | 1 |\n\
+| low | 1 |\n\
+\n## Backlog by kind\n\n\
+| Kind | Tickets |\n|---|---|\n\
+| question | 0 |\n\
+| problem | 1 |\n\
+| complaint | 1 |\n\
+| request | 1 |\n\
+| feedback | 0 |\n\
+\n## SLA compliance of tickets opened in the period\n\n\
+| Priority | Opened | First response met | Resolution met |\n|---|---|---|---|\n\
+| urgent | 2 | 50% | 50% |\n\
+| high | 1 | 100% | 100% |\n\
+| normal | 3 | 33.3% | 100% |\n\
+| low | 1 | 100% | n/a |\n"
+    );
+    // Opened in Nov: t01 t02 t03 t04 t05 t08 t09. First responses (h): 2 2 2 2 0.5 10:
+    // median 2, mean 18.5 / 6. Resolved in Nov (h): t01 24, t02 12, t03 24, t07 192,
+    // t08 6, t09 48: median 24, mean 306 / 6. Urgent: t02 late on both (2 h > 1, 12 h > 8),
+    // t08 in time. Normal: t03 met both, t04 unanswered past 8 h (missed), not yet due
+    // for resolution; t09 answered in 10 h (missed), resolved in 48 h (met).
+    // Low: t05 answered in 2 h; resolution not due until Nov 28.
+}
+
+#[test]
+fn customers() {
+    let text = md("customers");
+    assert_eq!(
+        text,
+        "# Customers\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
+## RFM (customers with a won deal; value of the last 12 months)\n\n\
+| Customer | Name | Recency days | Frequency | Monetary | R | F | M | Segment |\n|---|---|---|---|---|---|---|---|---|\n\
+| c01 | Ayu Store | 17 | 2 | USD 10200 | 4 | 5 | 5 | Champions |\n\
+| c02 | Bima Co | 11 | 2 | USD 8300 | 5 | 5 | 5 | Champions |\n\
+| c03 | Citra | 144 | 1 | USD 4000 | 3 | 4 | 4 | Loyal |\n\
+| c13 | EU GmbH | 247 | 1 | USD 3000 | 2 | 4 | 3 | At Risk |\n\
+| c04 | Dewa | 10 | 1 | USD 2500 | 5 | 4 | 3 | Loyal |\n\
+| c09 | Indah | 68 | 1 | USD 1500 | 3 | 4 | 2 | Loyal |\n\
+| c11 | Kartika | 539 | 0 | USD 0 | 1 | 1 | 1 | Lost |\n\
+\n## Customers per RFM segment\n\n\
+| Segment | Customers |\n|---|---|\n\
+| Champions | 2 |\n\
+| Loyal | 3 |\n\
+| Potential Loyalist | 0 |\n\
+| New | 0 |\n\
+| Promising | 0 |\n\
+| Need Attention | 0 |\n\
+| About To Sleep | 0 |\n\
+| At Risk | 1 |\n\
+| Can't Lose Them | 0 |\n\
+| Hibernating | 0 |\n\
+| Lost | 1 |\n\
+\n## At-risk customers\n\n\
+| Customer | Name | Why |\n|---|---|---|\n\
+| c02 | Bima Co | no interaction for 113 days |\n\
+| c11 | Kartika | no interaction for 539 days; complaint t06 past its resolution target |\n\
+\n## Customers per loyalty tier\n\n\
+| Tier | Customers |\n|---|---|\n\
+| bronze | 2 |\n\
+| silver | 4 |\n\
+| gold | 1 |\n\
+\n## Cohort retention by first-purchase month\n\n\
+| First purchase | Customers | m0 | m1 | m2 | m3 | m4 | m5 | m6 | m7 | m8 | m9 | m10 | m11 |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n\
+| 2025-06 | 1 | 100% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% |\n\
+| 2026-03 | 2 | 100% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 50% | n/a | n/a | n/a |\n\
+| 2026-04 | 1 | 100% | 0% | 0% | 0% | 0% | 0% | 0% | 100% | n/a | n/a | n/a | n/a |\n\
+| 2026-07 | 1 | 100% | 0% | 0% | 0% | 0% | n/a | n/a | n/a | n/a | n/a | n/a | n/a |\n\
+| 2026-09 | 1 | 100% | 0% | 0% | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a |\n\
+| 2026-11 | 1 | 100% | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a |\n\
+\n## Cross-sell pairs (products of won deals)\n\n\
+| Bought | Also bought | Customers with both | Support | Confidence | Lift | Bought A, not B |\n|---|---|---|---|---|---|---|\n\
+| pos | support | 3 | 42.9% | 50% | 1.17 | c02;c03;c13 |\n\
+| support | pos | 3 | 42.9% | 100% | 1.17 |  |\n\
+| pos | printer | 1 | 14.3% | 16.7% | 0.58 | c01;c03;c04;c09;c13 |\n\
+| printer | pos | 1 | 14.3% | 50% | 0.58 | c11 |\n"
+    );
+    // Recency: days from the last won close to Nov 22 (c13: Mar 20, 247 days).
+    // Scores: ceil(5 x customers-not-better / 7). R: 10 -> 5, 11 -> 5 (6 not better),
+    // 17 -> 4 (5), 68 -> 3 (4), 144 -> 3 (3), 247 -> 2, 539 -> 1.
+    // F: 2 -> 5; 1 -> ceil(25 / 7) = 4; 0 -> 1. M: 10200 5, 8300 5, 4000 4, 3000 3,
+    // 2500 3, 1500 2, 0 1. c13 (2, 4, 3): R <= 2 and F >= 3 -> At Risk.
+    // Products: pos 6 customers, support 3 (c01 c04 c09), printer 2 (c02 c11), N = 7.
+    // pos -> support: 3 / 7, 3 / 6, lift 3 x 7 / (6 x 3) = 7 / 6.
+}
+
+#[test]
+fn weekly() {
+    assert_eq!(
+        md("weekly"),
+        "# Weekly report\n\nAs of 2026-11-22, period 2026-11-09 to 2026-11-15.\n\n\
+## This week (2026-11-09 to 2026-11-15) against the week before (2026-11-02 to 2026-11-08)\n\n\
+| Key | Figure | This week | Previous week | Change |\n|---|---|---|---|---|\n\
+| new_leads | New leads | 1 | 3 | -2 |\n\
+| new_customers | New customers | 1 | 0 | +1 |\n\
+| churned | Churned | 1 | 0 | +1 |\n\
+| deals_won | Deals won | 2 | 1 | +1 |\n\
+| value_won | Value won | USD 2800 | USD 1200 | USD 1600 |\n\
+| deals_lost | Deals lost | 1 | 1 | 0 |\n\
+| win_rate | Win rate | 66.7% | 50% | +16.7 |\n\
+| tickets_opened | Tickets opened | 4 | 1 | +3 |\n\
+| tickets_resolved | Tickets resolved | 4 | 2 | +2 |\n\
+| csat | CSAT | 33.3% | 50% | -16.7 |\n\
+| complaints_opened | Complaints opened | 2 | 0 | +2 |\n\
+| campaign_leads | Campaign leads | 1 | 3 | -2 |\n\
+| campaign_responses | Campaign responses | 2 | 2 | 0 |\n\
+\n## Overdue follow-ups\n\n\
+| Record | Title | Due | Days overdue | Note |\n|---|---|---|---|---|\n\
+| deal/d09 | Hadi negotiation | 2026-11-01 | 21 | chase |\n\
+| customer/c05 | Eka | 2026-11-18 | 4 | send demo |\n\
+\n## Stale deals\n\n\
+| Deal | Title | Last activity | Days |\n|---|---|---|---|\n\
+| d09 | Hadi negotiation | 2026-09-20 | 63 |\n\
+\n## Tickets past SLA\n\n\
+| Ticket | Subject | Priority | Late on |\n|---|---|---|---|\n\
+| t04 | New user please | normal | first response |\n\
+| t06 | Wrong invoice | high | resolution |\n\
+\n## At-risk customers\n\n\
+| Customer | Name | Why |\n|---|---|---|\n\
+| c02 | Bima Co | no interaction for 113 days |\n\
+| c11 | Kartika | no interaction for 539 days; complaint t06 past its resolution target |\n"
+    );
+    // Nov 22 is a Sunday: the last complete week is Nov 9-15. This week: lead c06;
+    // customer c04; churn c03; won d04 300 + d06 2500; lost d11; opened t02 t03 t08 t09;
+    // resolved t02 t03 t08 t09 (rated 2, 4, 1). Week before: leads c04 c05 c10; won d02;
+    // lost d10; opened t01; resolved t01 t07 (5, 3). d02's follow-up is on a won deal,
+    // t04's is not due yet.
+}
