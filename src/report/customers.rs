@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::funnel::tier_rows;
 use super::service::{is_open, sla_met, target};
-use super::stats::{ratio, round, share};
+use super::stats::{ratio, share};
 use super::{count, text, Amounts, Cell, Data, Report, Section};
 use crate::model::Record;
 

@@ -159,8 +159,7 @@ impl<'a> Data<'a> {
         }
         history
             .iter()
-            .filter(|(_, d)| *d <= day)
-            .next_back()
+            .rfind(|(_, d)| *d <= day)
             .map(|(s, _)| s.clone())
     }
 
