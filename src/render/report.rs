@@ -51,7 +51,14 @@ pub fn cell_text(c: &Cell) -> String {
     }
 }
 
+/// Whole numbers as JSON integers, others as JSON decimals.
 fn json_number(d: Decimal) -> serde_json::Value {
+    let d = d.normalize();
+    if d.scale() == 0 {
+        if let Ok(i) = i64::try_from(d.mantissa()) {
+            return serde_json::Value::from(i);
+        }
+    }
     dec(d)
         .parse::<f64>()
         .ok()
