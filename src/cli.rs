@@ -91,6 +91,8 @@ pub enum Command {
     Log(Box<commands::log::Args>),
     List(commands::list::Args),
     Report(commands::report::Args),
+    Export(commands::export::Args),
+    Import(Box<commands::import::Args>),
     Show(commands::show::Args),
     Get(commands::get::Args),
     Set(commands::set::Args),

@@ -26,6 +26,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Failed(String),
+    /// Bad rows in an import; nothing was written.
+    #[error(transparent)]
+    Import(crate::ops::import::ImportErrors),
     #[error("{0}")]
     Usage(String),
     /// A malformed `--where` expression (a usage error).

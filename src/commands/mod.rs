@@ -2,7 +2,9 @@
 
 pub mod add;
 pub mod edit;
+pub mod export;
 pub mod get;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -143,6 +145,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Log(args) => log::run(ctx, *args),
         Command::List(args) => list::run(ctx, args),
         Command::Report(args) => report::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Import(args) => import::run(ctx, *args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

@@ -34,53 +34,7 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     let ty = new.ty;
     let mut record = Record::new(ty, "");
     apply(store, &mut record, &new.assignments)?;
-    let cfg = &store.config;
-    let clock = &store.clock;
-    let backdated = record
-        .str("created")
-        .and_then(crate::model::clock::parse_date)
-        .filter(|d| *d != clock.today);
-    if ty.has_stage() && record.get("stage").is_none() {
-        let first = match ty {
-            RecordType::Customer => cfg.lifecycle.first(),
-            _ => cfg.pipeline.first(),
-        }
-        .to_string();
-        change_stage(&mut record, &first, clock, cfg);
-    }
-    if let (Some(day), Some(Value::Sequence(history))) =
-        (backdated, record.fields.get_mut("history"))
-    {
-        // A record added with an earlier `created` (a back-filled one) entered its first
-        // stage then, not today: funnels and cycle times count from there.
-        let at = crate::model::clock::format_moment(&crate::model::clock::midnight(day, cfg.tz()));
-        for entry in history.iter_mut() {
-            if let Value::Mapping(m) = entry {
-                m.insert("at".into(), at.clone().into());
-            }
-        }
-    }
-    let r = &mut record;
-    match ty {
-        RecordType::Ticket => {
-            default(r, "status", "open".into());
-            default(r, "priority", "normal".into());
-            default(r, "opened", clock.stamp().into());
-        }
-        RecordType::Campaign => default(r, "status", "planned".into()),
-        RecordType::Interaction => default(r, "at", clock.stamp().into()),
-        _ => {}
-    }
-    if ty != RecordType::Interaction {
-        default(r, "created", clock.today.to_string().into());
-    }
-    let has_money = ty
-        .spec()
-        .iter()
-        .any(|s| s.kind == FieldKind::Money && record.get(s.name).is_some());
-    if has_money && ty.spec().iter().any(|s| s.name == "currency") {
-        default(&mut record, "currency", cfg.currency.0.clone().into());
-    }
+    fill_defaults(store, &mut record, true);
 
     let context = format!("cannot add {ty}");
     check_for_write(store, &record, &context)?;
@@ -117,6 +71,59 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     Err(Error::Failed(format!(
         "could not find a free id for the new {ty} after {ID_ATTEMPTS} tries"
     )))
+}
+
+/// The defaults of a new record (see [`add`]); also used by `crm import`. With
+/// `backdate`, a history this call or the assignments made moves to a back-dated
+/// `created` day; a history given whole (an import of an export) is left alone.
+pub fn fill_defaults(store: &Store, record: &mut Record, backdate: bool) {
+    let ty = record.ty;
+    let cfg = &store.config;
+    let clock = &store.clock;
+    let backdated = record
+        .str("created")
+        .and_then(crate::model::clock::parse_date)
+        .filter(|d| *d != clock.today);
+    if ty.has_stage() && record.get("stage").is_none() {
+        let first = match ty {
+            RecordType::Customer => cfg.lifecycle.first(),
+            _ => cfg.pipeline.first(),
+        }
+        .to_string();
+        change_stage(record, &first, clock, cfg);
+    }
+    if let (true, Some(day), Some(Value::Sequence(history))) =
+        (backdate, backdated, record.fields.get_mut("history"))
+    {
+        // A record added with an earlier `created` (a back-filled one) entered its first
+        // stage then, not today: funnels and cycle times count from there.
+        let at = crate::model::clock::format_moment(&crate::model::clock::midnight(day, cfg.tz()));
+        for entry in history.iter_mut() {
+            if let Value::Mapping(m) = entry {
+                m.insert("at".into(), at.clone().into());
+            }
+        }
+    }
+    match ty {
+        RecordType::Ticket => {
+            default(record, "status", "open".into());
+            default(record, "priority", "normal".into());
+            default(record, "opened", clock.stamp().into());
+        }
+        RecordType::Campaign => default(record, "status", "planned".into()),
+        RecordType::Interaction => default(record, "at", clock.stamp().into()),
+        _ => {}
+    }
+    if ty != RecordType::Interaction {
+        default(record, "created", clock.today.to_string().into());
+    }
+    let has_money = ty
+        .spec()
+        .iter()
+        .any(|s| s.kind == FieldKind::Money && record.get(s.name).is_some());
+    if has_money && ty.spec().iter().any(|s| s.name == "currency") {
+        default(record, "currency", cfg.currency.0.clone().into());
+    }
 }
 
 fn default(record: &mut Record, field: &str, value: Value) {

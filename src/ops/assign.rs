@@ -105,7 +105,7 @@ fn field_err(path: &str, message: impl Into<String>) -> Error {
 
 /// A value for a field crm does not know: numbers and true/false as YAML would read
 /// them, provided they read back as exactly what was typed (`0812` stays text).
-fn infer(raw: &str) -> Value {
+pub fn infer_value(raw: &str) -> Value {
     match serde_yaml::from_str::<Value>(raw) {
         Ok(v @ (Value::Number(_) | Value::Bool(_))) => {
             let back = serde_yaml::to_string(&v).unwrap_or_default();
@@ -173,7 +173,7 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
                     "the value is empty (use `crm unset` to remove a field)",
                 ));
             }
-            infer(&a.raw)
+            infer_value(&a.raw)
         }
     };
     if path == "stage" && record.ty.has_stage() {
@@ -239,10 +239,10 @@ mod tests {
 
     #[test]
     fn infers_only_what_reads_back() {
-        assert_eq!(infer("50"), Value::Number(50.into()));
-        assert_eq!(infer("true"), Value::Bool(true));
-        assert_eq!(infer("0812"), Value::String("0812".into()));
-        assert_eq!(infer("1.50"), Value::String("1.50".into()));
-        assert_eq!(infer("a: b"), Value::String("a: b".into()));
+        assert_eq!(infer_value("50"), Value::Number(50.into()));
+        assert_eq!(infer_value("true"), Value::Bool(true));
+        assert_eq!(infer_value("0812"), Value::String("0812".into()));
+        assert_eq!(infer_value("1.50"), Value::String("1.50".into()));
+        assert_eq!(infer_value("a: b"), Value::String("a: b".into()));
     }
 }

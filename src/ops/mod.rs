@@ -4,6 +4,8 @@
 pub mod add;
 pub mod assign;
 pub mod edit;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod remove;

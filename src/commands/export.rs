@@ -1,0 +1,109 @@
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use crm::model::RecordType;
+use crm::ops::export::{export, ExportFormat, ExportOptions};
+use crm::ops::list::{list, ListOptions};
+
+use super::list::parse_type;
+use super::Ctx;
+
+/// Export records as csv, tsv, json or jsonl, for spreadsheets, other tools, or `crm import`.
+///
+/// Columns: id, the type's known fields in canonical order (groups flattened with dots),
+/// then other fields sorted; list items are joined with `;`. A csv or tsv cell that a
+/// spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
+/// gets a leading ' unless --raw; plain numbers such as -5 stay as they are, and
+/// `crm import` takes the ' off again.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// customers, deals, tickets, campaigns or interactions
+    #[arg(value_name = "TYPE", value_parser = parse_type)]
+    pub ty: RecordType,
+    /// Only the records matching EXPR (repeatable)
+    #[arg(long = "where", short = 'w', value_name = "EXPR")]
+    pub filters: Vec<String>,
+    /// The columns, e.g. id,name,email (csv and tsv; json keeps whole records unless given)
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start with a UTF-8 byte order mark (for spreadsheet programs that need one)
+    #[arg(long)]
+    pub bom: bool,
+    /// Leave cells that look like formulas as they are (for machine pipelines)
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// The export formats; `--format` picks one (default: csv, or what -o FILE's extension says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    use crm::render::Format as F;
+    let format = match ctx.global.format.map(F::from) {
+        Some(F::Csv) => Kind::Csv,
+        Some(F::Tsv) => Kind::Tsv,
+        Some(F::Json) => Kind::Json,
+        Some(F::Jsonl) => Kind::Jsonl,
+        Some(other) => {
+            return Err(crm::Error::Usage(format!(
+                "--format {other} is not offered by `crm export` (choose one of: csv, tsv, json, jsonl)"
+            ))
+            .into())
+        }
+        None => match args.output.as_deref().and_then(crm::ops::import::DataFormat::from_path) {
+            Some(crm::ops::import::DataFormat::Tsv) => Kind::Tsv,
+            Some(crm::ops::import::DataFormat::Json) => Kind::Json,
+            Some(crm::ops::import::DataFormat::Jsonl) => Kind::Jsonl,
+            _ => Kind::Csv,
+        },
+    };
+    let store = ctx.store()?;
+    let records = list(
+        store,
+        args.ty,
+        &ListOptions {
+            filters: args.filters,
+            ..ListOptions::default()
+        },
+    )?;
+    let opts = ExportOptions {
+        format: match format {
+            Kind::Csv => ExportFormat::Csv,
+            Kind::Tsv => ExportFormat::Tsv,
+            Kind::Json => ExportFormat::Json,
+            Kind::Jsonl => ExportFormat::Jsonl,
+        },
+        fields: (!args.fields.is_empty()).then_some(args.fields),
+        raw: args.raw,
+        bom: args.bom,
+    };
+    let bytes = export(&records, args.ty, &store.config, &opts)?;
+    match &args.output {
+        Some(path) => {
+            let path = ctx.start_dir().join(path);
+            crm::store::atomic::overwrite(&path, &bytes).map_err(crm::Error::from)?;
+            ctx.ui.info(&format!(
+                "exported {} {} to {}",
+                records.len(),
+                args.ty.plural(),
+                path.display()
+            ));
+        }
+        None => {
+            let mut out = ctx.out();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

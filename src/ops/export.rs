@@ -1,0 +1,267 @@
+//! `crm export`: records as rows (csv, tsv) or documents (json, jsonl), shaped so that
+//! `crm import` reads them back as the same records.
+//!
+//! Columns: `id`, the type's known fields in canonical order (groups flattened with
+//! dots: `preferences.channel`, `social.whatsapp`), then unknown fields sorted. In a
+//! cell, a known list is its items joined with `;`, the history is `stage at` pairs
+//! joined with `;`, and a list in an unknown field is a JSON array.
+
+use std::collections::BTreeSet;
+
+use serde_yaml::Value;
+
+use crate::config::Config;
+use crate::model::canonical::canonical_fields;
+use crate::model::spec::{FieldKind, FieldSpec};
+use crate::model::value::scalar_text;
+use crate::model::{Record, RecordType};
+
+/// The separator of list items in a cell.
+pub const LIST_SEP: char = ';';
+
+/// Characters that make a spreadsheet run a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would run as a formula gets a leading `'`; numbers such as
+/// `-5` are left as they are.
+pub fn neutralise(cell: &str) -> String {
+    let risky = cell.starts_with(FORMULA_START) && cell.parse::<rust_decimal::Decimal>().is_err();
+    if risky {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Undoes [`neutralise`]: `'=x` reads as `=x`.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
+/// Whether the field at `path` holds a list of text (`tags`, `preferences.interests`, a
+/// declared list field).
+pub fn is_known_list(ty: RecordType, path: &str, cfg: &Config) -> bool {
+    crate::model::spec::lookup(ty.spec(), path).map(|s| s.kind) == Some(FieldKind::List)
+        || (!path.contains('.') && cfg.custom_field(ty, path) == Some(FieldKind::List))
+}
+
+/// A record's cells, by flattened column name.
+pub fn cells(record: &Record, cfg: &Config) -> Vec<(String, String)> {
+    let mut out = vec![("id".to_string(), record.id.clone())];
+    let fields = canonical_fields(record.ty.spec(), &record.fields);
+    for (k, v) in &fields {
+        flatten(
+            record.ty,
+            &scalar_text(k).unwrap_or_default(),
+            v,
+            cfg,
+            &mut out,
+        );
+    }
+    out
+}
+
+fn flatten(ty: RecordType, path: &str, v: &Value, cfg: &Config, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                flatten(
+                    ty,
+                    &format!("{path}.{}", scalar_text(k).unwrap_or_default()),
+                    v,
+                    cfg,
+                    out,
+                );
+            }
+        }
+        Value::Sequence(items) if path == "history" => {
+            let pairs: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let get = |k: &str| i.get(k).and_then(scalar_text).unwrap_or_default();
+                    format!("{} {}", get("stage"), get("at"))
+                })
+                .collect();
+            out.push((path.into(), pairs.join(&LIST_SEP.to_string())));
+        }
+        Value::Sequence(items) if is_known_list(ty, path, cfg) => {
+            let items: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            out.push((path.into(), items.join(&LIST_SEP.to_string())));
+        }
+        Value::Sequence(_) => {
+            let json = serde_json::to_string(&crate::render::yaml_to_json(v)).unwrap_or_default();
+            out.push((path.into(), json));
+        }
+        other => out.push((path.into(), scalar_text(other).unwrap_or_default())),
+    }
+}
+
+fn known_columns(specs: &[FieldSpec], prefix: &str, out: &mut Vec<String>) {
+    for s in specs {
+        match s.kind {
+            FieldKind::Object(inner) => known_columns(inner, &format!("{prefix}{}.", s.name), out),
+            // A map's columns are its keys, found in the records.
+            FieldKind::Map => {}
+            _ => out.push(format!("{prefix}{}", s.name)),
+        }
+    }
+}
+
+/// The columns of an export: `id`, every known field of the type (so the header is the
+/// same whatever the records hold), then the other columns the records have, sorted.
+pub fn columns(ty: RecordType, records: &[&Record], cfg: &Config) -> Vec<String> {
+    let mut known = vec!["id".to_string()];
+    let mut specs_cols = Vec::new();
+    known_columns(ty.spec(), "", &mut specs_cols);
+    // Map fields (social) go where the map stands in the spec, keys sorted.
+    let mut present: BTreeSet<String> = BTreeSet::new();
+    for r in records {
+        for (c, _) in cells(r, cfg) {
+            present.insert(c);
+        }
+    }
+    for s in ty.spec() {
+        match s.kind {
+            FieldKind::Map => {
+                let prefix = format!("{}.", s.name);
+                known.extend(present.iter().filter(|c| c.starts_with(&prefix)).cloned());
+            }
+            FieldKind::Object(_) => {
+                let prefix = format!("{}.", s.name);
+                known.extend(
+                    specs_cols
+                        .iter()
+                        .filter(|c| c.starts_with(&prefix))
+                        .cloned(),
+                );
+            }
+            _ => known.push(s.name.to_string()),
+        }
+    }
+    let rest: Vec<String> = present.into_iter().filter(|c| !known.contains(c)).collect();
+    known.extend(rest);
+    known
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_are_not() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+62 812"), "'+62 812");
+        assert_eq!(neutralise("@home"), "'@home");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("-5"), "-5");
+        assert_eq!(neutralise("-1500.25"), "-1500.25");
+        assert_eq!(neutralise("Toko"), "Toko");
+        assert_eq!(unneutralise("'=1+1"), "=1+1");
+        assert_eq!(unneutralise("'quoted"), "'quoted");
+    }
+}
+
+/// The formats of `crm export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+}
+
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    /// Columns chosen with `--fields`; else [`columns`].
+    pub fields: Option<Vec<String>>,
+    /// Leave formula-like cells as they are.
+    pub raw: bool,
+    /// Start with a UTF-8 byte order mark, for spreadsheet programs that want one.
+    pub bom: bool,
+}
+
+/// The exported bytes.
+pub fn export(
+    records: &[&Record],
+    ty: RecordType,
+    cfg: &Config,
+    opts: &ExportOptions,
+) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    if opts.bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    match opts.format {
+        ExportFormat::Json | ExportFormat::Jsonl => {
+            let docs: Vec<serde_json::Value> = records
+                .iter()
+                .map(|r| {
+                    let full = crate::render::record_json(r);
+                    match &opts.fields {
+                        None => full,
+                        Some(cols) => {
+                            let cells = cells(r, cfg);
+                            let mut obj = serde_json::Map::new();
+                            for c in cols {
+                                let v = cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
+                                obj.insert(
+                                    c.clone(),
+                                    v.map(serde_json::Value::String)
+                                        .unwrap_or(serde_json::Value::Null),
+                                );
+                            }
+                            serde_json::Value::Object(obj)
+                        }
+                    }
+                })
+                .collect();
+            if opts.format == ExportFormat::Json {
+                serde_json::to_writer_pretty(&mut out, &docs)?;
+                out.push(b'\n');
+            } else {
+                for d in docs {
+                    serde_json::to_writer(&mut out, &d)?;
+                    out.push(b'\n');
+                }
+            }
+        }
+        ExportFormat::Csv | ExportFormat::Tsv => {
+            let cols = opts
+                .fields
+                .clone()
+                .unwrap_or_else(|| columns(ty, records, cfg));
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(if opts.format == ExportFormat::Tsv {
+                    b'\t'
+                } else {
+                    b','
+                })
+                .from_writer(&mut out);
+            w.write_record(&cols)?;
+            for r in records {
+                let cells = cells(r, cfg);
+                let row: Vec<String> = cols
+                    .iter()
+                    .map(|c| {
+                        let v = cells
+                            .iter()
+                            .find(|(k, _)| k == c)
+                            .map(|(_, v)| v.as_str())
+                            .unwrap_or("");
+                        if opts.raw {
+                            v.to_string()
+                        } else {
+                            neutralise(v)
+                        }
+                    })
+                    .collect();
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(out)
+}
