@@ -93,6 +93,7 @@ pub enum Command {
     Report(commands::report::Args),
     Export(commands::export::Args),
     Import(Box<commands::import::Args>),
+    Schema(commands::schema::Args),
     Show(commands::show::Args),
     Get(commands::get::Args),
     Set(commands::set::Args),

@@ -10,6 +10,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 use crate::model::spec::FieldKind;
 
@@ -26,7 +29,7 @@ pub enum ConfigError {
     Invalid { path: String, message: String },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub name: String,
@@ -320,7 +323,7 @@ impl<'de> Deserialize<'de> for Rate {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleStage {
     pub name: String,
@@ -376,7 +379,7 @@ impl Lifecycle {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineStage {
     pub name: String,
@@ -458,14 +461,14 @@ fn check_stage_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Str
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlaTarget {
     pub first_response_hours: u32,
     pub resolution_hours: u32,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sla {
     pub urgent: SlaTarget,
@@ -489,7 +492,7 @@ impl Default for Sla {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoyaltyTier {
     pub name: String,
@@ -505,7 +508,7 @@ impl LoyaltyTier {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CustomType {
     String,
@@ -531,7 +534,7 @@ impl CustomType {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomFields {
     pub customer: BTreeMap<String, CustomType>,
@@ -598,5 +601,42 @@ mod tests {
         let c = Config::parse("[rates]\nEUR = 1.08\nIDR = \"0.000063\"\n").unwrap();
         assert_eq!(c.rates[&Currency("EUR".into())].0.to_string(), "1.08");
         assert_eq!(c.rates[&Currency("IDR".into())].0.to_string(), "0.000063");
+    }
+}
+
+/// Schemas of the settings whose values are checked by hand-written code.
+macro_rules! schema_of {
+    ($t:ty, $name:literal, $schema:tt) => {
+        impl JsonSchema for $t {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
+}
+
+schema_of!(Currency, "Currency", {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"});
+schema_of!(TimeZone, "TimeZone", {"type": "string", "description": "IANA time zone name, e.g. Asia/Jakarta"});
+schema_of!(Percent, "Percent", {"type": "number", "minimum": 0, "maximum": 100});
+schema_of!(Rate, "Rate", {"type": ["number", "string"], "description": "a decimal, 0 or more"});
+
+impl JsonSchema for Lifecycle {
+    fn schema_name() -> Cow<'static, str> {
+        "Lifecycle".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "array", "minItems": 1, "items": g.subschema_for::<LifecycleStage>()})
+    }
+}
+
+impl JsonSchema for Pipeline {
+    fn schema_name() -> Cow<'static, str> {
+        "Pipeline".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "array", "minItems": 1, "items": g.subschema_for::<PipelineStage>()})
     }
 }

@@ -34,7 +34,7 @@ fn add_customer_prints_only_the_id_and_writes_the_file() {
         .bytes()
         .all(|b| b"0123456789abcdefghjkmnpqrstvwxyz".contains(&b)));
     assert_eq!(
-        f.read(&format!("customers/{id}.yaml")),
+        f.record(&format!("customers/{id}.yaml")),
         "name: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\nindustry: retail\ncreated: 2026-11-22\n"
     );
 }
@@ -57,13 +57,13 @@ fn add_deal_resolves_the_customer_by_prefix() {
         "40",
     ]);
     assert_eq!(
-        f.read(&format!("deals/{d}.yaml")),
+        f.record(&format!("deals/{d}.yaml")),
         format!("title: Second plan\ncustomer: {c}\nstage: new\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\nvalue: 1500.5\ncurrency: IDR\nprobability: 40\ncreated: 2026-11-22\n")
     );
     // By e-mail, too.
     let d2 = f.add(&["deal", "Third", "--customer", "BUDI@tokomaju.id"]);
     assert!(f
-        .read(&format!("deals/{d2}.yaml"))
+        .record(&format!("deals/{d2}.yaml"))
         .contains("customer: toko-maju-k7q2\n"));
 }
 
@@ -103,7 +103,7 @@ fn every_field_has_a_flag() {
         "2026-02-20",
     ]);
     assert_eq!(
-        f.read(&format!("campaigns/{camp}.yaml")),
+        f.record(&format!("campaigns/{camp}.yaml")),
         "name: Ramadan sale\nphase: acquire\nchannel: whatsapp\nstatus: active\nstart: 2026-03-01\nend: 2026-03-31\nbudget: 5000000\ncost: 4200000.25\ncurrency: IDR\naudience: city = Jakarta\nexpected_revenue: 20000000\nnotes: Broadcast list\ncreated: 2026-02-20\n"
     );
     let cust = f.add(&[
@@ -163,7 +163,7 @@ fn every_field_has_a_flag() {
         "2026-11-01",
     ]);
     assert_eq!(
-        f.read(&format!("customers/{cust}.yaml")),
+        f.record(&format!("customers/{cust}.yaml")),
         "name: Budi Santoso\nkind: person\norganisation: toko-maju-k7q2\nemail: budi@example.id\nphone: +62 812 3456\nsocial:\n  instagram: '@budi'\n  whatsapp: '+62812'\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-01T00:00:00+00:00\nsource: ramadan\nowner: ayu@ourco.id\ntags:\n- vip\n- retail\n- jakarta\ncity: Jakarta\nregion: DKI\ncountry: ID\nindustry: retail\npreferences:\n  channel: whatsapp\n  frequency: monthly\n  consent: true\n  consent_at: 2026-11-22T00:00:00+00:00\n  do_not_contact: false\n  interests:\n  - pos\nnext_action:\n  on: 2026-12-01\n  note: call back\nloyalty:\n  points: 120\nnotes: met at expo\ncreated: 2026-11-01\n"
     );
     let deal = f.add(&[
@@ -204,7 +204,7 @@ fn every_field_has_a_flag() {
         "2026-11-02",
     ]);
     assert_eq!(
-        f.read(&format!("deals/{deal}.yaml")),
+        f.record(&format!("deals/{deal}.yaml")),
         "title: POS upgrade\ncustomer: budi-s-0000\nstage: proposal\nhistory:\n- stage: proposal\n  at: 2026-11-02T00:00:00+00:00\nvalue: 2500\ncurrency: USD\nprobability: 60\nkind: upsell\nproducts:\n- pos\n- printer\ncampaign: ramadan-sale-x1x1\nexpected_close: 2026-12-15\nlost_reason: n/a\nowner: ayu\nnext_action:\n  on: 2026-11-30\n  note: send quote\nnotes: n\ncreated: 2026-11-02\n"
     );
     let ticket = f.add(&[
@@ -243,7 +243,7 @@ fn every_field_has_a_flag() {
         "2026-11-20",
     ]);
     assert_eq!(
-        f.read(&format!("tickets/{ticket}.yaml")),
+        f.record(&format!("tickets/{ticket}.yaml")),
         "subject: Printer jams\ncustomer: budi-s-0000\nkind: complaint\npriority: high\nstatus: resolved\nchannel: email\nopened: 2026-11-20T09:00:00+07:00\nfirst_response: 2026-11-20T10:30:00+07:00\nresolved: 2026-11-21T16:00:00+07:00\nsatisfaction: 4\nassignee: dewi\ndeal: pos-upgrade-0000\ndescription: Paper jams\nresolution: Replaced roller\ncreated: 2026-11-20\n"
     );
 }
@@ -254,12 +254,12 @@ fn defaults_for_tickets_campaigns_and_currency() {
     f.with_toko();
     let t = f.add(&["ticket", "Cannot log in", "--customer", "toko"]);
     assert_eq!(
-        f.read(&format!("tickets/{t}.yaml")),
+        f.record(&format!("tickets/{t}.yaml")),
         "subject: Cannot log in\ncustomer: toko-maju-k7q2\npriority: normal\nstatus: open\nopened: 2026-11-22T00:00:00+00:00\ncreated: 2026-11-22\n"
     );
     let c = f.add(&["campaign", "Newsletter", "--budget", "100"]);
     assert_eq!(
-        f.read(&format!("campaigns/{c}.yaml")),
+        f.record(&format!("campaigns/{c}.yaml")),
         "name: Newsletter\nstatus: planned\nbudget: 100\ncurrency: USD\ncreated: 2026-11-22\n"
     );
 }
@@ -314,7 +314,7 @@ fn money_is_written_exactly() {
         ("1234567.891", "value: 1234567.891\n", "1234567.891"),
     ] {
         let d = f.add(&["deal", "M", "--customer", "toko", "--value", typed]);
-        let text = f.read(&format!("deals/{d}.yaml"));
+        let text = f.record(&format!("deals/{d}.yaml"));
         assert!(text.contains(written), "{typed}: {text}");
         let line = text.lines().find(|l| l.starts_with("value: ")).unwrap();
         assert!(!line["value: ".len()..].contains(['e', 'E']), "{line}");
@@ -361,7 +361,7 @@ fn an_id_collision_is_retried_never_overwritten() {
         .unwrap()
         .trim_end()
         .to_string();
-    let before = f.read(&format!("customers/{first}.yaml"));
+    let before = f.record(&format!("customers/{first}.yaml"));
     let second = f
         .crm()
         .env("CRM_ID_SEED", "42")
@@ -375,9 +375,9 @@ fn an_id_collision_is_retried_never_overwritten() {
         .to_string();
     assert_ne!(first, second);
     assert!(second.starts_with("same-"));
-    assert_eq!(f.read(&format!("customers/{first}.yaml")), before);
+    assert_eq!(f.record(&format!("customers/{first}.yaml")), before);
     assert!(f
-        .read(&format!("customers/{second}.yaml"))
+        .record(&format!("customers/{second}.yaml"))
         .contains("notes: two"));
 }
 
@@ -401,7 +401,7 @@ fn an_explicit_id_is_checked_and_never_overwrites() {
         "{err}"
     );
     assert!(f
-        .read("customers/toko-maju-k7q2.yaml")
+        .record("customers/toko-maju-k7q2.yaml")
         .contains("name: Toko Maju"));
     let err = f.fails(
         2,
@@ -426,7 +426,7 @@ fn log_writes_an_interaction_by_month() {
     let id = id.trim_end();
     assert!(id.starts_with("asked-about-price-"), "{id}");
     assert_eq!(
-        f.read(&format!("interactions/2026/11/{id}.yaml")),
+        f.record(&format!("interactions/2026/11/{id}.yaml")),
         "customer: toko-maju-k7q2\nat: 2026-11-22T00:00:00+00:00\nchannel: whatsapp\ndirection: inbound\nsummary: Asked about price\n"
     );
     let id = f.ok(&[
@@ -444,7 +444,7 @@ fn log_writes_an_interaction_by_month() {
         "interested",
     ]);
     assert_eq!(
-        f.read(&format!("interactions/2026/10/{}.yaml", id.trim_end())),
+        f.record(&format!("interactions/2026/10/{}.yaml", id.trim_end())),
         "customer: toko-maju-k7q2\nat: 2026-10-05T14:00:00+07:00\nchannel: call\ndeal: annual-plan-a1b2\noutcome: interested\nby: ayu\n"
     );
     let err = f.fails(1, &["log", "toko", "--channel", "pigeon", "hi"]);
@@ -466,6 +466,6 @@ fn crm_now_pins_timestamps_to_the_second() {
         .unwrap();
     let id = String::from_utf8(id.stdout).unwrap();
     assert!(f
-        .read(&format!("interactions/2026/11/{}.yaml", id.trim_end()))
+        .record(&format!("interactions/2026/11/{}.yaml", id.trim_end()))
         .contains("at: 2026-11-22T09:15:30+07:00\n"));
 }

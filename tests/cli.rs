@@ -17,7 +17,7 @@ fn a_broken_file_does_not_stop_a_command_that_does_not_need_it() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        f.read("customers/toko-maju-k7q2.yaml")
+        f.record("customers/toko-maju-k7q2.yaml")
     );
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
@@ -51,7 +51,7 @@ fn records_in_subfolders_are_found() {
     .unwrap();
     f.ok(&["set", "toko", "city=Jakarta"]);
     assert!(f
-        .read("customers/enterprise/toko-maju-k7q2.yaml")
+        .record("customers/enterprise/toko-maju-k7q2.yaml")
         .contains("city: Jakarta\n"));
     assert!(!f.path("customers/toko-maju-k7q2.yaml").exists());
 }
@@ -153,7 +153,7 @@ fn a_closed_pipe_ends_quietly() {
     f.with_toko();
     // Notes far larger than a pipe's buffer, so the write meets the closed pipe.
     let big = "x".repeat(2_000_000);
-    let text = f.read("customers/toko-maju-k7q2.yaml");
+    let text = f.record("customers/toko-maju-k7q2.yaml");
     f.write(
         "customers/toko-maju-k7q2.yaml",
         &format!("{text}notes: {big}\n"),

@@ -27,7 +27,7 @@ fn edit_saves_a_valid_change_with_stage_history() {
         .assert()
         .success();
     assert_eq!(
-        f.read("deals/annual-plan-a1b2.yaml"),
+        f.record("deals/annual-plan-a1b2.yaml"),
         "title: Annual plan\ncustomer: toko-maju-k7q2\nstage: proposal\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\n- stage: proposal\n  at: 2026-11-23T00:00:00+00:00\nvalue: 15000000\ncurrency: IDR\ncreated: 2026-11-22\n"
     );
 }
@@ -57,11 +57,11 @@ fn edit_reopens_with_the_error_on_top_until_fixed() {
     );
     let shown = std::fs::read_to_string(&seen).unwrap();
     assert!(
-        shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 7, column 1: field `value`: expected a decimal amount, found text \"lots\"\ntitle: Annual plan\n"),
+        shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 8, column 1: field `value`: expected a decimal amount, found text \"lots\"\n# yaml-language-server: $schema=../schema/deal.schema.json\ntitle: Annual plan\n"),
         "{shown}"
     );
     assert!(f
-        .read("deals/annual-plan-a1b2.yaml")
+        .record("deals/annual-plan-a1b2.yaml")
         .contains("value: 14000000\n"));
 }
 
@@ -136,7 +136,7 @@ fn an_update_fails_when_the_file_changed_after_it_was_read() {
         ),
         "{err}"
     );
-    let text = f.read("deals/annual-plan-a1b2.yaml");
+    let text = f.record("deals/annual-plan-a1b2.yaml");
     assert!(
         text.contains("owner: someone-else\n") && text.contains("value: 12000000\n"),
         "{text}"
@@ -162,7 +162,7 @@ fn a_held_lock_stops_a_write() {
         err.contains("is being written by another crm (lock file"),
         "{err}"
     );
-    assert!(!f.read("deals/annual-plan-a1b2.yaml").contains("owner"));
+    assert!(!f.record("deals/annual-plan-a1b2.yaml").contains("owner"));
 }
 
 #[test]

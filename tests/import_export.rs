@@ -273,7 +273,7 @@ fn contacts_from_another_crm() {
         "{ids:?}"
     );
     assert_eq!(
-        f.read(&format!("customers/{}.yaml", ids[0])),
+        f.record(&format!("customers/{}.yaml", ids[0])),
         "name: Budi Santoso\nemail: budi@tokomaju.id\nphone: +62 812 1\nstage: customer\nhistory:\n- stage: customer\n  at: 2026-03-04T00:00:00+00:00\nowner: ayu@ourco.id\ncreated: 2026-03-04\ncompany: Toko Maju\nfavourite_colour: blue\n"
     );
     // Importing it again changes nothing.
@@ -299,7 +299,7 @@ fn contacts_from_another_crm() {
     );
     assert_eq!(code, 0, "{err}");
     let id = g.ok(&["list", "customers", "--format", "ids"]);
-    assert_eq!(g.read(&format!("customers/{}.yaml", id.trim())), "name: a@b.co\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\nloyalty:\n  points: 3\ncreated: 2026-11-22\n");
+    assert_eq!(g.record(&format!("customers/{}.yaml", id.trim())), "name: a@b.co\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\nloyalty:\n  points: 3\ncreated: 2026-11-22\n");
 }
 
 #[test]
@@ -386,7 +386,7 @@ fn update_by_email_changes_one_field_and_nothing_else() {
         "--set",
         "erp.code=7",
     ]);
-    let before = f.read("customers/toko-0001.yaml");
+    let before = f.record("customers/toko-0001.yaml");
     f.write("u.csv", "Email,City\nBUDI@tokomaju.id,Jakarta\n");
     let (code, out, err) = import(&f, &["customers", "u.csv", "--dry-run"]);
     assert_eq!(code, 0);
@@ -395,21 +395,21 @@ fn update_by_email_changes_one_field_and_nothing_else() {
         err,
         "dry run, nothing written: would have created 0, updated 1, unchanged 0, skipped 0\n"
     );
-    assert_eq!(f.read("customers/toko-0001.yaml"), before);
+    assert_eq!(f.record("customers/toko-0001.yaml"), before);
     let (_, _, err) = import(&f, &["customers", "u.csv"]);
     assert_eq!(
         err,
         "imported customers: created 0, updated 1, unchanged 0, skipped 0\n"
     );
     assert_eq!(
-        f.read("customers/toko-0001.yaml"),
+        f.record("customers/toko-0001.yaml"),
         before.replace("city: Bandung", "city: Jakarta")
     );
     // A stage change appends history.
     f.write("s.csv", "email,stage\nbudi@tokomaju.id,prospect\n");
     import(&f, &["customers", "s.csv"]);
     assert!(f
-        .read("customers/toko-0001.yaml")
+        .record("customers/toko-0001.yaml")
         .contains("- stage: prospect\n  at: 2026-11-22T00:00:00+00:00\n"));
 }
 

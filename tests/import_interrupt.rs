@@ -54,7 +54,9 @@ fn rerunning_an_interrupted_import_completes_it() {
     for f in &files {
         let text = std::fs::read_to_string(dir.path().join("customers").join(f)).unwrap();
         assert!(
-            text.starts_with("name: C") && text.ends_with("created: 2026-11-22\n"),
+            text.starts_with(
+                "# yaml-language-server: $schema=../schema/customer.schema.json\nname: C"
+            ) && text.ends_with("created: 2026-11-22\n"),
             "{text}"
         );
     }

@@ -71,7 +71,7 @@ fn an_empty_crm_toml_works() {
     let id = f.add(&["customer", "--name", "A", "--id", "a"]);
     assert_eq!(id, "a");
     assert_eq!(
-        f.read("customers/a.yaml"),
+        f.record("customers/a.yaml"),
         "name: A\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\ncreated: 2026-11-22\n"
     );
 }

@@ -16,7 +16,7 @@ fn set_types_values_and_keeps_canonical_order() {
         "expected_close=2026-12-31",
     ]);
     assert_eq!(
-        f.read("deals/annual-plan-a1b2.yaml"),
+        f.record("deals/annual-plan-a1b2.yaml"),
         "title: Annual plan\ncustomer: toko-maju-k7q2\nstage: new\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\nvalue: 13000000.5\ncurrency: IDR\nprobability: 35\nexpected_close: 2026-12-31\nowner: ayu\ncreated: 2026-11-22\nzz_custom: x\n"
     );
     let before = f.snapshot();
@@ -85,7 +85,7 @@ fn unknown_fields_nested_ones_included_survive_every_command() {
         format!("name: Toko Maju\n{stage_part}preferences:\n  channel: email\n  quiet_hours: 22-06\n{extra}erp:\n  terms:\n    days: 30\n    early: 2\n  vendor_no: '00042'\nzeta:\n- 1\n- two\n")
     };
     f.ok(&["set", "toko", "city=Bandung"]);
-    let text = f.read("customers/toko-maju-k7q2.yaml");
+    let text = f.record("customers/toko-maju-k7q2.yaml");
     assert!(
         text.contains("erp:\n  terms:\n    days: 30\n    early: 2\n  vendor_no: '00042'\n"),
         "{text}"
@@ -93,12 +93,12 @@ fn unknown_fields_nested_ones_included_survive_every_command() {
     assert!(text.contains("  quiet_hours: 22-06\n"), "{text}");
     f.ok(&["unset", "toko", "city"]);
     assert_eq!(
-        f.read("customers/toko-maju-k7q2.yaml"),
+        f.record("customers/toko-maju-k7q2.yaml"),
         expected("stage: lead\n", "")
     );
     f.ok(&["stage", "toko", "prospect"]);
     assert_eq!(
-        f.read("customers/toko-maju-k7q2.yaml"),
+        f.record("customers/toko-maju-k7q2.yaml"),
         expected(
             "stage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-22T00:00:00+00:00\n",
             ""
@@ -106,14 +106,14 @@ fn unknown_fields_nested_ones_included_survive_every_command() {
     );
     f.ok(&["set", "toko", "erp.terms.days=45"]);
     assert!(f
-        .read("customers/toko-maju-k7q2.yaml")
+        .record("customers/toko-maju-k7q2.yaml")
         .contains("    days: 45\n    early: 2\n"));
     f.crm()
         .env("EDITOR", "sed -i s/^name:.*/name:\\ Toko\\ Maju\\ Jaya/")
         .args(["edit", "toko"])
         .assert()
         .success();
-    let text = f.read("customers/toko-maju-k7q2.yaml");
+    let text = f.record("customers/toko-maju-k7q2.yaml");
     assert!(text.starts_with("name: Toko Maju Jaya\n"), "{text}");
     assert!(
         text.contains("  vendor_no: '00042'\n") && text.contains("  quiet_hours: 22-06\n"),
@@ -147,7 +147,7 @@ fn unset_removes_fields_but_not_required_ones() {
     f.ok(&["set", "toko", "preferences.channel=email", "city=Jakarta"]);
     f.ok(&["unset", "toko", "preferences.channel", "city"]);
     assert_eq!(
-        f.read("customers/toko-maju-k7q2.yaml"),
+        f.record("customers/toko-maju-k7q2.yaml"),
         "name: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\ncreated: 2026-11-22\n"
     );
     let err = f.fails(1, &["unset", "toko", "name"]);
@@ -187,7 +187,7 @@ fn stage_appends_history_and_closes_won_deals() {
         .assert()
         .success();
     assert_eq!(
-        f.read("deals/annual-plan-a1b2.yaml"),
+        f.record("deals/annual-plan-a1b2.yaml"),
         "title: Annual plan\ncustomer: toko-maju-k7q2\nstage: won\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\n- stage: proposal\n  at: 2026-11-25T00:00:00+00:00\n- stage: won\n  at: 2026-11-28T00:00:00+00:00\nvalue: 12000000\ncurrency: IDR\nclosed: 2026-11-28\ncreated: 2026-11-22\n"
     );
     // Already there: nothing changes.
@@ -216,7 +216,7 @@ fn declared_custom_fields_are_typed() {
     f.write("crm.toml", &toml);
     f.ok(&["set", "toko", "employees=12", "renewal=2027-01-31"]);
     assert!(f
-        .read("customers/toko-maju-k7q2.yaml")
+        .record("customers/toko-maju-k7q2.yaml")
         .ends_with("created: 2026-11-22\nemployees: 12\nrenewal: 2027-01-31\n"));
     let err = f.fails(1, &["set", "toko", "employees=a dozen"]);
     assert!(
@@ -242,7 +242,7 @@ fn a_backdated_record_entered_its_first_stage_when_created() {
         "prospect",
     ]);
     assert_eq!(
-        f.read(&format!("customers/{id}.yaml")),
+        f.record(&format!("customers/{id}.yaml")),
         "name: Old friend\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2025-01-15T00:00:00+00:00\ncreated: 2025-01-15\n"
     );
 }

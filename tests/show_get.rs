@@ -14,7 +14,7 @@ fn show_prints_yaml_and_json() {
     ]);
     assert_eq!(
         f.ok(&["show", "toko"]),
-        f.read("customers/toko-maju-k7q2.yaml")
+        f.record("customers/toko-maju-k7q2.yaml")
     );
     assert_eq!(
         f.ok(&["show", "annual", "--format", "json"]),

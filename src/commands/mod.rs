@@ -10,6 +10,7 @@ pub mod list;
 pub mod log;
 pub mod report;
 pub mod rm;
+pub mod schema;
 pub mod set;
 pub mod show;
 pub mod stage;
@@ -147,6 +148,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Report(args) => report::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, *args),
+        Command::Schema(args) => schema::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

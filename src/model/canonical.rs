@@ -9,6 +9,24 @@ use super::record::Record;
 use super::spec::{FieldKind, FieldSpec};
 use super::value::{as_decimal, money_value};
 
+/// The first line of every file crm writes: it points editors with a YAML language
+/// server at the record type's JSON Schema in the folder's `schema/`, relative to the
+/// file (`customers/x.yaml` → `../schema/customer.schema.json`). YAML reads it as a
+/// comment, so it costs the loader nothing.
+pub fn schema_header(ty: crate::model::RecordType, rel: &std::path::Path) -> String {
+    let depth = rel.components().count().saturating_sub(1);
+    format!(
+        "# yaml-language-server: $schema={}schema/{}.schema.json\n",
+        "../".repeat(depth),
+        ty.singular()
+    )
+}
+
+/// The bytes of a record's file: the schema line, then the canonical YAML.
+pub fn file_text(record: &Record, rel: &std::path::Path) -> String {
+    schema_header(record.ty, rel) + &to_yaml(record)
+}
+
 /// The canonical YAML text of a record's fields.
 pub fn to_yaml(record: &Record) -> String {
     let fields = canonical_fields(record.ty.spec(), &record.fields);

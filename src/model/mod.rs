@@ -5,6 +5,7 @@ pub mod clock;
 pub mod id;
 pub mod record;
 pub mod record_type;
+pub mod schema;
 pub mod spec;
 pub mod stage;
 pub mod value;

@@ -32,6 +32,12 @@ pub fn init(dir: &Path) -> Result<()> {
     }
     let schema = dir.join("schema");
     fs::create_dir_all(&schema).map_err(|e| Error::io(&schema, e))?;
+    for (name, value) in crate::model::schema::all(&Config::default()) {
+        atomic::create_new(
+            &schema.join(name),
+            crate::model::schema::text(&value).as_bytes(),
+        )?;
+    }
     add_lines(&dir.join(".gitattributes"), GITATTRIBUTES)?;
     add_lines(&dir.join(".gitignore"), GITIGNORE)?;
     Ok(())

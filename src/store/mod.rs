@@ -158,7 +158,10 @@ impl Store {
     /// Writes a new record; fails with [`atomic::WriteError::Exists`] if its file exists.
     pub fn create(&self, record: &Record) -> Result<PathBuf> {
         let rel = self.path_for(record);
-        atomic::create_new(&self.abs(&rel), canonical::to_yaml(record).as_bytes())?;
+        atomic::create_new(
+            &self.abs(&rel),
+            canonical::file_text(record, &rel).as_bytes(),
+        )?;
         Ok(rel)
     }
 
@@ -168,7 +171,7 @@ impl Store {
         if record.fields == original.record.fields {
             return Ok(false);
         }
-        let text = canonical::to_yaml(record);
+        let text = canonical::file_text(record, &original.path);
         atomic::replace(&self.abs(&original.path), text.as_bytes(), &original.bytes)?;
         Ok(true)
     }

@@ -85,6 +85,28 @@ impl Folder {
         fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// A record file crm wrote: checks its first line points at the type's schema, and
+    /// returns the YAML after it.
+    pub fn record(&self, rel: &str) -> String {
+        let text = self.read(rel);
+        let ty = match rel.split('/').next().unwrap() {
+            "customers" => "customer",
+            "deals" => "deal",
+            "tickets" => "ticket",
+            "campaigns" => "campaign",
+            "interactions" => "interaction",
+            other => panic!("{other} is not a record folder"),
+        };
+        let header = format!(
+            "# yaml-language-server: $schema={}schema/{ty}.schema.json\n",
+            "../".repeat(rel.matches('/').count())
+        );
+        match text.strip_prefix(&header) {
+            Some(body) => body.to_string(),
+            None => panic!("{rel} does not start with {header:?}:\n{text}"),
+        }
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
