@@ -66,6 +66,8 @@ pub enum FormatArg {
     Tsv,
     Ids,
     Markdown,
+    Text,
+    Github,
 }
 
 impl From<FormatArg> for crm::render::Format {
@@ -80,6 +82,8 @@ impl From<FormatArg> for crm::render::Format {
             FormatArg::Tsv => F::Tsv,
             FormatArg::Ids => F::Ids,
             FormatArg::Markdown => F::Markdown,
+            FormatArg::Text => F::Text,
+            FormatArg::Github => F::Github,
         }
     }
 }
@@ -94,6 +98,7 @@ pub enum Command {
     Export(commands::export::Args),
     Import(Box<commands::import::Args>),
     Schema(commands::schema::Args),
+    Check(commands::check::Args),
     Show(commands::show::Args),
     Get(commands::get::Args),
     Set(commands::set::Args),

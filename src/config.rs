@@ -83,6 +83,23 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
     }
 
+    /// Like [`Config::parse`], with the 1-based line and column of the problem and the
+    /// parser's short message (for `crm check`).
+    pub fn parse_located(text: &str) -> Result<Config, (usize, usize, String)> {
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
+            (line, col, e.message().to_string())
+        })
+    }
+
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.0
     }

@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         Format::Tsv
     };
-    let format = ctx.format("list", &Format::ALL, default)?;
+    let format = ctx.format("list", &Format::RECORDS, default)?;
     let store = ctx.store()?;
     let opts = ListOptions {
         filters: args.filters,

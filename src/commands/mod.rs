@@ -1,6 +1,7 @@
 //! One file per command: its clap `Args` (whose doc comments are its help) and `run`.
 
 pub mod add;
+pub mod check;
 pub mod edit;
 pub mod export;
 pub mod get;
@@ -149,6 +150,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, *args),
         Command::Schema(args) => schema::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod assign;
+pub mod check;
 pub mod edit;
 pub mod export;
 pub mod import;

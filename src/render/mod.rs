@@ -22,10 +22,15 @@ pub enum Format {
     Tsv,
     Ids,
     Markdown,
+    /// Lines for people (`crm check`).
+    Text,
+    /// GitHub workflow annotations (`crm check`).
+    Github,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    /// The formats of record lists.
+    pub const RECORDS: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
@@ -46,6 +51,8 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Ids => "ids",
             Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Github => "github",
         }
     }
 }
@@ -59,8 +66,9 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Format, String> {
-        Format::ALL
+        Format::RECORDS
             .into_iter()
+            .chain([Format::Text, Format::Github])
             .find(|f| f.name() == s)
             .ok_or_else(|| format!("unknown format {s:?}"))
     }
@@ -182,7 +190,12 @@ pub fn write_records(
             }
             Ok(())
         }
-        Format::Csv | Format::Tsv | Format::Table | Format::Markdown => {
+        Format::Csv
+        | Format::Tsv
+        | Format::Table
+        | Format::Markdown
+        | Format::Text
+        | Format::Github => {
             let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()

@@ -1,0 +1,289 @@
+//! `crm check`: everything that can be wrong in a folder, each finding with its file,
+//! line and column.
+//!
+//! Errors: a file that does not parse or is not a record; crm.toml invalid; a field of the
+//! wrong type or value (stages from crm.toml), a required one missing; a reference to
+//! no record; two customers with one e-mail (any case); one id used twice in a type
+//! (across subfolders); history out of time order or naming an unknown stage; a file
+//! name that is not an id. Warnings: a `source` that looks like a campaign id but names
+//! none; a won or lost deal without `closed`; an interaction filed under another
+//! month's folder.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::config::{self, Config};
+use crate::model::clock::parse_moment;
+use crate::model::id::check_id;
+use crate::model::value::validate;
+use crate::model::{Record, RecordType};
+use crate::store::load::{locate_field, Loaded};
+use crate::store::{ClockPins, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// Relative to the crm folder.
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// Checks the folder at `root`. Findings come sorted by file, line and column.
+pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
+    let toml_path = root.join(config::FILE_NAME);
+    let text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+    if let Err((line, column, message)) = Config::parse_located(&text) {
+        // Without valid settings the records cannot be judged (stages, fields).
+        return vec![Finding {
+            file: config::FILE_NAME.into(),
+            line,
+            column,
+            severity: Severity::Error,
+            message,
+        }];
+    }
+    let store = match Store::open(root, pins) {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Finding {
+                file: config::FILE_NAME.into(),
+                line: 1,
+                column: 1,
+                severity: Severity::Error,
+                message: e.to_string(),
+            }]
+        }
+    };
+    let mut out = Vec::new();
+    let mut emails: HashMap<String, (String, PathBuf)> = HashMap::new();
+    for ty in RecordType::ALL {
+        let data = store.load(ty);
+        for issue in &data.issues {
+            out.push(Finding {
+                file: issue.path.clone(),
+                line: issue.line.unwrap_or(1),
+                column: issue.column.unwrap_or(1),
+                severity: Severity::Error,
+                message: issue.message.clone(),
+            });
+        }
+        let mut first_path: HashMap<&str, &Path> = HashMap::new();
+        for l in &data.entries {
+            if let Some(first) = first_path.insert(&l.record.id, &l.path) {
+                first_path.insert(&l.record.id, first);
+                out.push(at(
+                    l,
+                    1,
+                    1,
+                    Severity::Error,
+                    format!("id {} is also used by {}", l.record.id, first.display()),
+                ));
+            }
+            check_record(&store, l, &mut out);
+            if ty == RecordType::Customer {
+                if let Some(e) = l.record.str("email") {
+                    match emails.get(&e.to_ascii_lowercase()) {
+                        Some((other, _)) => {
+                            let (line, col) = locate(l, "email");
+                            out.push(at(
+                                l,
+                                line,
+                                col,
+                                Severity::Error,
+                                format!("e-mail {e:?} is also the e-mail of customer {other}"),
+                            ));
+                        }
+                        None => {
+                            emails.insert(
+                                e.to_ascii_lowercase(),
+                                (l.record.id.clone(), l.path.clone()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn at(l: &Loaded, line: usize, column: usize, severity: Severity, message: String) -> Finding {
+    Finding {
+        file: l.path.clone(),
+        line,
+        column,
+        severity,
+        message,
+    }
+}
+
+fn locate(l: &Loaded, path: &str) -> (usize, usize) {
+    locate_field(&String::from_utf8_lossy(&l.bytes), path).unwrap_or((1, 1))
+}
+
+fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    let r = &l.record;
+    let cfg = &store.config;
+    if let Err(e) = check_id(&r.id) {
+        out.push(at(
+            l,
+            1,
+            1,
+            Severity::Error,
+            format!("the file name is not a record id: {e}"),
+        ));
+    }
+    for e in validate(r.ty, &r.fields, cfg) {
+        let (line, col) = locate(l, &e.path);
+        out.push(at(l, line, col, Severity::Error, e.to_string()));
+    }
+    for (field, ty, id) in r.references() {
+        if store.get(ty, id).is_some() {
+            continue;
+        }
+        let (line, col) = locate(l, field);
+        if field == "source" {
+            // Free text is a fine source; a campaign-shaped id that names none is suspicious.
+            let looks_like_id =
+                check_id(id).is_ok() && id.len() > 5 && id.as_bytes()[id.len() - 5] == b'-';
+            if looks_like_id {
+                out.push(at(
+                    l,
+                    line,
+                    col,
+                    Severity::Warning,
+                    format!(
+                        "field `source`: {id:?} looks like a campaign id, but no campaign has it"
+                    ),
+                ));
+            }
+        } else {
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Error,
+                format!("field `{field}`: no {ty} has the id {id:?}"),
+            ));
+        }
+    }
+    check_history(store, l, out);
+    if r.ty == RecordType::Deal {
+        let closed_stage = r
+            .stage()
+            .and_then(|s| cfg.pipeline_stage(s))
+            .is_some_and(|s| s.is_closed());
+        if closed_stage && r.get("closed").is_none() {
+            let (line, col) = locate(l, "stage");
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Warning,
+                format!(
+                    "deal is {} but has no `closed` date",
+                    r.stage().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    if r.ty == RecordType::Interaction {
+        check_month_folder(l, out);
+    }
+}
+
+fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    let r: &Record = &l.record;
+    let Some(Value::Sequence(items)) = r.get("history") else {
+        return;
+    };
+    let (line, col) = locate(l, "history");
+    let names = match r.ty {
+        RecordType::Customer => store.config.lifecycle.names(),
+        RecordType::Deal => store.config.pipeline.names(),
+        _ => return,
+    };
+    let mut last = None;
+    for (i, item) in items.iter().enumerate() {
+        if let Some(stage) = item.get("stage").and_then(Value::as_str) {
+            if !names.contains(&stage) {
+                out.push(at(
+                    l,
+                    line,
+                    col,
+                    Severity::Error,
+                    format!("field `history[{i}].stage`: {stage:?} is not a stage in crm.toml"),
+                ));
+            }
+        }
+        let Some(moment) = item
+            .get("at")
+            .and_then(Value::as_str)
+            .and_then(parse_moment)
+        else {
+            continue;
+        };
+        if let Some(prev) = last {
+            if moment < prev {
+                out.push(at(l, line, col, Severity::Error, format!("field `history`: entry {i} ({moment}) is earlier than the entry before it ({prev}); history is kept in time order")));
+            }
+        }
+        last = Some(moment);
+    }
+}
+
+/// `interactions/YYYY/MM/x.yaml` should hold an interaction of that month.
+fn check_month_folder(l: &Loaded, out: &mut Vec<Finding>) {
+    let parts: Vec<String> = l
+        .path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let [_, year, month, _] = parts.as_slice() else {
+        return;
+    };
+    let Some(m) = l.record.str("at").and_then(parse_moment) else {
+        return;
+    };
+    let want = (m.format("%Y").to_string(), m.format("%m").to_string());
+    let is_month_folder = year.len() == 4
+        && month.len() == 2
+        && year
+            .chars()
+            .chain(month.chars())
+            .all(|c| c.is_ascii_digit());
+    if is_month_folder && (year, month) != (&want.0, &want.1) {
+        let (line, col) = locate(l, "at");
+        out.push(at(
+            l,
+            line,
+            col,
+            Severity::Warning,
+            format!(
+                "an interaction of {}-{} is filed under {year}/{month}",
+                want.0, want.1
+            ),
+        ));
+    }
+}
