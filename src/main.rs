@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod complete;
 mod ui;
 
 use std::process::ExitCode;
@@ -10,6 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // When the shell asks for completions (COMPLETE=<shell>), answer and exit.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .complete();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => e.exit(),

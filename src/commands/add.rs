@@ -73,7 +73,7 @@ pub struct Customer {
     #[arg(long)]
     pub kind: Option<String>,
     /// The organisation (a customer) this person belongs to
-    #[arg(long, value_name = "CUSTOMER")]
+    #[arg(long, value_name = "CUSTOMER", add = crate::complete::customers())]
     pub organisation: Option<String>,
     #[arg(long)]
     pub email: Option<String>,
@@ -148,7 +148,7 @@ pub struct Deal {
     #[arg(long)]
     pub title: Option<String>,
     /// The customer (id, prefix or e-mail)
-    #[arg(long)]
+    #[arg(long, add = crate::complete::customers())]
     pub customer: Option<String>,
     /// Pipeline stage (default: the first in crm.toml)
     #[arg(long)]
@@ -174,7 +174,7 @@ pub struct Deal {
     )]
     pub products: Vec<String>,
     /// The campaign that brought it
-    #[arg(long)]
+    #[arg(long, add = crate::complete::campaigns())]
     pub campaign: Option<String>,
     /// Expected close date, YYYY-MM-DD
     #[arg(long = "expected-close", value_name = "DATE")]
@@ -210,7 +210,7 @@ pub struct Ticket {
     #[arg(long)]
     pub subject: Option<String>,
     /// The customer (id, prefix or e-mail)
-    #[arg(long)]
+    #[arg(long, add = crate::complete::customers())]
     pub customer: Option<String>,
     /// question, problem, complaint, request or feedback
     #[arg(long)]
@@ -239,7 +239,7 @@ pub struct Ticket {
     #[arg(long)]
     pub assignee: Option<String>,
     /// The deal it concerns
-    #[arg(long)]
+    #[arg(long, add = crate::complete::deals())]
     pub deal: Option<String>,
     #[arg(long)]
     pub description: Option<String>,

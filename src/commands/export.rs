@@ -19,7 +19,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// customers, deals, tickets, campaigns or interactions
-    #[arg(value_name = "TYPE", value_parser = parse_type)]
+    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
     pub ty: RecordType,
     /// Only the records matching EXPR (repeatable)
     #[arg(long = "where", short = 'w', value_name = "EXPR")]

@@ -16,6 +16,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record
+    #[arg(add = crate::complete::records())]
     pub reference: String,
     /// The field
     pub field: String,

@@ -20,7 +20,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// customers, deals, tickets, campaigns or interactions
-    #[arg(value_name = "TYPE", value_parser = parse_type)]
+    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
     pub ty: RecordType,
     /// The file (`-` for standard input)
     pub file: PathBuf,

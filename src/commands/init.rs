@@ -13,11 +13,19 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let dir = ctx
-        .start_dir()
-        .join(args.dir.unwrap_or_else(|| PathBuf::from(".")));
+    let dir = match args.dir {
+        Some(d) => ctx.start_dir().join(d),
+        None => ctx.start_dir(),
+    };
     crm::ops::init::init(&dir)?;
     ctx.ui
         .info(&format!("created a crm folder in {}", dir.display()));
+    // Inside a git work tree, records merge field by field from the start.
+    if crm::ops::git::in_work_tree(&dir) {
+        let exe = std::env::current_exe()?;
+        crm::ops::git::setup(&dir, &exe)?;
+        ctx.ui
+            .info("registered the crm merge driver in this repository (crm git-setup)");
+    }
     Ok(())
 }

@@ -20,7 +20,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// customers, deals, tickets, campaigns or interactions (singular works too)
-    #[arg(value_name = "TYPE", value_parser = parse_type)]
+    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
     pub ty: RecordType,
     /// Keep records that match EXPR, e.g. 'stage = won and value >= 1000' (repeatable: all must match)
     #[arg(long = "where", short = 'w', value_name = "EXPR")]

@@ -11,6 +11,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The customer (id, prefix or e-mail)
+    #[arg(add = crate::complete::customers())]
     pub customer: String,
     /// What happened
     pub summary: Option<String>,
@@ -24,13 +25,13 @@ pub struct Args {
     #[arg(long, value_name = "MOMENT")]
     pub at: Option<String>,
     /// The deal it concerns
-    #[arg(long)]
+    #[arg(long, add = crate::complete::deals())]
     pub deal: Option<String>,
     /// The ticket it concerns
-    #[arg(long)]
+    #[arg(long, add = crate::complete::tickets())]
     pub ticket: Option<String>,
     /// The campaign it belongs to
-    #[arg(long)]
+    #[arg(long, add = crate::complete::campaigns())]
     pub campaign: Option<String>,
     /// How it went
     #[arg(long)]

@@ -2,13 +2,17 @@
 
 pub mod add;
 pub mod check;
+pub mod completions;
 pub mod edit;
 pub mod export;
 pub mod get;
+pub mod git_setup;
 pub mod import;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod man;
+pub mod merge_driver;
 pub mod report;
 pub mod rm;
 pub mod schema;
@@ -151,6 +155,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Import(args) => import::run(ctx, *args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
+        Command::MergeDriver(args) => merge_driver::run(ctx, args),
+        Command::GitSetup(args) => git_setup::run(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
+        Command::Man(args) => man::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

@@ -7,6 +7,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record
+    #[arg(add = crate::complete::records())]
     pub reference: String,
     /// Remove it even though other records refer to it (they are left pointing at nothing)
     #[arg(long)]

@@ -11,6 +11,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The customer or deal
+    #[arg(add = crate::complete::stageable())]
     pub reference: String,
     /// The new stage
     pub stage: String,

@@ -9,6 +9,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record
+    #[arg(add = crate::complete::records())]
     pub reference: String,
     /// The fields to remove
     #[arg(required = true, value_name = "KEY")]

@@ -6,9 +6,11 @@ pub mod assign;
 pub mod check;
 pub mod edit;
 pub mod export;
+pub mod git;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod merge;
 pub mod remove;
 
 use serde_yaml::Value;

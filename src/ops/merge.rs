@@ -1,0 +1,270 @@
+//! A three-way merge of one record, field by field, for `crm merge-driver`.
+//!
+//! For each field: the same on both sides, or changed on one side only, merges cleanly;
+//! `history` changed on both sides is the union of both, sorted by time, exact
+//! duplicates removed; a group (`preferences`) changed on both sides merges key by key;
+//! anything else changed on both sides to different values is a conflict, marked
+//! around that field only. The result is canonical.
+
+use std::cmp::Ordering;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::model::canonical::{canonical_fields, schema_header};
+use crate::model::clock::parse_moment;
+use crate::model::RecordType;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The merged file, with conflict markers if there are conflicts.
+    pub text: String,
+    /// The fields that conflict.
+    pub conflicts: Vec<String>,
+}
+
+/// The record type of a path such as `crm/deals/x.yaml`, and the path from its type folder.
+pub fn type_of(path: &Path) -> Option<(RecordType, std::path::PathBuf)> {
+    let parts: Vec<_> = path.components().collect();
+    parts.iter().enumerate().find_map(|(i, c)| {
+        let ty = RecordType::parse(&c.as_os_str().to_string_lossy())?;
+        (ty.dir() == c.as_os_str()).then(|| (ty, parts[i..].iter().collect()))
+    })
+}
+
+fn parse(text: &str, what: &str) -> Result<Option<Mapping>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(Value::Mapping(m)) => Ok(Some(m)),
+        Ok(_) => Err(format!("{what} is not a record")),
+        Err(e) => Err(format!("{what} does not parse: {e}")),
+    }
+}
+
+/// Merges `ours` and `theirs` against `base`. An input that does not parse is an error
+/// (the caller falls back to a text merge). A record deleted (emptied) on one side and
+/// changed on the other is a conflict of the whole record.
+pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged, String> {
+    let o = parse(base, "the common ancestor")?;
+    let a = parse(ours, "our side")?;
+    let b = parse(theirs, "their side")?;
+    let typed = type_of(path);
+    let header = typed
+        .as_ref()
+        .map(|(ty, rel)| schema_header(*ty, rel))
+        .unwrap_or_default();
+    let specs = typed.as_ref().map(|(ty, _)| ty.spec()).unwrap_or(&[]);
+    let (Some(a), Some(b)) = (a.clone(), b.clone()) else {
+        // One side deleted the record: a conflict unless the other left it as it was.
+        let changed = |side: &Option<Mapping>| side != &o;
+        return Ok(match (&a, &b) {
+            (None, Some(_)) if !changed(&b) => Merged {
+                text: String::new(),
+                conflicts: vec![],
+            },
+            (Some(_), None) if !changed(&a) => Merged {
+                text: String::new(),
+                conflicts: vec![],
+            },
+            (None, None) => Merged {
+                text: String::new(),
+                conflicts: vec![],
+            },
+            _ => Merged {
+                text: format!("<<<<<<< ours\n{ours}=======\n{theirs}>>>>>>> theirs\n"),
+                conflicts: vec![
+                    "(the whole record: deleted on one side, changed on the other)".into(),
+                ],
+            },
+        });
+    };
+    let o = o.unwrap_or_default();
+    let mut merged = Mapping::new();
+    let mut conflicts: Vec<(Value, Option<Value>, Option<Value>)> = Vec::new();
+    let mut keys: Vec<&Value> = Vec::new();
+    for k in a.keys().chain(b.keys()).chain(o.keys()) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    for k in keys {
+        let (ov, av, bv) = (o.get(k), a.get(k), b.get(k));
+        match merge_value(k.as_str() == Some("history"), ov, av, bv) {
+            Ok(Some(v)) => {
+                merged.insert(k.clone(), v);
+            }
+            Ok(None) => {}
+            Err(()) => {
+                conflicts.push((k.clone(), av.cloned(), bv.cloned()));
+                // Holds the field's place in the canonical order.
+                merged.insert(k.clone(), av.or(bv).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    let ordered = canonical_fields(specs, &merged);
+    let mut text = header;
+    for (k, v) in &ordered {
+        let one = |v: &Value| {
+            let mut m = Mapping::new();
+            m.insert(k.clone(), v.clone());
+            serde_yaml::to_string(&Value::Mapping(canonical_fields(specs, &m))).expect("YAML")
+        };
+        match conflicts.iter().find(|(ck, _, _)| ck == k) {
+            Some((_, ours, theirs)) => {
+                text.push_str("<<<<<<< ours\n");
+                text.push_str(&ours.as_ref().map(one).unwrap_or_default());
+                text.push_str("=======\n");
+                text.push_str(&theirs.as_ref().map(one).unwrap_or_default());
+                text.push_str(">>>>>>> theirs\n");
+            }
+            None => text.push_str(&one(v)),
+        }
+    }
+    Ok(Merged {
+        text,
+        conflicts: conflicts
+            .iter()
+            .map(|(k, _, _)| k.as_str().unwrap_or_default().to_string())
+            .collect(),
+    })
+}
+
+/// One field's merge: `Ok(None)` for a field that ends up absent, `Err` for a conflict.
+fn merge_value(
+    history: bool,
+    o: Option<&Value>,
+    a: Option<&Value>,
+    b: Option<&Value>,
+) -> Result<Option<Value>, ()> {
+    if a == b {
+        return Ok(a.cloned());
+    }
+    if a == o {
+        return Ok(b.cloned());
+    }
+    if b == o {
+        return Ok(a.cloned());
+    }
+    match (a, b) {
+        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) if history => {
+            Ok(Some(Value::Sequence(union(x, y))))
+        }
+        (Some(Value::Mapping(x)), Some(Value::Mapping(y))) => {
+            let empty = Mapping::new();
+            let base = match o {
+                Some(Value::Mapping(m)) => m,
+                _ => &empty,
+            };
+            let mut out = Mapping::new();
+            let mut keys: Vec<&Value> = Vec::new();
+            for k in x.keys().chain(y.keys()).chain(base.keys()) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            for k in keys {
+                if let Some(v) = merge_value(false, base.get(k), x.get(k), y.get(k))? {
+                    out.insert(k.clone(), v);
+                }
+            }
+            Ok(Some(Value::Mapping(out)))
+        }
+        _ => Err(()),
+    }
+}
+
+/// Both histories: every entry once, in time order (entries whose time cannot be read
+/// keep their place at the end).
+fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for e in a.iter().chain(b) {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    let at = |e: &Value| e.get("at").and_then(Value::as_str).and_then(parse_moment);
+    out.sort_by(|x, y| match (at(x), at(y)) {
+        (Some(p), Some(q)) => p.cmp(&q),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "deals/d.yaml";
+    const H: &str = "# yaml-language-server: $schema=../schema/deal.schema.json\n";
+
+    #[test]
+    fn different_fields_merge_cleanly() {
+        let base = "title: T\ncustomer: c\nstage: new\n";
+        let m = merge(
+            base,
+            "title: T\ncustomer: c\nstage: new\nowner: ayu\n",
+            "title: T2\ncustomer: c\nstage: new\n",
+            Path::new(P),
+        )
+        .unwrap();
+        assert_eq!(m.conflicts, Vec::<String>::new());
+        assert_eq!(
+            m.text,
+            format!("{H}title: T2\ncustomer: c\nstage: new\nowner: ayu\n")
+        );
+    }
+
+    #[test]
+    fn groups_merge_key_by_key_and_histories_unite() {
+        let base = "name: A\nstage: lead\npreferences:\n  channel: email\nhistory:\n- stage: lead\n  at: 2026-11-01T00:00:00+00:00\n";
+        let ours = "name: A\nstage: prospect\npreferences:\n  channel: sms\nhistory:\n- stage: lead\n  at: 2026-11-01T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-03T00:00:00+00:00\n";
+        let theirs = "name: A\nstage: prospect\npreferences:\n  channel: email\n  consent: true\nhistory:\n- stage: lead\n  at: 2026-11-01T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-02T00:00:00+00:00\n";
+        let m = merge(base, ours, theirs, Path::new("customers/a.yaml")).unwrap();
+        assert_eq!(
+            m.text,
+            "# yaml-language-server: $schema=../schema/customer.schema.json\nname: A\nstage: prospect\nhistory:\n- stage: lead\n  at: 2026-11-01T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-02T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-03T00:00:00+00:00\npreferences:\n  channel: sms\n  consent: true\n"
+        );
+    }
+
+    #[test]
+    fn one_field_changed_two_ways_is_marked_alone() {
+        let base = "title: T\ncustomer: c\nstage: new\nvalue: 1\n";
+        let m = merge(
+            base,
+            "title: T\ncustomer: c\nstage: won\nvalue: 1\n",
+            "title: T\ncustomer: c\nstage: lost\nvalue: 2\n",
+            Path::new(P),
+        )
+        .unwrap();
+        assert_eq!(m.conflicts, vec!["stage"]);
+        assert_eq!(m.text, format!("{H}title: T\ncustomer: c\n<<<<<<< ours\nstage: won\n=======\nstage: lost\n>>>>>>> theirs\nvalue: 2\n"));
+    }
+
+    #[test]
+    fn deleted_on_one_side_and_changed_on_the_other() {
+        let m = merge("title: T\n", "", "title: U\n", Path::new(P)).unwrap();
+        assert_eq!(m.conflicts.len(), 1);
+        assert!(m
+            .text
+            .starts_with("<<<<<<< ours\n=======\ntitle: U\n>>>>>>> theirs\n"));
+        assert_eq!(
+            merge("title: T\n", "", "title: T\n", Path::new(P))
+                .unwrap()
+                .text,
+            ""
+        );
+    }
+
+    #[test]
+    fn an_input_that_does_not_parse_is_an_error() {
+        assert!(
+            merge("title: T\n", "title: [\n", "title: U\n", Path::new(P))
+                .unwrap_err()
+                .starts_with("our side does not parse")
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Real git repositories in temporary folders, with a hermetic git configuration:
+//! records merged through `crm merge-driver`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::Folder;
+
+fn git(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-11-22T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2026-11-22T10:00:00+00:00")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+fn ok(dir: &Path, args: &[&str]) {
+    let (success, text) = git(dir, args);
+    assert!(success, "git {args:?}: {text}");
+}
+
+/// A repository whose root is a crm folder with one customer and one deal, committed on main.
+fn repo() -> Folder {
+    let f = Folder::empty();
+    let dir = f.root();
+    ok(dir, &["init", "-q", "-b", "main"]);
+    let out = f.crm().arg("init").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!("created a crm folder in .\nregistered the crm merge driver in this repository (crm git-setup)\n")
+    );
+    f.with_toko();
+    ok(dir, &["add", "-A"]);
+    ok(dir, &["commit", "-q", "-m", "start"]);
+    f
+}
+
+fn branch(f: &Folder, name: &str, change: &[&[&str]]) {
+    ok(f.root(), &["checkout", "-q", "-b", name, "main"]);
+    for args in change {
+        f.ok(args);
+    }
+    ok(f.root(), &["commit", "-q", "-am", name]);
+}
+
+#[test]
+fn init_registers_the_driver() {
+    let f = repo();
+    let (_, cfg) = git(f.root(), &["config", "--local", "merge.crm.driver"]);
+    assert!(
+        cfg.trim_end().ends_with(" merge-driver %O %A %B %P"),
+        "{cfg}"
+    );
+    assert!(cfg.contains("crm"), "{cfg}");
+    let (_, name) = git(f.root(), &["config", "--local", "merge.crm.name"]);
+    assert_eq!(name, "crm: merge records field by field\n");
+    assert_eq!(
+        git(
+            f.root(),
+            &["check-attr", "merge", "deals/annual-plan-a1b2.yaml"]
+        )
+        .1,
+        "deals/annual-plan-a1b2.yaml: merge: crm\n"
+    );
+}
+
+#[test]
+fn different_fields_merge_cleanly_and_canonically() {
+    let f = repo();
+    branch(&f, "a", &[&["set", "annual", "owner=ayu"]]);
+    branch(
+        &f,
+        "b",
+        &[&["set", "annual", "probability=40", "value=15000000"]],
+    );
+    ok(f.root(), &["checkout", "-q", "a"]);
+    ok(f.root(), &["merge", "-q", "--no-edit", "b"]);
+    assert_eq!(
+        f.record("deals/annual-plan-a1b2.yaml"),
+        "title: Annual plan\ncustomer: toko-maju-k7q2\nstage: new\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\nvalue: 15000000\ncurrency: IDR\nprobability: 40\nowner: ayu\ncreated: 2026-11-22\n"
+    );
+    f.crm().arg("check").assert().success();
+}
+
+#[test]
+fn histories_appended_on_both_sides_are_united() {
+    let f = repo();
+    ok(f.root(), &["checkout", "-q", "-b", "a", "main"]);
+    f.crm()
+        .env("CRM_TODAY", "2026-11-25")
+        .args(["stage", "annual", "proposal"])
+        .assert()
+        .success();
+    ok(f.root(), &["commit", "-q", "-am", "a"]);
+    ok(f.root(), &["checkout", "-q", "-b", "b", "main"]);
+    f.crm()
+        .env("CRM_TODAY", "2026-11-24")
+        .args(["stage", "annual", "proposal"])
+        .assert()
+        .success();
+    ok(f.root(), &["commit", "-q", "-am", "b"]);
+    ok(f.root(), &["merge", "-q", "--no-edit", "a"]);
+    assert!(
+        f.record("deals/annual-plan-a1b2.yaml").contains(
+            "stage: proposal\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\n- stage: proposal\n  at: 2026-11-24T00:00:00+00:00\n- stage: proposal\n  at: 2026-11-25T00:00:00+00:00\nvalue:"
+        ),
+        "{}",
+        f.read("deals/annual-plan-a1b2.yaml")
+    );
+}
+
+#[test]
+fn the_same_field_changed_two_ways_conflicts_around_that_field() {
+    let f = repo();
+    branch(&f, "a", &[&["set", "annual", "owner=ayu", "notes=from a"]]);
+    branch(&f, "b", &[&["set", "annual", "owner=budi"]]);
+    let (success, out) = git(f.root(), &["merge", "--no-edit", "a"]);
+    assert!(!success, "{out}");
+    assert!(out.contains("CONFLICT"), "{out}");
+    assert_eq!(
+        f.read("deals/annual-plan-a1b2.yaml"),
+        "# yaml-language-server: $schema=../schema/deal.schema.json\ntitle: Annual plan\ncustomer: toko-maju-k7q2\nstage: new\nhistory:\n- stage: new\n  at: 2026-11-22T00:00:00+00:00\nvalue: 12000000\ncurrency: IDR\n<<<<<<< ours\nowner: budi\n=======\nowner: ayu\n>>>>>>> theirs\nnotes: from a\ncreated: 2026-11-22\n"
+    );
+}
+
+#[test]
+fn deleted_on_one_side_and_edited_on_the_other_conflicts() {
+    let f = repo();
+    ok(f.root(), &["checkout", "-q", "-b", "a", "main"]);
+    f.ok(&["rm", "annual"]);
+    ok(f.root(), &["commit", "-q", "-am", "a"]);
+    branch(&f, "b", &[&["set", "annual", "owner=budi"]]);
+    let (success, out) = git(f.root(), &["merge", "--no-edit", "a"]);
+    assert!(!success, "{out}");
+    assert!(out.contains("CONFLICT (modify/delete)"), "{out}");
+}
+
+#[test]
+fn git_setup_outside_a_repository_fails() {
+    let f = Folder::new();
+    let err = common::stderr_of(f.crm().arg("git-setup"), 1);
+    assert!(err.contains("is not inside a git work tree"), "{err}");
+}
+
+#[test]
+fn an_unparsable_side_falls_back_to_a_text_merge() {
+    let f = Folder::empty();
+    f.write("base.yaml", "title: T\ncustomer: c\nstage: new\n");
+    f.write("ours.yaml", "title: [broken\ncustomer: c\nstage: new\n");
+    f.write("theirs.yaml", "title: T\ncustomer: c\nstage: won\n");
+    let out = f
+        .crm()
+        .args([
+            "merge-driver",
+            "base.yaml",
+            "ours.yaml",
+            "theirs.yaml",
+            "deals/d.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("our side does not parse"), "{err}");
+    assert!(err.contains("deals/d.yaml: merged as text"), "{err}");
+    // git merge-file merged the lines: our broken title, their stage.
+    assert_eq!(
+        f.read("ours.yaml"),
+        "title: [broken\ncustomer: c\nstage: won\n"
+    );
+}
