@@ -43,6 +43,7 @@ pub struct Config {
     pub loyalty: Vec<LoyaltyTier>,
     pub rates: BTreeMap<Currency, Rate>,
     pub fields: CustomFields,
+    pub consent: Consent,
 }
 
 impl Default for Config {
@@ -63,6 +64,7 @@ impl Default for Config {
             ],
             rates: BTreeMap::new(),
             fields: CustomFields::default(),
+            consent: Consent::default(),
         }
     }
 }
@@ -231,6 +233,11 @@ min = 10000
 # one unit of the named currency is worth this much of the default one.
 [rates]
 # EUR = 1.08
+
+# Campaign channels that may reach only customers who gave consent
+# (`preferences.consent = true`).
+[consent]
+required = ["email", "whatsapp", "sms"]
 
 # Custom fields with a declared type (string, integer, decimal, date, moment, bool, list),
 # checked like built-in ones. Undeclared custom fields are kept as they are written.
@@ -551,6 +558,58 @@ impl CustomType {
     }
 }
 
+/// Which campaign channels need the customer's consent.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Consent {
+    pub required: Vec<Channel>,
+}
+
+impl Default for Consent {
+    fn default() -> Consent {
+        Consent {
+            required: ["email", "whatsapp", "sms"]
+                .iter()
+                .map(|c| Channel(c.to_string()))
+                .collect(),
+        }
+    }
+}
+
+impl Consent {
+    pub fn required_for(&self, channel: &str) -> bool {
+        self.required.iter().any(|c| c.0 == channel)
+    }
+}
+
+/// An interaction channel (call, email, whatsapp, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Channel(pub String);
+
+impl<'de> Deserialize<'de> for Channel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if crate::model::spec::CHANNELS.contains(&s.as_str()) {
+            Ok(Channel(s))
+        } else {
+            Err(de::Error::custom(format!(
+                "{s:?} is not a channel ({})",
+                crate::model::spec::CHANNELS.join(", ")
+            )))
+        }
+    }
+}
+
+impl JsonSchema for Channel {
+    fn schema_name() -> Cow<'static, str> {
+        "Channel".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let channels: Vec<&str> = crate::model::spec::CHANNELS.to_vec();
+        json_schema!({"type": "string", "enum": channels})
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomFields {
@@ -589,6 +648,7 @@ mod tests {
         assert_eq!(c.loyalty, d.loyalty);
         assert_eq!(c.rates, d.rates);
         assert_eq!(c.fields, d.fields);
+        assert_eq!(c.consent, d.consent);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub struct Args {
     /// The customer (id, prefix or e-mail)
     #[arg(add = crate::complete::customers())]
     pub customer: String,
+
     /// What happened
     pub summary: Option<String>,
     /// call, email, whatsapp, sms, meeting, social, post, web or note
@@ -39,6 +40,9 @@ pub struct Args {
     /// Who on our side
     #[arg(long)]
     pub by: Option<String>,
+    /// Set the customer's next follow-up: "YYYY-MM-DD what to do"
+    #[arg(long, value_name = "DATE NOTE")]
+    pub next: Option<String>,
     /// Use this id instead of making one from the summary
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
@@ -48,6 +52,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let customer_ref = args.customer.clone();
     let mut a = vec![
         Assignment::set("customer", args.customer),
         Assignment::set("channel", args.channel),
@@ -71,11 +76,41 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         a.push(s.parse()?);
     }
     let store = ctx.store()?;
+    // The follow-up is checked before the interaction is written, so a bad one writes nothing.
+    let next = match &args.next {
+        Some(n) => {
+            let (on, note) = n
+                .trim()
+                .split_once(' ')
+                .map(|(a, b)| (a, b.trim()))
+                .unwrap_or((n.trim(), ""));
+            let mut a = vec![Assignment::set("next_action.on", on)];
+            if !note.is_empty() {
+                a.push(Assignment::set("next_action.note", note));
+            }
+            Some(a)
+        }
+        None => None,
+    };
+    let customer = store.resolve(&customer_ref, &[RecordType::Customer])?;
+    let mut updated = customer.record.clone();
+    if let Some(a) = &next {
+        crm::ops::assign::apply(store, &mut updated, a)?;
+        if updated.get("next_action.note").is_some()
+            && !a.iter().any(|x| x.path == "next_action.note")
+        {
+            updated.remove("next_action.note");
+        }
+        crm::ops::check_for_write(store, &updated, "--next")?;
+    }
     let new = NewRecord {
         ty: RecordType::Interaction,
         id: args.id,
         assignments: a,
     };
     let (record, path) = add(store, new)?;
+    if next.is_some() {
+        store.update(customer, &updated)?;
+    }
     ctx.print_created(record.ty, &record.id, &path)
 }

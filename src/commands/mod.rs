@@ -1,6 +1,8 @@
 //! One file per command: its clap `Args` (whose doc comments are its help) and `run`.
 
 pub mod add;
+pub mod agenda;
+pub mod campaign;
 pub mod check;
 pub mod completions;
 pub mod edit;
@@ -19,6 +21,7 @@ pub mod schema;
 pub mod set;
 pub mod show;
 pub mod stage;
+pub mod timeline;
 pub mod unset;
 
 use std::cell::OnceCell;
@@ -144,6 +147,69 @@ impl Ctx {
     }
 }
 
+/// The formats of commands that print rows of plain values (timeline, agenda, audience).
+pub const ROW_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Tsv,
+    Format::Csv,
+    Format::Json,
+    Format::Jsonl,
+    Format::Markdown,
+    Format::Ids,
+];
+
+/// Prints rows of text: json/jsonl as objects keyed by `keys`, `ids` as the column
+/// keyed `id` or `record` (else the first), the rest through the table renderer with
+/// `labels` as the header.
+pub fn print_rows(
+    ctx: &Ctx,
+    format: Format,
+    keys: &[&str],
+    labels: &[&str],
+    rows: &[Vec<String>],
+) -> Result<()> {
+    let id_col = keys
+        .iter()
+        .position(|k| *k == "id" || *k == "record")
+        .unwrap_or(0);
+    let mut out = ctx.out();
+    match format {
+        Format::Json | Format::Jsonl => {
+            let objs: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::Value::Object(
+                        keys.iter()
+                            .zip(r)
+                            .map(|(k, v)| (k.to_string(), v.clone().into()))
+                            .collect(),
+                    )
+                })
+                .collect();
+            if format == Format::Json {
+                serde_json::to_writer_pretty(&mut out, &objs)?;
+                writeln!(out)?;
+            } else {
+                for o in objs {
+                    serde_json::to_writer(&mut out, &o)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+        Format::Ids => {
+            for r in rows {
+                writeln!(out, "{}", r[id_col])?;
+            }
+        }
+        _ => {
+            let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
+            crm::render::table::write_rows(&mut out, &header, rows, format, true)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Init(args) => init::run(ctx, args),
@@ -159,6 +225,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::GitSetup(args) => git_setup::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Man(args) => man::run(ctx, args),
+        Command::Timeline(args) => timeline::run(ctx, args),
+        Command::Agenda(args) => agenda::run(ctx, args),
+        Command::Campaign(args) => campaign::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

@@ -2,8 +2,10 @@
 //! fields, changing stages, removing. Each checks the result before anything is written.
 
 pub mod add;
+pub mod agenda;
 pub mod assign;
 pub mod check;
+pub mod contact;
 pub mod edit;
 pub mod export;
 pub mod git;
@@ -12,6 +14,8 @@ pub mod init;
 pub mod list;
 pub mod merge;
 pub mod remove;
+pub mod send;
+pub mod timeline;
 
 use serde_yaml::Value;
 

@@ -1,0 +1,191 @@
+//! What needs doing, most urgent first: follow-ups due, tickets past their SLA, stale
+//! deals, customers due a touch.
+
+use chrono::{Duration, NaiveDate};
+
+use super::contact::{frequency_days, last_outbound};
+use crate::error::Result;
+use crate::model::{Record, RecordType};
+use crate::report::pipeline::stale;
+use crate::report::service::{is_open, moment, sla_met, target};
+use crate::report::{Data, Period};
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item<'s> {
+    /// The day it became due; the agenda is sorted by it, earliest first.
+    pub due: NaiveDate,
+    pub record: &'s Record,
+    /// Why it is on the agenda.
+    pub why: String,
+}
+
+/// The owner of a record for `--owner`: `owner`, or a ticket's `assignee`.
+fn owner(r: &Record) -> Option<&str> {
+    r.str("owner").or_else(|| r.str("assignee"))
+}
+
+fn days(n: i64) -> String {
+    match n {
+        0 => "today".into(),
+        1 => "1 day ago".into(),
+        n => format!("{n} days ago"),
+    }
+}
+
+/// The agenda on `today`, for everyone or for one owner (any case).
+///
+/// - follow-ups: `next_action.on` on or before today, on customers, open deals and open
+///   tickets ("follow-up due: NOTE");
+/// - tickets past their SLA: open tickets whose first response or resolution deadline
+///   has passed (due: the deadline);
+/// - stale deals: open deals with no activity for more than `stale_days` (due: the last
+///   activity + `stale_days`);
+/// - customers due a touch: `preferences.frequency` set, not do-not-contact, and no
+///   outbound interaction for that long (due: the last one + the frequency, or the day
+///   they were added when there is none).
+///
+/// Sorted by due day, then by kind in the order above, then by id.
+pub fn agenda<'s>(
+    store: &'s Store,
+    today: NaiveDate,
+    owner_filter: Option<&str>,
+) -> Result<Vec<Item<'s>>> {
+    let data = Data::new(
+        store,
+        today,
+        Period::month_to_date(today),
+        RecordType::Customer,
+        &[],
+    )?;
+    let mut items: Vec<(u8, Item<'s>)> = Vec::new();
+    let open_or_customer = |r: &&&Record| match r.ty {
+        RecordType::Deal => data.is_open(r),
+        RecordType::Ticket => is_open(r),
+        _ => true,
+    };
+    for r in data
+        .customers
+        .iter()
+        .chain(&data.deals)
+        .chain(&data.tickets)
+        .filter(open_or_customer)
+    {
+        if let Some(on) = data.day(r, "next_action.on").filter(|d| *d <= today) {
+            let note = r.str("next_action.note").unwrap_or("(no note)");
+            let when = if on == today {
+                "due today".to_string()
+            } else {
+                format!("was due {}", days((today - on).num_days()))
+            };
+            items.push((
+                0,
+                Item {
+                    due: on,
+                    record: r,
+                    why: format!("follow-up {when}: {note}"),
+                },
+            ));
+        }
+    }
+    for t in data.tickets.iter().filter(|t| is_open(t)) {
+        let tg = target(&data, t);
+        let Some(opened) = moment(t, "opened") else {
+            continue;
+        };
+        let steps = [
+            ("first response", "first_response", tg.first_response_hours),
+            ("resolution", "resolved", tg.resolution_hours),
+        ];
+        for (label, field, hours) in steps {
+            if moment(t, field).is_none() && sla_met(&data, t, field, hours) == Some(false) {
+                let deadline =
+                    (opened + Duration::hours(i64::from(hours))).with_timezone(&store.config.tz());
+                let why = format!(
+                    "{} ticket past its {label} target of {hours} h (due {})",
+                    super::super::report::service::priority(t),
+                    deadline.format("%Y-%m-%d %H:%M")
+                );
+                items.push((
+                    1,
+                    Item {
+                        due: deadline.date_naive(),
+                        record: t,
+                        why,
+                    },
+                ));
+                break;
+            }
+        }
+    }
+    for (d, last, n) in stale(&data) {
+        let due = last + Duration::days(i64::from(store.config.stale_days));
+        items.push((
+            2,
+            Item {
+                due,
+                record: d,
+                why: format!("stale: no stage change or interaction for {n} days (since {last})"),
+            },
+        ));
+    }
+    for c in &data.customers {
+        let Some(freq) = c.str("preferences.frequency") else {
+            continue;
+        };
+        let Some(every) = frequency_days(freq) else {
+            continue;
+        };
+        if c.get("preferences.do_not_contact")
+            .and_then(|v| v.as_bool())
+            == Some(true)
+        {
+            continue;
+        }
+        let last = last_outbound(store, &c.id, today);
+        let (due, why) = match last {
+            Some(l) => (
+                l + Duration::days(every),
+                format!(
+                    "due a {freq} touch: last outbound contact {}",
+                    days((today - l).num_days())
+                ),
+            ),
+            None => (
+                data.start(c).unwrap_or(today),
+                format!("due a {freq} touch: never contacted"),
+            ),
+        };
+        if due <= today {
+            items.push((
+                3,
+                Item {
+                    due,
+                    record: c,
+                    why,
+                },
+            ));
+        }
+    }
+    if let Some(o) = owner_filter {
+        items.retain(|(_, i)| {
+            agenda_owner(&data, i.record).is_some_and(|x| x.eq_ignore_ascii_case(o))
+        });
+    }
+    items.sort_by(|(ka, a), (kb, b)| {
+        a.due
+            .cmp(&b.due)
+            .then(ka.cmp(kb))
+            .then_with(|| a.record.id.cmp(&b.record.id))
+    });
+    Ok(items.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Whose item it is: the record's owner (or assignee), else its customer's owner.
+fn agenda_owner<'a>(data: &Data<'a>, r: &'a Record) -> Option<&'a str> {
+    owner(r).or_else(|| {
+        r.str("customer")
+            .and_then(|c| data.record(RecordType::Customer, c))
+            .and_then(owner)
+    })
+}

@@ -1,0 +1,93 @@
+//! Who may be contacted, and when: consent, do-not-contact and the preferred frequency.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::model::{Record, RecordType};
+use crate::query::Query;
+use crate::store::Store;
+
+/// Days between touches a `preferences.frequency` asks for.
+pub fn frequency_days(frequency: &str) -> Option<i64> {
+    match frequency {
+        "weekly" => Some(7),
+        "monthly" => Some(30),
+        "quarterly" => Some(91),
+        _ => None,
+    }
+}
+
+/// The day of the last outbound interaction with a customer, up to `today`.
+pub fn last_outbound(store: &Store, customer: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let tz = store.config.tz();
+    store
+        .records(RecordType::Interaction)
+        .map(|l| &l.record)
+        .filter(|i| i.str("customer") == Some(customer) && i.str("direction") == Some("outbound"))
+        .filter_map(|i| i.str("at").and_then(crate::model::clock::parse_moment))
+        .map(|m| m.with_timezone(&tz).date_naive())
+        .filter(|d| *d <= today)
+        .max()
+}
+
+/// One customer the audience query matched, and why they are left out (if they are).
+#[derive(Debug)]
+pub struct Candidate<'s> {
+    pub customer: &'s Record,
+    pub excluded: Option<String>,
+}
+
+/// The customers a campaign may contact today. A customer matching the campaign's
+/// `audience` query (all customers when it has none) is left out when, checked in this
+/// order: `preferences.do_not_contact` is true; the campaign's channel needs consent
+/// (`[consent] required` in crm.toml) and `preferences.consent` is not true; or their
+/// last outbound interaction is more recent than their `preferences.frequency` allows.
+pub fn audience<'s>(
+    store: &'s Store,
+    campaign: &Record,
+    today: NaiveDate,
+) -> Result<Vec<Candidate<'s>>> {
+    let exprs: Vec<String> = campaign
+        .str("audience")
+        .map(|a| vec![a.to_string()])
+        .unwrap_or_default();
+    let query = Query::new(&exprs, RecordType::Customer, &store.config, today)
+        .map_err(|e| Error::Failed(format!("the audience of campaign {}: {e}", campaign.id)))?;
+    let channel = campaign.str("channel");
+    let needs_consent = channel.is_some_and(|c| store.config.consent.required_for(c));
+    let mut out = Vec::new();
+    for l in store.records(RecordType::Customer) {
+        let c = &l.record;
+        if !query.matches(c, store) {
+            continue;
+        }
+        let excluded = if c
+            .get("preferences.do_not_contact")
+            .and_then(|v| v.as_bool())
+            == Some(true)
+        {
+            Some("do not contact".to_string())
+        } else if needs_consent
+            && c.get("preferences.consent").and_then(|v| v.as_bool()) != Some(true)
+        {
+            Some(format!("no consent for {}", channel.unwrap_or_default()))
+        } else {
+            recently_contacted(store, c, today)
+        };
+        out.push(Candidate {
+            customer: c,
+            excluded,
+        });
+    }
+    Ok(out)
+}
+
+/// "contacted on D, within their monthly preference" when the last outbound touch is
+/// fewer days ago than the frequency allows.
+fn recently_contacted(store: &Store, c: &Record, today: NaiveDate) -> Option<String> {
+    let freq = c.str("preferences.frequency")?;
+    let days = frequency_days(freq)?;
+    let last = last_outbound(store, &c.id, today)?;
+    ((today - last).num_days() < days)
+        .then(|| format!("contacted on {last}, within their {freq} preference"))
+}

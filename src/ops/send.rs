@@ -1,0 +1,76 @@
+//! `crm campaign log-send`: one outbound interaction per audience member.
+
+use serde_yaml::Value;
+
+use super::contact::audience;
+use crate::error::{Error, Result};
+use crate::model::clock::parse_moment;
+use crate::model::id::stable_id;
+use crate::model::{Record, RecordType};
+use crate::store::atomic::WriteError;
+use crate::store::Store;
+
+#[derive(Debug, Default)]
+pub struct SendReport {
+    pub created: Vec<String>,
+    /// Members whose send of that day was logged before.
+    pub already: usize,
+}
+
+/// Logs the send to today's audience. The interaction's id is made from the campaign,
+/// the customer and the day, so a second run the same day finds it and adds nothing.
+pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<SendReport> {
+    let channel = campaign.str("channel").ok_or_else(|| {
+        Error::Failed(format!(
+            "campaign {} has no channel; set one with `crm set {} channel=…`",
+            campaign.id, campaign.id
+        ))
+    })?;
+    let at = match at {
+        Some(a) => parse_moment(a)
+            .map(|m| crate::model::clock::format_moment(&m))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--at {a:?} is not a moment (RFC 3339 or YYYY-MM-DD)"
+                ))
+            })?,
+        None => store.clock.stamp(),
+    };
+    let day = parse_moment(&at)
+        .map(|m| m.with_timezone(&store.config.tz()).date_naive())
+        .unwrap_or(store.clock.today);
+    let mut report = SendReport::default();
+    for c in audience(store, campaign, day)?
+        .into_iter()
+        .filter(|c| c.excluded.is_none())
+    {
+        let mut i = Record::new(RecordType::Interaction, "");
+        let mut set = |k: &str, v: &str| {
+            i.fields.insert(k.into(), Value::String(v.to_string()));
+        };
+        set("customer", &c.customer.id);
+        set("at", &at);
+        set("channel", channel);
+        set("direction", "outbound");
+        set(
+            "summary",
+            &format!("Sent campaign {}", campaign.title().unwrap_or(&campaign.id)),
+        );
+        set("campaign", &campaign.id);
+        i.id = stable_id(
+            &format!("send {}", campaign.id),
+            "send",
+            &format!("{}\u{1f}{}\u{1f}{day}", campaign.id, c.customer.id),
+        );
+        if store.get(RecordType::Interaction, &i.id).is_some() {
+            report.already += 1;
+            continue;
+        }
+        match store.create(&i) {
+            Ok(_) => report.created.push(i.id),
+            Err(Error::Write(WriteError::Exists(_))) => report.already += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}
