@@ -39,6 +39,9 @@ pub struct GlobalArgs {
     /// Print no warnings or progress messages, only data and errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Read every record file instead of the cache in .crm/ (also CRM_NO_CACHE=1)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// The date taken as today, YYYY-MM-DD [env: CRM_TODAY]
     #[arg(long, global = true, value_name = "DATE", env = "CRM_TODAY", hide_env = true, value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
@@ -98,6 +101,8 @@ pub enum Command {
     Timeline(commands::timeline::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
+    #[command(hide = true)]
+    Generate(commands::generate::Args),
     Export(commands::export::Args),
     Import(Box<commands::import::Args>),
     Schema(commands::schema::Args),

@@ -32,6 +32,14 @@ fn main() -> ExitCode {
     let ctx = commands::Ctx::new(cli.global, ui, now);
     let result = commands::run(&ctx, cli.command);
     ctx.report_issues();
+    let code = exit_code(&ctx, result);
+    // The loaded records are freed by the process's exit; dropping them one by one
+    // first would only cost time.
+    std::mem::forget(ctx);
+    code
+}
+
+fn exit_code(ctx: &commands::Ctx, result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

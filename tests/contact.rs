@@ -61,6 +61,7 @@ fn copy_fixture() -> Folder {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contact");
     for e in walkdir::WalkDir::new(&src)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".crm")
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
     {

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
     let rec = &original.record;
-    let original_text = String::from_utf8_lossy(&original.bytes).into_owned();
+    let original_text = store.read_text(original)?;
     let tmp = tempfile::Builder::new()
         .prefix(&format!("crm-{}-", rec.id))
         .suffix(".yaml")

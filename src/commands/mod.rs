@@ -7,6 +7,7 @@ pub mod check;
 pub mod completions;
 pub mod edit;
 pub mod export;
+pub mod generate;
 pub mod get;
 pub mod git_setup;
 pub mod import;
@@ -74,7 +75,9 @@ impl Ctx {
         if let Some(s) = self.store.get() {
             return Ok(s);
         }
-        let store = Store::open(&self.start_dir(), self.pins())?;
+        let mut store = Store::open(&self.start_dir(), self.pins())?;
+        let env_off = std::env::var("CRM_NO_CACHE").is_ok_and(|v| !v.is_empty() && v != "0");
+        store.use_cache = !(self.global.no_cache || env_off);
         Ok(self.store.get_or_init(|| store))
     }
 
@@ -228,6 +231,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),
+        Command::Generate(args) => generate::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Get(args) => get::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),

@@ -85,7 +85,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Service => RecordType::Ticket,
         Kind::Funnel | Kind::Customers | Kind::Weekly => RecordType::Customer,
     };
-    let data = Data::new(store, as_of, period, primary, &args.filters)?;
+    use RecordType::*;
+    let needs: &[RecordType] = match args.report {
+        Kind::Pipeline => &[Deal, Interaction],
+        Kind::Service => &[Ticket],
+        Kind::Campaigns => &[Campaign, Customer, Deal, Interaction],
+        Kind::Funnel | Kind::Customers => &[Customer, Deal, Ticket, Interaction],
+        Kind::Weekly => &RecordType::ALL,
+    };
+    let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
     let r = match args.report {
         Kind::Funnel => report::funnel::funnel(&data),
         Kind::Pipeline => report::pipeline::pipeline(&data),

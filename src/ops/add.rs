@@ -41,7 +41,7 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
 
     if let Some(id) = new.id {
         check_id(&id).map_err(|e| Error::Usage(format!("--id: {e}")))?;
-        if store.get(ty, &id).is_some() {
+        if store.exists(ty, &id) {
             return Err(Error::Failed(format!("{ty} {id} already exists")));
         }
         record.id = id;
@@ -57,7 +57,9 @@ pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     let mut ids = IdGenerator::from_env();
     for _ in 0..ID_ATTEMPTS {
         record.id = ids.id_for(&title, ty.singular());
-        if store.get(ty, &record.id).is_some() {
+        // A fresh random id is checked where crm puts records (create-new below, and any
+        // month of interactions); an id moved into a subfolder by hand is `crm check`'s.
+        if !store.probe_paths(ty, &record.id).is_empty() {
             continue;
         }
         match store.create(&record) {

@@ -51,12 +51,19 @@ pub fn agenda<'s>(
     today: NaiveDate,
     owner_filter: Option<&str>,
 ) -> Result<Vec<Item<'s>>> {
+    let needs = [
+        RecordType::Customer,
+        RecordType::Deal,
+        RecordType::Ticket,
+        RecordType::Interaction,
+    ];
     let data = Data::new(
         store,
         today,
         Period::month_to_date(today),
         RecordType::Customer,
         &[],
+        &needs,
     )?;
     let mut items: Vec<(u8, Item<'s>)> = Vec::new();
     let open_or_customer = |r: &&&Record| match r.ty {

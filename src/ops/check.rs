@@ -104,7 +104,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
                 if let Some(e) = l.record.str("email") {
                     match emails.get(&e.to_ascii_lowercase()) {
                         Some((other, _)) => {
-                            let (line, col) = locate(l, "email");
+                            let (line, col) = locate(&store, l, "email");
                             out.push(at(
                                 l,
                                 line,
@@ -138,8 +138,11 @@ fn at(l: &Loaded, line: usize, column: usize, severity: Severity, message: Strin
     }
 }
 
-fn locate(l: &Loaded, path: &str) -> (usize, usize) {
-    locate_field(&String::from_utf8_lossy(&l.bytes), path).unwrap_or((1, 1))
+fn locate(store: &Store, l: &Loaded, path: &str) -> (usize, usize) {
+    let text = std::fs::read(store.abs(&l.path))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    locate_field(&text, path).unwrap_or((1, 1))
 }
 
 fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
@@ -155,14 +158,14 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         ));
     }
     for e in validate(r.ty, &r.fields, cfg) {
-        let (line, col) = locate(l, &e.path);
+        let (line, col) = locate(store, l, &e.path);
         out.push(at(l, line, col, Severity::Error, e.to_string()));
     }
     for (field, ty, id) in r.references() {
         if store.get(ty, id).is_some() {
             continue;
         }
-        let (line, col) = locate(l, field);
+        let (line, col) = locate(store, l, field);
         if field == "source" {
             // Free text is a fine source; a campaign-shaped id that names none is suspicious.
             let looks_like_id =
@@ -195,7 +198,7 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             .and_then(|s| cfg.pipeline_stage(s))
             .is_some_and(|s| s.is_closed());
         if closed_stage && r.get("closed").is_none() {
-            let (line, col) = locate(l, "stage");
+            let (line, col) = locate(store, l, "stage");
             out.push(at(
                 l,
                 line,
@@ -209,7 +212,7 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         }
     }
     if r.ty == RecordType::Interaction {
-        check_month_folder(l, out);
+        check_month_folder(store, l, out);
     }
 }
 
@@ -218,7 +221,7 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     let Some(Value::Sequence(items)) = r.get("history") else {
         return;
     };
-    let (line, col) = locate(l, "history");
+    let (line, col) = locate(store, l, "history");
     let names = match r.ty {
         RecordType::Customer => store.config.lifecycle.names(),
         RecordType::Deal => store.config.pipeline.names(),
@@ -254,7 +257,7 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
 }
 
 /// `interactions/YYYY/MM/x.yaml` should hold an interaction of that month.
-fn check_month_folder(l: &Loaded, out: &mut Vec<Finding>) {
+fn check_month_folder(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     let parts: Vec<String> = l
         .path
         .components()
@@ -274,7 +277,7 @@ fn check_month_folder(l: &Loaded, out: &mut Vec<Finding>) {
             .chain(month.chars())
             .all(|c| c.is_ascii_digit());
     if is_month_folder && (year, month) != (&want.0, &want.1) {
-        let (line, col) = locate(l, "at");
+        let (line, col) = locate(store, l, "at");
         out.push(at(
             l,
             line,

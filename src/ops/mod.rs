@@ -8,6 +8,7 @@ pub mod check;
 pub mod contact;
 pub mod edit;
 pub mod export;
+pub mod generate;
 pub mod git;
 pub mod import;
 pub mod init;
@@ -36,19 +37,10 @@ pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<
     }
     if record.ty == RecordType::Customer {
         if let Some(Value::String(email)) = record.fields.get("email") {
-            let other = store.records(RecordType::Customer).find(|l| {
-                l.record.id != record.id
-                    && l.record
-                        .str("email")
-                        .is_some_and(|e| e.eq_ignore_ascii_case(email))
-            });
-            if let Some(other) = other {
+            if let Some(other) = store.email_owner(email, &record.id) {
                 errors.push(FieldError {
                     path: "email".into(),
-                    message: format!(
-                        "{email:?} is already the e-mail of customer {}",
-                        other.record.id
-                    ),
+                    message: format!("{email:?} is already the e-mail of customer {other}"),
                 });
             }
         }

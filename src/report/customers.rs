@@ -106,11 +106,7 @@ pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
         if let Some(days) = data.at_risk_days(c) {
             why.push(format!("no interaction for {days} days"));
         }
-        for t in data
-            .tickets
-            .iter()
-            .filter(|t| t.str("customer") == Some(&c.id))
-        {
+        for t in data.tickets_of(&c.id) {
             if t.str("kind") == Some("complaint")
                 && is_open(t)
                 && sla_met(data, t, "resolved", target(data, t).resolution_hours) == Some(false)

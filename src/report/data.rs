@@ -4,6 +4,8 @@
 //! Days are calendar days in `crm.toml`'s time zone. Records created after the
 //! as-of date, and interactions after it, are left out: they did not exist yet.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_yaml::Value;
@@ -16,6 +18,20 @@ use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
 use crate::store::Store;
 
+/// Facts computed once per report run, so no figure scans one type per record of another.
+#[derive(Clone, Default)]
+struct Index<'a> {
+    /// Won deals closed by the as-of date, with their close day.
+    won: Vec<(&'a Record, NaiveDate)>,
+    /// The last day of an interaction, by customer id and by deal id.
+    last_by_customer: HashMap<&'a str, NaiveDate>,
+    last_by_deal: HashMap<&'a str, NaiveDate>,
+    /// Won value of the last 365 days in the default currency, by customer id.
+    trailing: HashMap<&'a str, Decimal>,
+    /// Tickets by customer id.
+    tickets_by_customer: HashMap<&'a str, Vec<&'a Record>>,
+}
+
 #[derive(Clone)]
 pub struct Data<'a> {
     pub cfg: &'a Config,
@@ -27,10 +43,11 @@ pub struct Data<'a> {
     pub campaigns: Vec<&'a Record>,
     pub interactions: Vec<&'a Record>,
     db: &'a dyn Records,
+    index: std::cell::OnceCell<Index<'a>>,
 }
 
 impl<'a> Data<'a> {
-    /// Loads every type. `--where` filters the report's `primary` records; when those
+    /// Loads the `needs` types. `--where` filters the report's `primary` records; when those
     /// are customers, deals, tickets and interactions are kept only for the customers kept.
     pub fn new(
         store: &'a Store,
@@ -38,6 +55,7 @@ impl<'a> Data<'a> {
         period: Period,
         primary: RecordType,
         filters: &[String],
+        needs: &[RecordType],
     ) -> Result<Data<'a>> {
         let query = Query::new(filters, primary, &store.config, as_of)?;
         let mut data = Data {
@@ -50,8 +68,14 @@ impl<'a> Data<'a> {
             campaigns: Vec::new(),
             interactions: Vec::new(),
             db: store,
+            index: std::cell::OnceCell::new(),
         };
-        for ty in RecordType::ALL {
+        // Only the types the report reads are loaded; a lookup of another record (a
+        // deal's customer) still finds it through the store.
+        for ty in RecordType::ALL
+            .into_iter()
+            .filter(|t| needs.contains(t) || *t == primary)
+        {
             let kept: Vec<&Record> = store
                 .records(ty)
                 .map(|l| &l.record)
@@ -71,7 +95,7 @@ impl<'a> Data<'a> {
         Ok(data)
     }
 
-    /// The same records seen over another period.
+    /// The same records seen over another period (the index does not depend on it).
     pub fn with_period(&self, period: Period) -> Data<'a> {
         Data {
             period,
@@ -217,9 +241,67 @@ impl<'a> Data<'a> {
 
     /// Won deals, with their close day.
     pub fn won(&self) -> impl Iterator<Item = (&'a Record, NaiveDate)> + '_ {
-        self.deals
-            .iter()
-            .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
+        self.index().won.iter().copied()
+    }
+
+    fn index(&self) -> &Index<'a> {
+        self.index.get_or_init(|| {
+            let mut ix = Index {
+                won: self
+                    .deals
+                    .iter()
+                    .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
+                    .collect(),
+                ..Index::default()
+            };
+            for i in &self.interactions {
+                let Some(day) = self.day(i, "at") else {
+                    continue;
+                };
+                for (field, map) in [
+                    ("customer", &mut ix.last_by_customer),
+                    ("deal", &mut ix.last_by_deal),
+                ] {
+                    if let Some(id) = i.str(field) {
+                        let e = map.entry(id).or_insert(day);
+                        *e = (*e).max(day);
+                    }
+                }
+            }
+            let from = self.as_of - chrono::Duration::days(365);
+            for (d, closed) in &ix.won {
+                let Some(c) = d.str("customer") else { continue };
+                if *closed <= from {
+                    continue;
+                }
+                if let Some(v) = self
+                    .amount(d, "value")
+                    .and_then(|(cur, v)| self.in_default(&cur, v))
+                {
+                    *ix.trailing.entry(c).or_default() += v;
+                }
+            }
+            for t in &self.tickets {
+                if let Some(c) = t.str("customer") {
+                    ix.tickets_by_customer.entry(c).or_default().push(t);
+                }
+            }
+            ix
+        })
+    }
+
+    /// A customer's tickets.
+    pub fn tickets_of(&self, customer: &str) -> &[&'a Record] {
+        self.index()
+            .tickets_by_customer
+            .get(customer)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The last day of an interaction naming this deal.
+    pub fn last_deal_interaction(&self, deal: &str) -> Option<NaiveDate> {
+        self.index().last_by_deal.get(deal).copied()
     }
 
     /// The currency of a record's amounts: its own, else the folder's.
@@ -262,11 +344,7 @@ impl<'a> Data<'a> {
 
     /// The last day a customer was touched by an interaction, if ever.
     pub fn last_interaction(&self, customer: &str) -> Option<NaiveDate> {
-        self.interactions
-            .iter()
-            .filter(|i| i.str("customer") == Some(customer))
-            .filter_map(|i| self.day(i, "at"))
-            .max()
+        self.index().last_by_customer.get(customer).copied()
     }
 }
 
@@ -311,14 +389,11 @@ impl<'a> Data<'a> {
     /// Won value of a customer's deals closed in the 365 days up to the as-of date,
     /// in the default currency (deals in a currency without a rate are left out).
     pub fn trailing_value(&self, customer: &str) -> Decimal {
-        let from = self.as_of - chrono::Duration::days(365);
-        self.won()
-            .filter(|(d, closed)| d.str("customer") == Some(customer) && *closed > from)
-            .filter_map(|(d, _)| {
-                self.amount(d, "value")
-                    .and_then(|(c, v)| self.in_default(&c, v))
-            })
-            .sum()
+        self.index()
+            .trailing
+            .get(customer)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The highest loyalty tier whose `min` the value reaches.

@@ -29,12 +29,10 @@ fn weighted(data: &Data, deal: &Record) -> Option<(String, Decimal)> {
 /// or the last interaction naming it.
 pub fn last_activity(data: &Data, deal: &Record) -> Option<NaiveDate> {
     let history = data.history(deal).into_iter().map(|(_, d)| d);
-    let touches = data
-        .interactions
-        .iter()
-        .filter(|i| i.str("deal") == Some(&deal.id))
-        .filter_map(|i| data.day(i, "at"));
-    history.chain(data.start(deal)).chain(touches).max()
+    history
+        .chain(data.start(deal))
+        .chain(data.last_deal_interaction(&deal.id))
+        .max()
 }
 
 /// Open deals with no activity for more than `stale_days`: (deal, last activity, days).

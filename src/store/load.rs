@@ -10,13 +10,12 @@ use serde_yaml::Value;
 
 use crate::model::{Record, RecordType};
 
-/// A record as read from disk, with the bytes it was read from (to detect concurrent changes).
+/// A record as read from disk (or from the cache of what was on disk).
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub record: Record,
     /// Relative to the crm folder, e.g. `customers/toko-maju-k7q2.yaml`.
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
 }
 
 /// A file that could not be used, with where in it the problem is.
@@ -53,6 +52,13 @@ pub struct TypeData {
 impl TypeData {
     pub fn get(&self, id: &str) -> Option<&Loaded> {
         self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// Builds `by_id` (the first file by path wins an id).
+    pub fn index(&mut self) {
+        for (i, l) in self.entries.iter().enumerate() {
+            self.by_id.entry(l.record.id.clone()).or_insert(i);
+        }
     }
 }
 
@@ -91,11 +97,7 @@ pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
     for rel in record_files(root, ty) {
         match std::fs::read(root.join(&rel)) {
             Ok(bytes) => match parse_record(ty, &rel, &bytes) {
-                Ok(record) => data.entries.push(Loaded {
-                    record,
-                    path: rel,
-                    bytes,
-                }),
+                Ok(record) => data.entries.push(Loaded { record, path: rel }),
                 Err(issue) => data.issues.push(issue),
             },
             Err(e) => data.issues.push(LoadIssue {
@@ -106,9 +108,7 @@ pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
             }),
         }
     }
-    for (i, l) in data.entries.iter().enumerate() {
-        data.by_id.entry(l.record.id.clone()).or_insert(i);
-    }
+    data.index();
     data
 }
 

@@ -3,6 +3,7 @@
 //! Commands reach storage only through [`Store`].
 
 pub mod atomic;
+pub mod cache;
 pub mod load;
 pub mod resolve;
 pub mod root;
@@ -21,9 +22,13 @@ pub struct Store {
     pub root: PathBuf,
     pub config: Config,
     pub clock: Clock,
+    /// Read records through `.crm/cache` (off with `--no-cache` or `CRM_NO_CACHE=1`).
+    pub use_cache: bool,
     loaded: [OnceLock<TypeData>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
+    /// Records read one by one, by exact id, without loading their type.
+    single: typed_arena::Arena<Loaded>,
 }
 
 /// How "today" and "now" are pinned for this run (see [`Clock`]).
@@ -43,8 +48,10 @@ impl Store {
             root,
             config,
             clock,
+            use_cache: true,
             loaded: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
+            single: typed_arena::Arena::new(),
         })
     }
 
@@ -60,7 +67,11 @@ impl Store {
         let mut fresh = false;
         let data = self.loaded[Self::slot(ty)].get_or_init(|| {
             fresh = true;
-            load::load_type(&self.root, ty)
+            if self.use_cache {
+                cache::load_type(&self.root, ty)
+            } else {
+                load::load_type(&self.root, ty)
+            }
         });
         if fresh {
             self.pending_issues
@@ -88,9 +99,79 @@ impl Store {
         self.load(ty).get(id)
     }
 
+    /// Where a record of this id would be if it sits where crm puts new ones:
+    /// `TYPE/ID.yaml`, or `interactions/YYYY/MM/ID.yaml` (any month that exists).
+    pub fn probe_paths(&self, ty: RecordType, id: &str) -> Vec<PathBuf> {
+        if crate::model::id::check_id(id).is_err() {
+            return Vec::new();
+        }
+        let base = PathBuf::from(ty.dir());
+        let mut candidates = vec![
+            base.join(format!("{id}.yaml")),
+            base.join(format!("{id}.yml")),
+        ];
+        if ty == RecordType::Interaction {
+            for year in std::fs::read_dir(self.abs(&base))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                for month in std::fs::read_dir(year.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    candidates.push(
+                        base.join(year.file_name())
+                            .join(month.file_name())
+                            .join(format!("{id}.yaml")),
+                    );
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .filter(|p| self.abs(p).is_file())
+            .collect()
+    }
+
+    /// Whether a record of this type and id exists, reading as little as it can: the
+    /// loaded type if it is loaded, else the file where crm would have put it, else the
+    /// whole type (the record may sit in a subfolder).
+    pub fn exists(&self, ty: RecordType, id: &str) -> bool {
+        if self.loaded[Self::slot(ty)].get().is_some() || self.probe_paths(ty, id).is_empty() {
+            return self.get(ty, id).is_some();
+        }
+        true
+    }
+
+    /// The record with exactly this id, read on its own when its file is where crm puts
+    /// it (so commands that name one record by id need not load its whole type).
+    fn single(&self, types: &[RecordType], id: &str) -> Option<&Loaded> {
+        if types
+            .iter()
+            .any(|t| self.loaded[Self::slot(*t)].get().is_some())
+        {
+            return None;
+        }
+        let mut found = types
+            .iter()
+            .flat_map(|t| self.probe_paths(*t, id).into_iter().map(move |p| (*t, p)));
+        let (ty, rel) = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        let bytes = std::fs::read(self.abs(&rel)).ok()?;
+        let record = load::parse_record(ty, &rel, &bytes).ok()?;
+        Some(self.single.alloc(Loaded { record, path: rel }))
+    }
+
     /// Finds the one record `reference` names among `types` (see [`resolve`]).
     pub fn resolve(&self, reference: &str, types: &[RecordType]) -> Result<&Loaded, ResolveError> {
         let (types, r) = split_typed(reference, types);
+        if let Some(l) = self.single(&types, &r) {
+            return Ok(l);
+        }
         let not_found = || ResolveError::NotFound {
             reference: reference.to_string(),
             types: types.clone(),
@@ -162,7 +243,28 @@ impl Store {
             &self.abs(&rel),
             canonical::file_text(record, &rel).as_bytes(),
         )?;
+        self.note_write(record);
         Ok(rel)
+    }
+
+    /// The file's bytes now, provided it still holds the record as crm read it; a
+    /// change by another writer since then is [`atomic::WriteError::Changed`].
+    fn unchanged_bytes(&self, original: &Loaded) -> Result<Vec<u8>> {
+        let path = self.abs(&original.path);
+        let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
+        let bytes = std::fs::read(&path).map_err(|_| changed())?;
+        match load::parse_record(original.record.ty, &original.path, &bytes) {
+            Ok(now) if now.fields == original.record.fields => Ok(bytes),
+            _ => Err(changed()),
+        }
+    }
+
+    /// The text of a record's file as it is now.
+    pub fn read_text(&self, l: &Loaded) -> Result<String> {
+        let path = self.abs(&l.path);
+        std::fs::read(&path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| Error::io(path, e))
     }
 
     /// Writes a changed record over the file it was read from. Returns false, writing
@@ -171,14 +273,48 @@ impl Store {
         if record.fields == original.record.fields {
             return Ok(false);
         }
+        let expected = self.unchanged_bytes(original)?;
         let text = canonical::file_text(record, &original.path);
-        atomic::replace(&self.abs(&original.path), text.as_bytes(), &original.bytes)?;
+        atomic::replace(&self.abs(&original.path), text.as_bytes(), &expected)?;
+        self.note_write(record);
         Ok(true)
     }
 
     pub fn remove(&self, original: &Loaded) -> Result<()> {
-        atomic::remove(&self.abs(&original.path), &original.bytes)?;
+        let expected = self.unchanged_bytes(original)?;
+        atomic::remove(&self.abs(&original.path), &expected)?;
+        if original.record.ty == RecordType::Customer && self.use_cache {
+            cache::update_email(&self.root, &original.record.id, None);
+        }
         Ok(())
+    }
+
+    /// Keeps the e-mail index current after a write of a customer.
+    fn note_write(&self, record: &Record) {
+        if record.ty == RecordType::Customer && self.use_cache {
+            cache::update_email(&self.root, &record.id, record.str("email"));
+        }
+    }
+
+    /// The customer, other than `except`, whose e-mail is `email` (any case). Reads the
+    /// customers if they are loaded, else the e-mail index the cache keeps, else loads them.
+    pub fn email_owner(&self, email: &str, except: &str) -> Option<String> {
+        let loaded = self.loaded[Self::slot(RecordType::Customer)]
+            .get()
+            .is_some();
+        if !loaded && self.use_cache {
+            if let Some(owner) = cache::email_owner(&self.root, email, except) {
+                return owner;
+            }
+        }
+        self.records(RecordType::Customer)
+            .find(|l| {
+                l.record.id != except
+                    && l.record
+                        .str("email")
+                        .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
+            .map(|l| l.record.id.clone())
     }
 
     /// Every reference of `record` that names no existing record, as (field, type, id).
@@ -191,7 +327,7 @@ impl Store {
             .into_iter()
             .filter(|(field, ty, id)| {
                 // A customer's source may be free text; it is a reference only when it names a campaign.
-                *field != "source" && self.get(*ty, id).is_none()
+                *field != "source" && !self.exists(*ty, id)
             })
             .collect()
     }

@@ -113,11 +113,13 @@ impl Folder {
         fs::write(p, text).unwrap();
     }
 
-    /// Every file below the folder with its bytes, to show that nothing changed.
+    /// Every file below the folder with its bytes, to show that nothing changed (the
+    /// cache under `.crm/` is crm's own, not the user's data, and is left out).
     pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(self.root())
             .sort_by_file_name()
             .into_iter()
+            .filter_entry(|e| e.file_name() != ".crm")
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .map(|e| {

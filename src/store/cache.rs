@@ -1,0 +1,430 @@
+//! The record cache under `.crm/cache/` (never shared: `.crm/` is git-ignored).
+//!
+//! One file per record type holds, for each record file, its path, size, modification
+//! and change times (nanoseconds) and inode, as git's index does, and the parsed record
+//! in a compact binary form. A load lists the type's folder, stats every file, and takes
+//! from the cache the records whose file has not changed; the others are read and
+//! parsed, on all cores. Entries written within two seconds of a file's change are
+//! re-read next time (a second edit in the same second could otherwise look unchanged).
+//! A missing, corrupt or old-version cache is rebuilt without a word; a cache that
+//! cannot be written is skipped.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_yaml::{Mapping, Value};
+
+use super::load::{parse_record, record_files, LoadIssue, Loaded, TypeData};
+use crate::model::RecordType;
+
+/// Bumped whenever the cache's layout or the meaning of what it stores changes.
+const VERSION: u32 = 1;
+
+/// Where the caches live, below the crm folder.
+pub const DIR: &str = ".crm/cache";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    ino: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Stat {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> Stat {
+        let t = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stat {
+            size: meta.len(),
+            mtime: (t.as_secs() as i64, i64::from(t.subsec_nanos())),
+            ctime: (0, 0),
+            ino: 0,
+        }
+    }
+}
+
+/// A YAML value in the cache's binary form, written and read straight from and into
+/// [`Value`]: a variant index (0 null, 1 bool, 2 signed, 3 unsigned, 4 float, 5 string,
+/// 6 list, 7 map as a list of pairs), then its payload.
+struct Enc<'a>(&'a Value);
+
+const VARIANTS: &[&str] = &["Null", "Bool", "Int", "UInt", "Float", "Str", "Seq", "Map"];
+
+impl Serialize for Enc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Seq<'a>(&'a [Value]);
+        impl Serialize for Seq<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(Enc))
+            }
+        }
+        struct Map<'a>(&'a Mapping);
+        impl Serialize for Map<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|(k, v)| (Enc(k), Enc(v))))
+            }
+        }
+        match self.0 {
+            Value::Null => s.serialize_unit_variant("Val", 0, VARIANTS[0]),
+            Value::Bool(b) => s.serialize_newtype_variant("Val", 1, VARIANTS[1], b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => s.serialize_newtype_variant("Val", 2, VARIANTS[2], &i),
+                (None, Some(u)) => s.serialize_newtype_variant("Val", 3, VARIANTS[3], &u),
+                _ => s.serialize_newtype_variant(
+                    "Val",
+                    4,
+                    VARIANTS[4],
+                    &n.as_f64().unwrap_or_default(),
+                ),
+            },
+            Value::String(t) => s.serialize_newtype_variant("Val", 5, VARIANTS[5], t),
+            Value::Sequence(items) => {
+                s.serialize_newtype_variant("Val", 6, VARIANTS[6], &Seq(items))
+            }
+            Value::Mapping(m) => s.serialize_newtype_variant("Val", 7, VARIANTS[7], &Map(m)),
+            Value::Tagged(t) => Enc(&t.value).serialize(s),
+        }
+    }
+}
+
+/// Reads what [`Enc`] wrote.
+struct Dec(Value);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        struct Items;
+        impl<'de> serde::de::DeserializeSeed<'de> for Items {
+            type Value = Vec<Value>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Vec<Value>, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Vec<Value>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a list")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(
+                        self,
+                        mut a: A,
+                    ) -> Result<Vec<Value>, A::Error> {
+                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0));
+                        while let Some(Dec(v)) = a.next_element()? {
+                            out.push(v);
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_seq(V)
+            }
+        }
+        struct Pairs;
+        impl<'de> serde::de::DeserializeSeed<'de> for Pairs {
+            type Value = Mapping;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Mapping;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a list of pairs")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
+                        let mut out = Mapping::with_capacity(a.size_hint().unwrap_or(0));
+                        while let Some((Dec(k), Dec(v))) = a.next_element()? {
+                            out.insert(k, v);
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_seq(V)
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a cached value")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+                let (i, v): (u32, _) = data.variant()?;
+                Ok(match i {
+                    0 => {
+                        v.unit_variant()?;
+                        Value::Null
+                    }
+                    1 => Value::Bool(v.newtype_variant()?),
+                    2 => Value::Number(v.newtype_variant::<i64>()?.into()),
+                    3 => Value::Number(v.newtype_variant::<u64>()?.into()),
+                    4 => Value::Number(v.newtype_variant::<f64>()?.into()),
+                    5 => Value::String(v.newtype_variant()?),
+                    6 => Value::Sequence(v.newtype_variant_seed(Items)?),
+                    7 => Value::Mapping(v.newtype_variant_seed(Pairs)?),
+                    _ => return Err(serde::de::Error::custom("unknown cached value")),
+                })
+            }
+        }
+        d.deserialize_enum("Val", VARIANTS, V).map(Dec)
+    }
+}
+
+/// What a file held when it was last read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Content {
+    /// The record's fields, each as (name, encoded value).
+    Record(Vec<u8>),
+    /// The problem reported for it (line, column, message).
+    Issue(Option<usize>, Option<usize>, String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    path: String,
+    stat: Stat,
+    /// Changed too close to the cache's writing to trust the stat next time.
+    racy: bool,
+    content: Content,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct File {
+    version: u32,
+    crm: String,
+    entries: Vec<Entry>,
+}
+
+fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
+    root.join(DIR).join(format!("{}.bin", ty.plural()))
+}
+
+fn read_cache(root: &Path, ty: RecordType) -> HashMap<String, Entry> {
+    let Ok(bytes) = std::fs::read(cache_path(root, ty)) else {
+        return HashMap::new();
+    };
+    match postcard::from_bytes::<File>(&bytes) {
+        Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => {
+            f.entries.into_iter().map(|e| (e.path.clone(), e)).collect()
+        }
+        _ => HashMap::new(),
+    }
+}
+
+fn encode(fields: &Mapping) -> Vec<u8> {
+    let value = Value::Mapping(fields.clone());
+    postcard::to_stdvec(&Enc(&value)).unwrap_or_default()
+}
+
+fn decode(bytes: &[u8]) -> Option<Mapping> {
+    match postcard::from_bytes::<Dec>(bytes).ok()?.0 {
+        Value::Mapping(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// One file's outcome: its entry for the next cache, and the record or issue.
+struct Outcome {
+    entry: Entry,
+    fresh: bool,
+    loaded: Result<Loaded, LoadIssue>,
+}
+
+fn outcome(root: &Path, ty: RecordType, rel: PathBuf, old: Option<&Entry>) -> Option<Outcome> {
+    let meta = std::fs::symlink_metadata(root.join(&rel)).ok()?;
+    let stat = Stat::of(&meta);
+    let key = rel.to_string_lossy().into_owned();
+    if let Some(e) = old.filter(|e| e.stat == stat && !e.racy) {
+        let loaded = match &e.content {
+            Content::Record(bytes) => match decode(bytes) {
+                Some(fields) => Ok(Loaded {
+                    record: crate::model::Record {
+                        ty,
+                        id: super::load::id_of(&rel),
+                        fields,
+                    },
+                    path: rel,
+                }),
+                None => return outcome(root, ty, rel, None),
+            },
+            Content::Issue(line, column, message) => Err(LoadIssue {
+                path: rel,
+                line: *line,
+                column: *column,
+                message: message.clone(),
+            }),
+        };
+        return Some(Outcome {
+            entry: e.clone(),
+            fresh: false,
+            loaded,
+        });
+    }
+    let loaded = match std::fs::read(root.join(&rel)) {
+        Ok(bytes) => parse_record(ty, &rel, &bytes).map(|record| Loaded {
+            record,
+            path: rel.clone(),
+        }),
+        Err(e) => Err(LoadIssue {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message: format!("cannot read: {e}"),
+        }),
+    };
+    let content = match &loaded {
+        Ok(l) => Content::Record(encode(&l.record.fields)),
+        Err(i) => Content::Issue(i.line, i.column, i.message.clone()),
+    };
+    Some(Outcome {
+        entry: Entry {
+            path: key,
+            stat,
+            racy: false,
+            content,
+        },
+        fresh: true,
+        loaded,
+    })
+}
+
+/// Loads a type through the cache (see the module's documentation).
+pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
+    let old = read_cache(root, ty);
+    let files = record_files(root, ty);
+    let outcomes: Vec<Outcome> = files
+        .into_par_iter()
+        .filter_map(|rel| {
+            let key = rel.to_string_lossy().into_owned();
+            outcome(root, ty, rel, old.get(&key))
+        })
+        .collect();
+    let changed = outcomes.iter().any(|o| o.fresh || o.entry.racy) || outcomes.len() != old.len();
+    let mut data = TypeData::default();
+    let mut entries = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        match o.loaded {
+            Ok(l) => data.entries.push(l),
+            Err(i) => data.issues.push(i),
+        }
+        entries.push(o.entry);
+    }
+    data.index();
+    if changed {
+        write_cache(root, ty, entries);
+    }
+    if ty == RecordType::Customer && (changed || !email_index_path(root).exists()) {
+        let pairs = data
+            .entries
+            .iter()
+            .filter_map(|l| {
+                l.record
+                    .str("email")
+                    .map(|e| (e.to_ascii_lowercase(), l.record.id.clone()))
+            })
+            .collect();
+        write_emails(root, pairs);
+    }
+    data
+}
+
+/// The e-mail index: `email<TAB>id` lines, e-mails lower-cased, sorted. Written with the
+/// customers' cache and kept current by crm's own writes, so adding a customer need not
+/// read every customer to keep e-mails unique.
+fn email_index_path(root: &Path) -> PathBuf {
+    root.join(DIR).join("emails")
+}
+
+fn read_emails(root: &Path) -> Option<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(email_index_path(root)).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(e, i)| (e.to_string(), i.to_string()))
+            .collect(),
+    )
+}
+
+fn write_emails(root: &Path, mut pairs: Vec<(String, String)>) {
+    pairs.sort();
+    let text: String = pairs.iter().map(|(e, i)| format!("{e}\t{i}\n")).collect();
+    let path = email_index_path(root);
+    if let Some(dir) = path.parent() {
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+    }
+    let _ = super::atomic::overwrite(&path, text.as_bytes());
+}
+
+/// `Some(owner)` when the index answers (`None` inside: nobody else has it); `None`
+/// when there is no index.
+pub fn email_owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
+    let pairs = read_emails(root)?;
+    let email = email.to_ascii_lowercase();
+    Some(
+        pairs
+            .into_iter()
+            .find(|(e, i)| *e == email && i != except)
+            .map(|(_, i)| i),
+    )
+}
+
+/// Records a customer's e-mail (or its absence) in the index, if there is one.
+pub fn update_email(root: &Path, id: &str, email: Option<&str>) {
+    let Some(mut pairs) = read_emails(root) else {
+        return;
+    };
+    pairs.retain(|(_, i)| i != id);
+    if let Some(e) = email {
+        pairs.push((e.to_ascii_lowercase(), id.to_string()));
+    }
+    write_emails(root, pairs);
+}
+
+fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
+    // A file changed in the last two seconds may change again within its timestamp's
+    // granularity without looking changed: read it again next time.
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    for e in &mut entries {
+        e.racy = e.stat.mtime.0 >= now - 2 || e.stat.ctime.0 >= now - 2;
+    }
+    let file = File {
+        version: VERSION,
+        crm: env!("CARGO_PKG_VERSION").to_string(),
+        entries,
+    };
+    let Ok(bytes) = postcard::to_stdvec(&file) else {
+        return;
+    };
+    let path = cache_path(root, ty);
+    if let Some(dir) = path.parent() {
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+    }
+    // Another crm may write the same cache at the same time: each write is whole
+    // (atomic rename), so the last one wins and neither is torn.
+    let _ = super::atomic::overwrite(&path, &bytes);
+}
