@@ -3,10 +3,20 @@
 
 use std::path::Path;
 
+/// Usage: bare_parse DIR [TYPE-FOLDER…] (default: all five).
 fn main() {
-    let root = std::env::args().nth(1).expect("usage: bare_parse DIR");
+    let mut args = std::env::args().skip(1);
+    let root = args
+        .next()
+        .expect("usage: bare_parse DIR [customers|deals|…]");
+    let mut dirs: Vec<String> = args.collect();
+    if dirs.is_empty() {
+        dirs = ["customers", "deals", "tickets", "campaigns", "interactions"]
+            .map(String::from)
+            .to_vec();
+    }
     let mut records = 0usize;
-    for dir in ["customers", "deals", "tickets", "campaigns", "interactions"] {
+    for dir in &dirs {
         for entry in walkdir::WalkDir::new(Path::new(&root).join(dir))
             .into_iter()
             .filter_map(Result::ok)

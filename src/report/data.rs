@@ -30,6 +30,8 @@ struct Index<'a> {
     trailing: HashMap<&'a str, Decimal>,
     /// Tickets by customer id.
     tickets_by_customer: HashMap<&'a str, Vec<&'a Record>>,
+    /// The stage history of each customer and deal, parsed once, by the record's address.
+    history: HashMap<usize, Vec<(String, NaiveDate)>>,
 }
 
 #[derive(Clone)]
@@ -43,7 +45,8 @@ pub struct Data<'a> {
     pub campaigns: Vec<&'a Record>,
     pub interactions: Vec<&'a Record>,
     db: &'a dyn Records,
-    index: std::cell::OnceCell<Index<'a>>,
+    /// Shared by the copies [`Data::with_period`] makes: it does not depend on the period.
+    index: std::rc::Rc<std::cell::OnceCell<Index<'a>>>,
 }
 
 impl<'a> Data<'a> {
@@ -68,7 +71,7 @@ impl<'a> Data<'a> {
             campaigns: Vec::new(),
             interactions: Vec::new(),
             db: store,
-            index: std::cell::OnceCell::new(),
+            index: Default::default(),
         };
         // Only the types the report reads are loaded; a lookup of another record (a
         // deal's customer) still finds it through the store.
@@ -144,7 +147,14 @@ impl<'a> Data<'a> {
     }
 
     /// The history entries as (stage, day), in the order written.
-    pub fn history(&self, r: &Record) -> Vec<(String, NaiveDate)> {
+    pub fn history(&self, r: &Record) -> std::borrow::Cow<'_, [(String, NaiveDate)]> {
+        match self.index().history.get(&(r as *const Record as usize)) {
+            Some(h) => std::borrow::Cow::Borrowed(h.as_slice()),
+            None => std::borrow::Cow::Owned(self.parse_history(r)),
+        }
+    }
+
+    fn parse_history(&self, r: &Record) -> Vec<(String, NaiveDate)> {
         let Some(Value::Sequence(items)) = r.get("history") else {
             return Vec::new();
         };
@@ -285,6 +295,10 @@ impl<'a> Data<'a> {
                 if let Some(c) = t.str("customer") {
                     ix.tickets_by_customer.entry(c).or_default().push(t);
                 }
+            }
+            for r in self.customers.iter().chain(&self.deals) {
+                ix.history
+                    .insert(*r as *const Record as usize, self.parse_history(r));
             }
             ix
         })

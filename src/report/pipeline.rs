@@ -28,7 +28,12 @@ fn weighted(data: &Data, deal: &Record) -> Option<(String, Decimal)> {
 /// The last day anything happened to a deal: its last stage change, its creation,
 /// or the last interaction naming it.
 pub fn last_activity(data: &Data, deal: &Record) -> Option<NaiveDate> {
-    let history = data.history(deal).into_iter().map(|(_, d)| d);
+    let history = data
+        .history(deal)
+        .iter()
+        .map(|(_, d)| *d)
+        .collect::<Vec<_>>();
+    let history = history.into_iter();
     history
         .chain(data.start(deal))
         .chain(data.last_deal_interaction(&deal.id))

@@ -188,44 +188,41 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
-/// What a file held when it was last read.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum Content {
-    /// The record's fields, each as (name, encoded value).
-    Record(Vec<u8>),
-    /// The problem reported for it (line, column, message).
-    Issue(Option<usize>, Option<usize>, String),
+/// What a file held when it was last read: the record's fields, encoded, or the problem
+/// reported for it (line, column, message). Read borrowing from the cache file's bytes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum Content<'a> {
+    Record(&'a [u8]),
+    Issue(Option<usize>, Option<usize>, &'a str),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Entry {
-    path: String,
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Entry<'a> {
+    path: &'a str,
     stat: Stat,
     /// Changed too close to the cache's writing to trust the stat next time.
     racy: bool,
-    content: Content,
+    #[serde(borrow)]
+    content: Content<'a>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct File {
+struct File<'a> {
     version: u32,
-    crm: String,
-    entries: Vec<Entry>,
+    crm: &'a str,
+    #[serde(borrow)]
+    entries: Vec<Entry<'a>>,
 }
 
 fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
     root.join(DIR).join(format!("{}.bin", ty.plural()))
 }
 
-fn read_cache(root: &Path, ty: RecordType) -> HashMap<String, Entry> {
-    let Ok(bytes) = std::fs::read(cache_path(root, ty)) else {
-        return HashMap::new();
-    };
-    match postcard::from_bytes::<File>(&bytes) {
-        Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => {
-            f.entries.into_iter().map(|e| (e.path.clone(), e)).collect()
-        }
-        _ => HashMap::new(),
+/// The entries of a cache file's bytes; none when it is missing, corrupt or of another version.
+fn entries(bytes: &[u8]) -> Vec<Entry<'_>> {
+    match postcard::from_bytes::<File>(bytes) {
+        Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => f.entries,
+        _ => Vec::new(),
     }
 }
 
@@ -241,42 +238,56 @@ fn decode(bytes: &[u8]) -> Option<Mapping> {
     }
 }
 
-/// One file's outcome: its entry for the next cache, and the record or issue.
-struct Outcome {
-    entry: Entry,
-    fresh: bool,
-    loaded: Result<Loaded, LoadIssue>,
+/// What a load made of a file that was not taken from the cache.
+struct Fresh {
+    path: String,
+    stat: Stat,
+    /// The encoded record, or the issue's message.
+    content: Result<Vec<u8>, (Option<usize>, Option<usize>, String)>,
 }
 
-fn outcome(root: &Path, ty: RecordType, rel: PathBuf, old: Option<&Entry>) -> Option<Outcome> {
+/// One file's outcome: the record or issue, and either the cache entry it came from
+/// or what was read afresh.
+struct Outcome<'a> {
+    loaded: Result<Loaded, LoadIssue>,
+    source: Result<Entry<'a>, Fresh>,
+}
+
+fn from_entry<'a>(ty: RecordType, rel: PathBuf, e: Entry<'a>) -> Option<Outcome<'a>> {
+    let loaded = match e.content {
+        Content::Record(bytes) => Ok(Loaded {
+            record: crate::model::Record {
+                ty,
+                id: super::load::id_of(&rel),
+                fields: decode(bytes)?,
+            },
+            path: rel,
+        }),
+        Content::Issue(line, column, message) => Err(LoadIssue {
+            path: rel,
+            line,
+            column,
+            message: message.to_string(),
+        }),
+    };
+    Some(Outcome {
+        loaded,
+        source: Ok(e),
+    })
+}
+
+fn outcome<'a>(
+    root: &Path,
+    ty: RecordType,
+    rel: PathBuf,
+    old: Option<&Entry<'a>>,
+) -> Option<Outcome<'a>> {
     let meta = std::fs::symlink_metadata(root.join(&rel)).ok()?;
     let stat = Stat::of(&meta);
-    let key = rel.to_string_lossy().into_owned();
     if let Some(e) = old.filter(|e| e.stat == stat && !e.racy) {
-        let loaded = match &e.content {
-            Content::Record(bytes) => match decode(bytes) {
-                Some(fields) => Ok(Loaded {
-                    record: crate::model::Record {
-                        ty,
-                        id: super::load::id_of(&rel),
-                        fields,
-                    },
-                    path: rel,
-                }),
-                None => return outcome(root, ty, rel, None),
-            },
-            Content::Issue(line, column, message) => Err(LoadIssue {
-                path: rel,
-                line: *line,
-                column: *column,
-                message: message.clone(),
-            }),
-        };
-        return Some(Outcome {
-            entry: e.clone(),
-            fresh: false,
-            loaded,
-        });
+        if let Some(o) = from_entry(ty, rel.clone(), *e) {
+            return Some(o);
+        }
     }
     let loaded = match std::fs::read(root.join(&rel)) {
         Ok(bytes) => parse_record(ty, &rel, &bytes).map(|record| Loaded {
@@ -291,45 +302,64 @@ fn outcome(root: &Path, ty: RecordType, rel: PathBuf, old: Option<&Entry>) -> Op
         }),
     };
     let content = match &loaded {
-        Ok(l) => Content::Record(encode(&l.record.fields)),
-        Err(i) => Content::Issue(i.line, i.column, i.message.clone()),
+        Ok(l) => Ok(encode(&l.record.fields)),
+        Err(i) => Err((i.line, i.column, i.message.clone())),
     };
+    let path = rel.to_string_lossy().into_owned();
     Some(Outcome {
-        entry: Entry {
-            path: key,
-            stat,
-            racy: false,
-            content,
-        },
-        fresh: true,
         loaded,
+        source: Err(Fresh {
+            path,
+            stat,
+            content,
+        }),
     })
 }
 
 /// Loads a type through the cache (see the module's documentation).
 pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
-    let old = read_cache(root, ty);
+    let bytes = std::fs::read(cache_path(root, ty)).unwrap_or_default();
+    let old = entries(&bytes);
+    let by_path: HashMap<&str, &Entry> = old.iter().map(|e| (e.path, e)).collect();
     let files = record_files(root, ty);
     let outcomes: Vec<Outcome> = files
         .into_par_iter()
         .filter_map(|rel| {
-            let key = rel.to_string_lossy().into_owned();
-            outcome(root, ty, rel, old.get(&key))
+            let hit = rel.to_str().and_then(|k| by_path.get(k).copied());
+            outcome(root, ty, rel, hit)
         })
         .collect();
-    let changed = outcomes.iter().any(|o| o.fresh || o.entry.racy) || outcomes.len() != old.len();
+    let changed = outcomes.len() != old.len()
+        || outcomes
+            .iter()
+            .any(|o| o.source.as_ref().map_or(true, |e| e.racy));
     let mut data = TypeData::default();
-    let mut entries = Vec::with_capacity(outcomes.len());
+    let mut sources = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         match o.loaded {
             Ok(l) => data.entries.push(l),
             Err(i) => data.issues.push(i),
         }
-        entries.push(o.entry);
+        sources.push(o.source);
     }
     data.index();
     if changed {
-        write_cache(root, ty, entries);
+        let new: Vec<Entry> = sources
+            .iter()
+            .map(|s| match s {
+                Ok(e) => *e,
+                Err(f) => Entry {
+                    path: &f.path,
+                    stat: f.stat,
+                    racy: false,
+                    content: match &f.content {
+                        Ok(b) => Content::Record(b),
+                        Err((line, col, msg)) => Content::Issue(*line, *col, msg),
+                    },
+                },
+            })
+            .collect();
+        write_cache(root, ty, new);
     }
     if ty == RecordType::Customer && (changed || !email_index_path(root).exists()) {
         let pairs = data
@@ -412,7 +442,7 @@ fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
     }
     let file = File {
         version: VERSION,
-        crm: env!("CARGO_PKG_VERSION").to_string(),
+        crm: env!("CARGO_PKG_VERSION"),
         entries,
     };
     let Ok(bytes) = postcard::to_stdvec(&file) else {
