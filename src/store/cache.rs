@@ -383,51 +383,70 @@ fn email_index_path(root: &Path) -> PathBuf {
     root.join(DIR).join("emails")
 }
 
-fn read_emails(root: &Path) -> Option<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(email_index_path(root)).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(e, i)| (e.to_string(), i.to_string()))
-            .collect(),
-    )
-}
-
 fn write_emails(root: &Path, mut pairs: Vec<(String, String)>) {
     pairs.sort();
     let text: String = pairs.iter().map(|(e, i)| format!("{e}\t{i}\n")).collect();
-    let path = email_index_path(root);
-    if let Some(dir) = path.parent() {
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
+    write_quietly(&email_index_path(root), text.as_bytes());
+}
+
+/// Writes a cache file whole (rename), without syncing: after a crash a cache that
+/// does not read back is rebuilt, so durability would only cost time.
+fn write_quietly(path: &Path, bytes: &[u8]) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(".crm-new-")
+        .tempfile_in(dir)
+    else {
+        return;
+    };
+    if std::io::Write::write_all(&mut tmp, bytes).is_ok() {
+        let _ = tmp.persist(path);
+    }
+}
+
+/// The `id` of the index line for `email` (lower-cased), other than `except`. The index
+/// is scanned as text: no line is parsed into memory.
+fn find_email<'t>(text: &'t str, email: &str, except: &str) -> Option<&'t str> {
+    let needle = format!("{email}\t");
+    let mut at = 0;
+    while let Some(i) = text[at..].find(&needle) {
+        let start = at + i;
+        at = start + needle.len();
+        if start > 0 && text.as_bytes()[start - 1] != b'\n' {
+            continue;
+        }
+        let id = text[at..].split('\n').next().unwrap_or_default();
+        if id != except {
+            return Some(id);
         }
     }
-    let _ = super::atomic::overwrite(&path, text.as_bytes());
+    None
 }
 
 /// `Some(owner)` when the index answers (`None` inside: nobody else has it); `None`
 /// when there is no index.
 pub fn email_owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
-    let pairs = read_emails(root)?;
-    let email = email.to_ascii_lowercase();
-    Some(
-        pairs
-            .into_iter()
-            .find(|(e, i)| *e == email && i != except)
-            .map(|(_, i)| i),
-    )
+    let text = std::fs::read_to_string(email_index_path(root)).ok()?;
+    Some(find_email(&text, &email.to_ascii_lowercase(), except).map(String::from))
 }
 
 /// Records a customer's e-mail (or its absence) in the index, if there is one.
 pub fn update_email(root: &Path, id: &str, email: Option<&str>) {
-    let Some(mut pairs) = read_emails(root) else {
+    let Ok(text) = std::fs::read_to_string(email_index_path(root)) else {
         return;
     };
-    pairs.retain(|(_, i)| i != id);
+    let suffix = format!("\t{id}");
+    let mut out: String = text
+        .split_inclusive('\n')
+        .filter(|l| !l.trim_end_matches('\n').ends_with(&suffix))
+        .collect();
     if let Some(e) = email {
-        pairs.push((e.to_ascii_lowercase(), id.to_string()));
+        out.push_str(&format!("{}\t{id}\n", e.to_ascii_lowercase()));
     }
-    write_emails(root, pairs);
+    write_quietly(&email_index_path(root), out.as_bytes());
 }
 
 fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
@@ -456,5 +475,5 @@ fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
     }
     // Another crm may write the same cache at the same time: each write is whole
     // (atomic rename), so the last one wins and neither is torn.
-    let _ = super::atomic::overwrite(&path, &bytes);
+    write_quietly(&path, &bytes);
 }
