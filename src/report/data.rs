@@ -16,7 +16,11 @@ use crate::error::Result;
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
+use crate::store::load::Loaded;
 use crate::store::Store;
+
+/// The fields of interactions any report reads.
+const INTERACTION_FIELDS: &[&str] = &["customer", "at", "direction", "deal", "campaign"];
 
 /// Facts computed once per report run, so no figure scans one type per record of another.
 #[derive(Clone, Default)]
@@ -79,8 +83,15 @@ impl<'a> Data<'a> {
             .into_iter()
             .filter(|t| needs.contains(t) || *t == primary)
         {
-            let kept: Vec<&Record> = store
-                .records(ty)
+            // Interactions are the most numerous records, and reports read few of their
+            // fields: unless the report is about them, only those fields are read.
+            let records: Box<dyn Iterator<Item = &Loaded>> =
+                if ty == RecordType::Interaction && primary != ty {
+                    Box::new(store.records_with(ty, INTERACTION_FIELDS))
+                } else {
+                    Box::new(store.records(ty))
+                };
+            let kept: Vec<&Record> = records
                 .map(|l| &l.record)
                 .filter(|r| data.existed(r))
                 .filter(|r| ty != primary || query.matches(r, store))

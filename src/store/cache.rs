@@ -231,10 +231,166 @@ fn encode(fields: &Mapping) -> Vec<u8> {
     postcard::to_stdvec(&Enc(&value)).unwrap_or_default()
 }
 
-fn decode(bytes: &[u8]) -> Option<Mapping> {
-    match postcard::from_bytes::<Dec>(bytes).ok()?.0 {
-        Value::Mapping(m) => Some(m),
-        _ => None,
+fn decode(bytes: &[u8], fields: Option<&[&str]>) -> Option<Mapping> {
+    match fields {
+        None => match postcard::from_bytes::<Dec>(bytes).ok()?.0 {
+            Value::Mapping(m) => Some(m),
+            _ => None,
+        },
+        Some(f) => {
+            let mut d = postcard::Deserializer::from_bytes(bytes);
+            serde::de::DeserializeSeed::deserialize(Only(f), &mut d).ok()
+        }
+    }
+}
+
+/// Reads a value without building it (the fields a projection leaves out).
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_element::<Skip>()?.is_some() {}
+                Ok(())
+            }
+        }
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of pairs")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+                while a.next_element::<(Skip, Skip)>()?.is_some() {}
+                Ok(())
+            }
+        }
+        struct SeqOf<V>(V);
+        impl<'de, V: Visitor<'de, Value = ()>> serde::de::DeserializeSeed<'de> for SeqOf<V> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_seq(self.0)
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Skip;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a cached value")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Skip, A::Error> {
+                let (i, v): (u32, _) = data.variant()?;
+                match i {
+                    0 => v.unit_variant()?,
+                    1 => {
+                        v.newtype_variant::<bool>()?;
+                    }
+                    2 => {
+                        v.newtype_variant::<i64>()?;
+                    }
+                    3 => {
+                        v.newtype_variant::<u64>()?;
+                    }
+                    4 => {
+                        v.newtype_variant::<f64>()?;
+                    }
+                    5 => {
+                        v.newtype_variant::<&str>()?;
+                    }
+                    6 => v.newtype_variant_seed(SeqOf(Each))?,
+                    7 => v.newtype_variant_seed(SeqOf(Pairs))?,
+                    _ => return Err(serde::de::Error::custom("unknown cached value")),
+                }
+                Ok(Skip)
+            }
+        }
+        d.deserialize_enum("Val", VARIANTS, V)
+    }
+}
+
+/// Decodes a record keeping only some of its top-level fields.
+struct Only<'f>(&'f [&'f str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
+    type Value = Mapping;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
+        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        struct Pair<'f>(&'f [&'f str]);
+        impl<'de> serde::de::DeserializeSeed<'de> for Pair<'_> {
+            type Value = Option<(Value, Value)>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                struct T<'f>(&'f [&'f str]);
+                impl<'de> Visitor<'de> for T<'_> {
+                    type Value = Option<(Value, Value)>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a field")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(
+                        self,
+                        mut a: A,
+                    ) -> Result<Self::Value, A::Error> {
+                        let Some(Dec(k)) = a.next_element()? else {
+                            return Ok(None);
+                        };
+                        if k.as_str().is_some_and(|k| self.0.contains(&k)) {
+                            Ok(a.next_element::<Dec>()?.map(|Dec(v)| (k, v)))
+                        } else {
+                            a.next_element::<Skip>()?;
+                            Ok(None)
+                        }
+                    }
+                }
+                d.deserialize_tuple(2, T(self.0))
+            }
+        }
+        struct Fields<'f>(&'f [&'f str]);
+        impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
+            type Value = Mapping;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
+                struct V<'f>(&'f [&'f str]);
+                impl<'de> Visitor<'de> for V<'_> {
+                    type Value = Mapping;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("fields")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
+                        let mut out = Mapping::new();
+                        while let Some(pair) = a.next_element_seed(Pair(self.0))? {
+                            if let Some((k, v)) = pair {
+                                out.insert(k, v);
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_seq(V(self.0))
+            }
+        }
+        struct V<'f>(&'f [&'f str]);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Mapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Mapping, A::Error> {
+                let (i, v): (u32, _) = data.variant()?;
+                if i != 7 {
+                    return Err(serde::de::Error::custom("a record is a map"));
+                }
+                v.newtype_variant_seed(Fields(self.0))
+            }
+        }
+        d.deserialize_enum("Val", VARIANTS, V(self.0))
     }
 }
 
@@ -253,13 +409,18 @@ struct Outcome<'a> {
     source: Result<Entry<'a>, Fresh>,
 }
 
-fn from_entry<'a>(ty: RecordType, rel: PathBuf, e: Entry<'a>) -> Option<Outcome<'a>> {
+fn from_entry<'a>(
+    ty: RecordType,
+    rel: PathBuf,
+    e: Entry<'a>,
+    only: Option<&[&str]>,
+) -> Option<Outcome<'a>> {
     let loaded = match e.content {
         Content::Record(bytes) => Ok(Loaded {
             record: crate::model::Record {
                 ty,
                 id: super::load::id_of(&rel),
-                fields: decode(bytes)?,
+                fields: decode(bytes, only)?,
             },
             path: rel,
         }),
@@ -281,11 +442,12 @@ fn outcome<'a>(
     ty: RecordType,
     rel: PathBuf,
     old: Option<&Entry<'a>>,
+    only: Option<&[&str]>,
 ) -> Option<Outcome<'a>> {
     let meta = std::fs::symlink_metadata(root.join(&rel)).ok()?;
     let stat = Stat::of(&meta);
     if let Some(e) = old.filter(|e| e.stat == stat && !e.racy) {
-        if let Some(o) = from_entry(ty, rel.clone(), *e) {
+        if let Some(o) = from_entry(ty, rel.clone(), *e, only) {
             return Some(o);
         }
     }
@@ -305,6 +467,16 @@ fn outcome<'a>(
         Ok(l) => Ok(encode(&l.record.fields)),
         Err(i) => Err((i.line, i.column, i.message.clone())),
     };
+    // The cache keeps the whole record; the caller gets the fields it asked for.
+    let loaded = match (loaded, only) {
+        (Ok(mut l), Some(f)) => {
+            l.record
+                .fields
+                .retain(|k, _| k.as_str().is_some_and(|k| f.contains(&k)));
+            Ok(l)
+        }
+        (other, _) => other,
+    };
     let path = rel.to_string_lossy().into_owned();
     Some(Outcome {
         loaded,
@@ -316,8 +488,9 @@ fn outcome<'a>(
     })
 }
 
-/// Loads a type through the cache (see the module's documentation).
-pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
+/// Loads a type through the cache (see the module's documentation); with `only`, the
+/// records hold just those top-level fields (for reports that read a few).
+pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData {
     let bytes = std::fs::read(cache_path(root, ty)).unwrap_or_default();
     let old = entries(&bytes);
     let by_path: HashMap<&str, &Entry> = old.iter().map(|e| (e.path, e)).collect();
@@ -326,7 +499,7 @@ pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
         .into_par_iter()
         .filter_map(|rel| {
             let hit = rel.to_str().and_then(|k| by_path.get(k).copied());
-            outcome(root, ty, rel, hit)
+            outcome(root, ty, rel, hit, only)
         })
         .collect();
     let changed = outcomes.len() != old.len()
@@ -361,7 +534,8 @@ pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
             .collect();
         write_cache(root, ty, new);
     }
-    if ty == RecordType::Customer && (changed || !email_index_path(root).exists()) {
+    if ty == RecordType::Customer && only.is_none() && (changed || !email_index_path(root).exists())
+    {
         let pairs = data
             .entries
             .iter()

@@ -25,6 +25,8 @@ pub struct Store {
     /// Read records through `.crm/cache` (off with `--no-cache` or `CRM_NO_CACHE=1`).
     pub use_cache: bool,
     loaded: [OnceLock<TypeData>; 5],
+    /// Types read with only some fields (see [`Store::records_with`]).
+    projected: [OnceLock<TypeData>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Records read one by one, by exact id, without loading their type.
@@ -50,6 +52,7 @@ impl Store {
             clock,
             use_cache: true,
             loaded: Default::default(),
+            projected: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
         })
@@ -68,7 +71,7 @@ impl Store {
         let data = self.loaded[Self::slot(ty)].get_or_init(|| {
             fresh = true;
             if self.use_cache {
-                cache::load_type(&self.root, ty)
+                cache::load_type(&self.root, ty, None)
             } else {
                 load::load_type(&self.root, ty)
             }
@@ -83,6 +86,29 @@ impl Store {
 
     pub fn records(&self, ty: RecordType) -> impl Iterator<Item = &Loaded> {
         self.load(ty).entries.iter()
+    }
+
+    /// Records of a type holding only the top-level fields named (read-only use, such as
+    /// a report's secondary records): cheaper to read from the cache and to keep. The
+    /// whole records when the type is loaded already or the cache is off.
+    pub fn records_with(&self, ty: RecordType, fields: &[&str]) -> impl Iterator<Item = &Loaded> {
+        let slot = Self::slot(ty);
+        let data = if self.loaded[slot].get().is_some() || !self.use_cache {
+            self.load(ty)
+        } else {
+            let mut fresh = false;
+            let data = self.projected[slot].get_or_init(|| {
+                fresh = true;
+                cache::load_type(&self.root, ty, Some(fields))
+            });
+            if fresh {
+                self.pending_issues
+                    .borrow_mut()
+                    .extend(data.issues.iter().cloned());
+            }
+            data
+        };
+        data.entries.iter()
     }
 
     /// Issues found since the last call, for the caller to report.
