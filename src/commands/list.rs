@@ -53,12 +53,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let format = ctx.format("list", &Format::RECORDS, default)?;
     let store = ctx.store()?;
-    let opts = ListOptions {
-        filters: args.filters,
-        sort: args.sort,
-        limit: args.limit,
-    };
-    let records = list(store, args.ty, &opts)?;
     let chosen = !args.fields.is_empty();
     let names: Vec<String> = if chosen {
         args.fields.iter().map(|f| f.trim().to_string()).collect()
@@ -72,6 +66,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .iter()
         .map(|n| FieldRef::new(args.ty, n, &store.config))
         .collect();
+    // Whole records only where the output shows whole records.
+    let whole = !chosen && matches!(format, Format::Json | Format::Jsonl | Format::Yaml);
+    let shows = (!whole).then(|| {
+        if format == Format::Ids {
+            Vec::new()
+        } else {
+            fields
+                .iter()
+                .filter_map(|f| f.top().map(String::from))
+                .collect()
+        }
+    });
+    let opts = ListOptions {
+        filters: args.filters,
+        sort: args.sort,
+        limit: args.limit,
+        shows,
+    };
+    let records = list(store, args.ty, &opts)?;
     let cols = Columns {
         fields: &fields,
         chosen,

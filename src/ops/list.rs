@@ -13,6 +13,10 @@ pub struct ListOptions {
     /// `--sort` spec, e.g. `-value,title`.
     pub sort: Option<String>,
     pub limit: Option<usize>,
+    /// The top-level fields the output shows, when it shows only some (row formats, or
+    /// `--fields`): the records are then read with just those and the ones the query
+    /// and the sort read. `None` reads whole records.
+    pub shows: Option<Vec<String>>,
 }
 
 /// The records of `ty` that match, in folder order (by path) unless sorted.
@@ -24,8 +28,16 @@ pub fn list<'s>(store: &'s Store, ty: RecordType, opts: &ListOptions) -> Result<
         .map(|s| SortSpec::new(s, ty, &store.config))
         .transpose()
         .map_err(Error::Usage)?;
-    let mut out: Vec<&Record> = store
-        .records(ty)
+    let records: Box<dyn Iterator<Item = &crate::store::load::Loaded>> = match &opts.shows {
+        Some(shows) => {
+            let mut fields: Vec<&str> = shows.iter().map(String::as_str).collect();
+            fields.extend(query.fields());
+            fields.extend(sort.iter().flat_map(|s| s.fields()));
+            Box::new(store.records_with(ty, &fields))
+        }
+        None => Box::new(store.records(ty)),
+    };
+    let mut out: Vec<&Record> = records
         .map(|l| &l.record)
         .filter(|r| query.matches(r, store))
         .collect();

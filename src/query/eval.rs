@@ -134,6 +134,16 @@ impl FieldRef {
         }
     }
 
+    /// The top-level field of the record this path reads (`customer` for
+    /// `customer.city`), or `None` for the id.
+    pub fn top(&self) -> Option<&str> {
+        match self.joins.first() {
+            Some((field, _)) => Some(field),
+            None if self.rest == "id" => None,
+            None => self.rest.split('.').next(),
+        }
+    }
+
     /// The value of this field on `record`, following references; `None` when missing.
     pub fn value<'a>(
         &self,
@@ -246,6 +256,18 @@ impl Filter {
             }
             Expr::Truthy(field) => Filter::Truthy(FieldRef::new(ty, &field.path, cfg)),
         })
+    }
+
+    /// The top-level fields of the record the filter reads.
+    pub fn fields<'s>(&'s self, out: &mut Vec<&'s str>) {
+        match self {
+            Filter::Or(a, b) | Filter::And(a, b) => {
+                a.fields(out);
+                b.fields(out);
+            }
+            Filter::Not(a) => a.fields(out),
+            Filter::Cmp(f, _, _) | Filter::In(f, _) | Filter::Truthy(f) => out.extend(f.top()),
+        }
     }
 
     pub fn matches(&self, record: &Record, db: &dyn Records) -> bool {

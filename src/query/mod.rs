@@ -45,4 +45,13 @@ impl Query {
     pub fn matches(&self, record: &Record, db: &dyn Records) -> bool {
         self.filters.iter().all(|f| f.matches(record, db))
     }
+
+    /// The top-level fields of a record the query reads.
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for f in &self.filters {
+            f.fields(&mut out);
+        }
+        out
+    }
 }

@@ -34,6 +34,11 @@ impl SortSpec {
         Ok(SortSpec { keys })
     }
 
+    /// The top-level fields of a record the sort reads.
+    pub fn fields(&self) -> Vec<&str> {
+        self.keys.iter().filter_map(|(f, _)| f.top()).collect()
+    }
+
     /// Sorts in place, stably.
     pub fn sort(&self, records: &mut Vec<&Record>, db: &dyn Records) {
         let mut keyed: Vec<(Vec<Option<SortKey>>, &Record)> = records
