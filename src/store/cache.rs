@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use super::load::{parse_record, record_files, LoadIssue, Loaded, TypeData};
+use super::load::{parse_record, LoadIssue, Loaded, TypeData};
 use crate::model::RecordType;
 
 /// Bumped whenever the cache's layout or the meaning of what it stores changes.
@@ -443,8 +443,12 @@ fn outcome<'a>(
     rel: PathBuf,
     old: Option<&Entry<'a>>,
     only: Option<&[&str]>,
+    meta: Option<std::fs::Metadata>,
 ) -> Option<Outcome<'a>> {
-    let meta = std::fs::symlink_metadata(root.join(&rel)).ok()?;
+    let meta = match meta {
+        Some(m) => m,
+        None => std::fs::symlink_metadata(root.join(&rel)).ok()?,
+    };
     let stat = Stat::of(&meta);
     if let Some(e) = old.filter(|e| e.stat == stat && !e.racy) {
         if let Some(o) = from_entry(ty, rel.clone(), *e, only) {
@@ -494,12 +498,12 @@ pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData
     let bytes = std::fs::read(cache_path(root, ty)).unwrap_or_default();
     let old = entries(&bytes);
     let by_path: HashMap<&str, &Entry> = old.iter().map(|e| (e.path, e)).collect();
-    let files = record_files(root, ty);
+    let files = super::load::record_files_with(root, ty, true);
     let outcomes: Vec<Outcome> = files
         .into_par_iter()
-        .filter_map(|rel| {
+        .filter_map(|(rel, meta)| {
             let hit = rel.to_str().and_then(|k| by_path.get(k).copied());
-            outcome(root, ty, rel, hit, only)
+            outcome(root, ty, rel, hit, only, meta)
         })
         .collect();
     let changed = outcomes.len() != old.len()

@@ -71,25 +71,58 @@ pub fn is_record_file(path: &Path) -> bool {
     !hidden && matches!(ext, Some("yaml" | "yml"))
 }
 
-/// The record files below a type's folder, in a stable order.
+/// The record files below a type's folder, relative to the crm folder, sorted by path.
 pub fn record_files(root: &Path, ty: RecordType) -> Vec<PathBuf> {
-    let dir = root.join(ty.dir());
-    walkdir::WalkDir::new(&dir)
-        .min_depth(1)
-        .sort_by_file_name()
+    record_files_with(root, ty, false)
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_record_file(e.path()))
-        .map(|e| {
-            e.path()
-                .strip_prefix(root)
-                .unwrap_or(e.path())
-                .to_path_buf()
-        })
+        .map(|(p, _)| p)
         .collect()
+}
+
+/// A record file and, when asked for, its metadata.
+pub type Listed = (PathBuf, Option<std::fs::Metadata>);
+
+/// Like [`record_files`], with each file's metadata when `stat` (read through its
+/// folder's handle, which spares the kernel walking the whole path again).
+pub fn record_files_with(root: &Path, ty: RecordType, stat: bool) -> Vec<Listed> {
+    let mut out = Vec::new();
+    collect(root, Path::new(ty.dir()), stat, &mut out);
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Dot-files and dot-folders are skipped; only `.yaml`/`.yml` files are records.
+/// Subfolders (interactions' months) are listed in parallel.
+fn collect(root: &Path, rel: &Path, stat: bool, out: &mut Vec<Listed>) {
+    use rayon::prelude::*;
+    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+        return;
+    };
+    let mut dirs = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if name.to_str().is_some_and(|n| n.starts_with('.')) {
+            continue;
+        }
+        let path = rel.join(&name);
+        match e.file_type() {
+            Ok(t) if t.is_dir() => dirs.push(path),
+            Ok(t) if t.is_file() && is_record_file(&path) => {
+                let meta = if stat { e.metadata().ok() } else { None };
+                out.push((path, meta));
+            }
+            _ => {}
+        }
+    }
+    let nested: Vec<Vec<Listed>> = dirs
+        .par_iter()
+        .map(|d| {
+            let mut v = Vec::new();
+            collect(root, d, stat, &mut v);
+            v
+        })
+        .collect();
+    out.extend(nested.into_iter().flatten());
 }
 
 pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
