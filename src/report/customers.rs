@@ -121,6 +121,20 @@ pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
     out
 }
 
+/// The at-risk list as rows: customer, name, why.
+pub fn at_risk_rows(data: &Data) -> Vec<Vec<Cell>> {
+    at_risk(data)
+        .into_iter()
+        .map(|(c, why)| {
+            vec![
+                text(c.id.clone()),
+                text(c.title().unwrap_or_default()),
+                text(why),
+            ]
+        })
+        .collect()
+}
+
 fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
@@ -153,16 +167,7 @@ pub fn customers(data: &Data) -> Report {
         .iter()
         .map(|s| vec![text(*s), count(segments.get(s).copied().unwrap_or(0))])
         .collect();
-    let risk_rows = at_risk(data)
-        .into_iter()
-        .map(|(c, why)| {
-            vec![
-                text(c.id.clone()),
-                text(c.title().unwrap_or_default()),
-                text(why),
-            ]
-        })
-        .collect();
+    let risk_rows = at_risk_rows(data);
 
     // Cohorts: customers by the month of their first won deal; for each later month
     // (m0 = the first month, up to m11), the share of the cohort with a deal won in it.

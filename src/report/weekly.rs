@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::customers::at_risk;
+use super::customers::at_risk_rows;
 use super::pipeline::stale;
 use super::service::{is_open, past_sla};
 use super::stats::round;
@@ -166,16 +166,7 @@ pub fn weekly(data: &Data) -> Report {
             ]
         })
         .collect();
-    let risk_rows = at_risk(data)
-        .into_iter()
-        .map(|(c, why)| {
-            vec![
-                text(c.id.clone()),
-                text(c.title().unwrap_or_default()),
-                text(why),
-            ]
-        })
-        .collect();
+    let risk_rows = at_risk_rows(data);
     Report {
         name: "weekly",
         title: "Weekly report".into(),
