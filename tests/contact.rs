@@ -7,13 +7,7 @@ mod common;
 use common::Folder;
 
 fn fixture(args: &[&str]) -> String {
-    let out = common::fixture("contact").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::fixture_ok("contact", args)
 }
 
 #[test]

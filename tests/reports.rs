@@ -5,17 +5,9 @@
 mod common;
 
 fn report(args: &[&str]) -> String {
-    let out = common::fixture("reports")
-        .arg("report")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    common::fixture_ok("reports", &all)
 }
 
 fn md(name: &str) -> String {

@@ -149,17 +149,9 @@ fn a_one_record_folder() {
 }
 
 fn fixture(args: &[&str]) -> String {
-    let out = common::fixture("reports")
-        .arg("report")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    common::fixture_ok("reports", &all)
 }
 
 #[test]

@@ -184,3 +184,14 @@ pub fn fixture(name: &str) -> Command {
         .env_remove("CRM_NOW");
     c
 }
+
+/// Runs crm on a fixture folder, expects success, returns stdout.
+pub fn fixture_ok(name: &str, args: &[&str]) -> String {
+    let out = fixture(name).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
