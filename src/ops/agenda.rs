@@ -136,6 +136,7 @@ pub fn agenda<'s>(
             },
         ));
     }
+    let last_out = last_outbound(data.interactions.iter().copied(), store.config.tz(), today);
     for c in &data.customers {
         let Some(freq) = c.str("preferences.frequency") else {
             continue;
@@ -149,7 +150,7 @@ pub fn agenda<'s>(
         {
             continue;
         }
-        let last = last_outbound(store, &c.id, today);
+        let last = last_out.get(c.id.as_str()).copied();
         let (due, why) = match last {
             Some(l) => (
                 l + Duration::days(every),

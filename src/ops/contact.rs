@@ -1,5 +1,7 @@
 //! Who may be contacted, and when: consent, do-not-contact and the preferred frequency.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
@@ -17,17 +19,28 @@ pub fn frequency_days(frequency: &str) -> Option<i64> {
     }
 }
 
-/// The day of the last outbound interaction with a customer, up to `today`.
-pub fn last_outbound(store: &Store, customer: &str, today: NaiveDate) -> Option<NaiveDate> {
-    let tz = store.config.tz();
-    store
-        .records(RecordType::Interaction)
-        .map(|l| &l.record)
-        .filter(|i| i.str("customer") == Some(customer) && i.str("direction") == Some("outbound"))
-        .filter_map(|i| i.str("at").and_then(crate::model::clock::parse_moment))
-        .map(|m| m.with_timezone(&tz).date_naive())
-        .filter(|d| *d <= today)
-        .max()
+/// The day of the last outbound interaction with each customer, up to `today`, in one
+/// pass over the interactions (not one pass per customer).
+pub fn last_outbound<'a>(
+    interactions: impl Iterator<Item = &'a Record>,
+    tz: chrono_tz::Tz,
+    today: NaiveDate,
+) -> HashMap<&'a str, NaiveDate> {
+    let mut out: HashMap<&str, NaiveDate> = HashMap::new();
+    for i in interactions.filter(|i| i.str("direction") == Some("outbound")) {
+        let (Some(c), Some(m)) = (
+            i.str("customer"),
+            i.str("at").and_then(crate::model::clock::parse_moment),
+        ) else {
+            continue;
+        };
+        let day = m.with_timezone(&tz).date_naive();
+        if day <= today {
+            let e = out.entry(c).or_insert(day);
+            *e = (*e).max(day);
+        }
+    }
+    out
 }
 
 /// One customer the audience query matched, and why they are left out (if they are).
@@ -55,6 +68,8 @@ pub fn audience<'s>(
         .map_err(|e| Error::Failed(format!("the audience of campaign {}: {e}", campaign.id)))?;
     let channel = campaign.str("channel");
     let needs_consent = channel.is_some_and(|c| store.config.consent.required_for(c));
+    let interactions = store.records(RecordType::Interaction).map(|l| &l.record);
+    let last = last_outbound(interactions, store.config.tz(), today);
     let mut out = Vec::new();
     for l in store.records(RecordType::Customer) {
         let c = &l.record;
@@ -72,7 +87,7 @@ pub fn audience<'s>(
         {
             Some(format!("no consent for {}", channel.unwrap_or_default()))
         } else {
-            recently_contacted(store, c, today)
+            recently_contacted(&last, c, today)
         };
         out.push(Candidate {
             customer: c,
@@ -84,10 +99,14 @@ pub fn audience<'s>(
 
 /// "contacted on D, within their monthly preference" when the last outbound touch is
 /// fewer days ago than the frequency allows.
-fn recently_contacted(store: &Store, c: &Record, today: NaiveDate) -> Option<String> {
+fn recently_contacted(
+    last: &HashMap<&str, NaiveDate>,
+    c: &Record,
+    today: NaiveDate,
+) -> Option<String> {
     let freq = c.str("preferences.frequency")?;
     let days = frequency_days(freq)?;
-    let last = last_outbound(store, &c.id, today)?;
+    let last = *last.get(c.id.as_str())?;
     ((today - last).num_days() < days)
         .then(|| format!("contacted on {last}, within their {freq} preference"))
 }

@@ -3,8 +3,6 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
 use rust_decimal::Decimal;
 
 use super::Format;
@@ -227,14 +225,7 @@ pub fn write_report(
                         row.push(bar(&cells[*col], max, unicode));
                     }
                 }
-                let mut t = Table::new();
-                t.load_style(UTF8_FULL_CONDENSED)
-                    .set_content_arrangement(ContentArrangement::Dynamic)
-                    .set_header(header);
-                for row in rows {
-                    t.add_row(row);
-                }
-                writeln!(out, "{t}")?;
+                super::table::write_rows(out, &header, &rows, Format::Table, true)?;
             }
             Ok(())
         }

@@ -121,9 +121,9 @@ pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
     out
 }
 
-/// The at-risk list as rows: customer, name, why.
-pub fn at_risk_rows(data: &Data) -> Vec<Vec<Cell>> {
-    at_risk(data)
+/// The at-risk list as a section: customer, name, why.
+pub fn at_risk_section(id: &str, data: &Data) -> Section {
+    let rows = at_risk(data)
         .into_iter()
         .map(|(c, why)| {
             vec![
@@ -132,7 +132,13 @@ pub fn at_risk_rows(data: &Data) -> Vec<Vec<Cell>> {
                 text(why),
             ]
         })
-        .collect()
+        .collect();
+    let columns = [
+        ("customer", "Customer"),
+        ("name", "Name"),
+        ("reason", "Why"),
+    ];
+    Section::table(id, "At-risk customers", &columns, rows, None)
 }
 
 fn month_index(d: NaiveDate) -> i32 {
@@ -167,7 +173,6 @@ pub fn customers(data: &Data) -> Report {
         .iter()
         .map(|s| vec![text(*s), count(segments.get(s).copied().unwrap_or(0))])
         .collect();
-    let risk_rows = at_risk_rows(data);
 
     // Cohorts: customers by the month of their first won deal; for each later month
     // (m0 = the first month, up to m11), the share of the cohort with a deal won in it.
@@ -245,17 +250,7 @@ pub fn customers(data: &Data) -> Report {
                 segment_rows,
                 None,
             ),
-            Section::table(
-                "at_risk",
-                "At-risk customers",
-                &[
-                    ("customer", "Customer"),
-                    ("name", "Name"),
-                    ("reason", "Why"),
-                ],
-                risk_rows,
-                None,
-            ),
+            at_risk_section("at_risk", data),
             Section::table(
                 "loyalty",
                 "Customers per loyalty tier",

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::customers::at_risk_rows;
+use super::customers::at_risk_section;
 use super::pipeline::stale;
 use super::service::{is_open, past_sla};
 use super::stats::round;
@@ -166,7 +166,6 @@ pub fn weekly(data: &Data) -> Report {
             ]
         })
         .collect();
-    let risk_rows = at_risk_rows(data);
     Report {
         name: "weekly",
         title: "Weekly report".into(),
@@ -227,17 +226,7 @@ pub fn weekly(data: &Data) -> Report {
                 sla_rows,
                 None,
             ),
-            Section::table(
-                "at_risk_customers",
-                "At-risk customers",
-                &[
-                    ("customer", "Customer"),
-                    ("name", "Name"),
-                    ("reason", "Why"),
-                ],
-                risk_rows,
-                None,
-            ),
+            at_risk_section("at_risk_customers", data),
         ],
     }
 }
