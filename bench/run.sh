@@ -65,6 +65,11 @@ run() {
     base=$(mean --runs 2 "$bare $dir ${reads[$cmd]}")
     echo "| \`crm $cmd\` | ${reads[$cmd]} | $(ms "$base") | $(ms "$cold") | $(ms "$warm") | $mem |"
   done
+  # The floor of any stat-checked cache: statting every file a pipeline report reads.
+  echo
+  local floor
+  floor=$(mean --runs 3 "find $dir/deals $dir/interactions -type f -printf '%s %T@ %C@ %i\\n'")
+  echo "Stat of every deal and interaction file (find -printf of size, times and inode; one process): $(ms "$floor")"
   echo
   echo "| write | mean of 20 |"
   echo "|---|---|"
