@@ -153,16 +153,43 @@ fn an_update_fails_when_the_file_changed_after_it_was_read() {
 }
 
 #[test]
-fn a_held_lock_stops_a_write() {
+fn a_writer_waits_for_the_write_lock_and_gives_up_after_the_timeout() {
     let f = Folder::new();
     f.with_toko();
-    f.write("deals/.annual-plan-a1b2.yaml.lock", "");
-    let err = f.fails(1, &["set", "annual", "owner=x"]);
-    assert!(
-        err.contains("is being written by another crm (lock file"),
-        "{err}"
+    f.ok(&["list", "deals"]);
+    let lock = std::fs::File::create(f.path(".crm/lock")).unwrap();
+    lock.lock().unwrap();
+    let out = f
+        .crm()
+        .args(["set", "annual", "owner=x"])
+        .env("CRM_LOCK_TIMEOUT", "0.2")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: another crm has been writing in this folder for more than 0.2 s (it holds {}); nothing was written\n",
+            f.path(".crm/lock").display()
+        )
     );
     assert!(!f.record("deals/annual-plan-a1b2.yaml").contains("owner"));
+    // A writer started while the lock is held finishes once it is let go.
+    let child = f
+        .process()
+        .args(["set", "annual", "owner=y"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!f.record("deals/annual-plan-a1b2.yaml").contains("owner"));
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(f
+        .record("deals/annual-plan-a1b2.yaml")
+        .contains("owner: y\n"));
 }
 
 #[test]

@@ -13,15 +13,25 @@ use super::Ctx;
 /// --format text (default: `path:line:col: error: message`), json, or github (workflow
 /// annotations: `::error file=…,line=…,col=…::message`).
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// First remove the temporary files that interrupted writes left (`.crm-new-*`),
+    /// waiting for any crm writing now
+    #[arg(long)]
+    pub fix: bool,
+}
 
-pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let style = ctx.format(
         "check",
         &[Format::Text, Format::Json, Format::Github],
         Format::Text,
     )?;
     let root = crm::store::root::find_root(&ctx.start_dir())?;
+    if args.fix {
+        for p in crm::ops::check::remove_leftovers(&root)? {
+            ctx.ui.info(&format!("removed {}", p.display()));
+        }
+    }
     let findings = check(&root, ctx.pins());
     // Paths as the user would type them from where crm was started.
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -93,24 +93,31 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => None,
     };
     let customer = store.resolve(&customer_ref, &[RecordType::Customer])?;
-    let mut updated = customer.record.clone();
-    if let Some(a) = &next {
-        crm::ops::assign::apply(store, &mut updated, a)?;
-        if updated.get("next_action.note").is_some()
-            && !a.iter().any(|x| x.path == "next_action.note")
-        {
-            updated.remove("next_action.note");
+    let set_next = |updated: &mut crm::model::Record| -> crm::Result<()> {
+        if let Some(a) = &next {
+            crm::ops::assign::apply(store, updated, a)?;
+            if updated.get("next_action.note").is_some()
+                && !a.iter().any(|x| x.path == "next_action.note")
+            {
+                updated.remove("next_action.note");
+            }
+            crm::ops::check_for_write(store, updated, "--next")?;
         }
-        crm::ops::check_for_write(store, &updated, "--next")?;
-    }
+        Ok(())
+    };
+    // The next action is checked before anything is written.
+    set_next(&mut customer.record.clone())?;
     let new = NewRecord {
         ty: RecordType::Interaction,
         id: args.id,
         assignments: a,
     };
-    let (record, path) = add(store, new)?;
-    if next.is_some() {
-        store.update(customer, &updated)?;
-    }
+    let (record, path) = store.locked(|| {
+        let created = add(store, new)?;
+        if next.is_some() {
+            store.modify(customer, set_next)?;
+        }
+        Ok(created)
+    })?;
     ctx.print_created(record.ty, &record.id, &path)
 }

@@ -28,14 +28,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
-    let mut record = original.record.clone();
-    apply(store, &mut record, &assignments)?;
-    check_for_write(
-        store,
-        &record,
-        &format!("cannot set fields of {} {}", record.ty, record.id),
-    )?;
-    let changed = store.update(original, &record)?;
+    let (changed, record) = store.modify(original, |record| {
+        apply(store, record, &assignments)?;
+        check_for_write(
+            store,
+            record,
+            &format!("cannot set fields of {} {}", record.ty, record.id),
+        )
+    })?;
     ctx.report_update(changed, &record);
     Ok(())
 }

@@ -20,14 +20,14 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &[RecordType::Customer, RecordType::Deal])?;
-    let mut record = original.record.clone();
-    apply(store, &mut record, &[Assignment::set("stage", args.stage)])?;
-    check_for_write(
-        store,
-        &record,
-        &format!("cannot change the stage of {} {}", record.ty, record.id),
-    )?;
-    let changed = store.update(original, &record)?;
+    let (changed, record) = store.modify(original, |record| {
+        apply(store, record, &[Assignment::set("stage", args.stage)])?;
+        check_for_write(
+            store,
+            record,
+            &format!("cannot change the stage of {} {}", record.ty, record.id),
+        )
+    })?;
     ctx.report_update(changed, &record);
     Ok(())
 }

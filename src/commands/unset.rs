@@ -19,19 +19,19 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
-    let mut record = original.record.clone();
-    for missing in unset(&mut record, &args.fields)? {
-        ctx.ui.warn(&format!(
-            "{} {} has no field `{missing}`",
-            record.ty, record.id
-        ));
-    }
-    check_for_write(
-        store,
-        &record,
-        &format!("cannot unset fields of {} {}", record.ty, record.id),
-    )?;
-    let changed = store.update(original, &record)?;
+    let (changed, record) = store.modify(original, |record| {
+        for missing in unset(record, &args.fields)? {
+            ctx.ui.warn(&format!(
+                "{} {} has no field `{missing}`",
+                record.ty, record.id
+            ));
+        }
+        check_for_write(
+            store,
+            record,
+            &format!("cannot unset fields of {} {}", record.ty, record.id),
+        )
+    })?;
     ctx.report_update(changed, &record);
     Ok(())
 }

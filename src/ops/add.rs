@@ -31,6 +31,11 @@ pub struct NewRecord {
 /// `normal` priority, `opened` now; a campaign is `planned`; an interaction happens now.
 /// A record with an amount but no currency gets the folder's currency.
 pub fn add(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
+    // Under the write lock, so that two adds cannot both find an e-mail free.
+    store.locked(|| add_locked(store, new))
+}
+
+fn add_locked(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     let ty = new.ty;
     let mut record = Record::new(ty, "");
     apply(store, &mut record, &new.assignments)?;

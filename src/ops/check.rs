@@ -7,7 +7,7 @@
 //! (across subfolders); history out of time order or naming an unknown stage; a file
 //! name that is not an id. Warnings: a `source` that looks like a campaign id but names
 //! none; a won or lost deal without `closed`; an interaction filed under another
-//! month's folder.
+//! month's folder; a temporary file left by an interrupted write.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -48,6 +48,49 @@ pub struct Finding {
     pub message: String,
 }
 
+/// The temporary files (`.crm-new-*`) that writes killed half-way left behind, relative
+/// to the crm folder: in the folder itself, the record folders at any depth, and the
+/// cache. They are never read as records. While another crm holds the write lock its
+/// own temporary files are in use, so none are reported then.
+pub fn leftover_temp_files(root: &Path) -> Vec<PathBuf> {
+    if crate::store::lock::WriteLock::held(root) {
+        return Vec::new();
+    }
+    temp_files_below(root)
+}
+
+fn temp_files_below(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![root.to_path_buf(), root.join(crate::store::cache::DIR)];
+    for ty in RecordType::ALL {
+        let walk = walkdir::WalkDir::new(root.join(ty.dir()))
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        dirs.extend(
+            walk.flatten()
+                .filter(|e| e.file_type().is_dir())
+                .map(|e| e.into_path()),
+        );
+    }
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| crate::store::lock::temp_files(d))
+        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    out.sort();
+    out
+}
+
+/// `crm check --fix`: removes the leftover temporary files, holding the write lock so
+/// that no running writer's file is taken. Returns those removed.
+pub fn remove_leftovers(root: &Path) -> crate::Result<Vec<PathBuf>> {
+    let _lock = crate::store::lock::WriteLock::acquire(root)?;
+    Ok(temp_files_below(root)
+        .into_iter()
+        .filter(|p| std::fs::remove_file(root.join(p)).is_ok())
+        .collect())
+}
+
 /// Checks the folder at `root`. Findings come sorted by file, line and column.
 pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
     let toml_path = root.join(config::FILE_NAME);
@@ -74,7 +117,16 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             }]
         }
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = leftover_temp_files(root)
+        .into_iter()
+        .map(|file| Finding {
+            file,
+            line: 1,
+            column: 1,
+            severity: Severity::Warning,
+            message: "temporary file left by an interrupted write (never read as a record; `crm check --fix` removes it)".into(),
+        })
+        .collect();
     let mut emails: HashMap<String, (String, PathBuf)> = HashMap::new();
     for ty in RecordType::ALL {
         let data = store.load(ty);

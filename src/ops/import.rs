@@ -1140,6 +1140,11 @@ fn check_emails(plan: &Plan, store: &Store, errors: &mut Vec<RowError>) {
 /// then updates (each checked against the file as it was read). `progress` is called
 /// once per record.
 pub fn write(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Result<Summary, Error> {
+    // One turn of the write lock for the whole import.
+    store.locked(|| write_locked(store, plan, progress))
+}
+
+fn write_locked(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Result<Summary, Error> {
     for item in &plan.items {
         match &item.action {
             Action::Create => {

@@ -1,13 +1,14 @@
 //! Atomic writes. A crash leaves the old file or the new one, never half of one.
 //!
-//! New files: written to a temporary file in the same folder, synced, then linked into
-//! place only if no file of that name exists (create-new, so nothing is overwritten).
-//! Updates: the new content goes into `.<name>.lock`, created exclusively as git does
-//! for its index, so two writers cannot both be between the check and the rename; the
-//! target is re-read and compared with what the command read, then the lock is renamed
-//! over it. A change on disk since the read fails the update instead of losing it.
+//! The new content goes into a temporary file (`.crm-new-*`, never read as a record) in
+//! the target's folder and is synced. A new file is then linked into place only if no
+//! file of that name exists (create-new, so nothing is overwritten). An update re-reads
+//! the target, compares it with what the command read, and renames the temporary file
+//! over it: a change on disk since the read fails the update instead of losing it.
+//! Record writes hold the folder's write lock ([`super::lock`]) around all this, so crm
+//! writers take turns; the comparison catches other programs (an editor, git).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,8 @@ pub enum WriteError {
     Exists(PathBuf),
     #[error("{0}: changed on disk since crm read it; nothing was written (run the command again)")]
     Changed(PathBuf),
-    #[error("{0}: is being written by another crm (lock file {1} exists; remove it if no crm is running)")]
-    Locked(PathBuf, PathBuf),
+    #[error("another crm has been writing in this folder for more than {1} s (it holds {0}); nothing was written")]
+    Busy(PathBuf, f64),
     #[error("{0}: {1}")]
     Io(PathBuf, io::Error),
 }
@@ -43,10 +44,13 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// How crm's temporary files begin: hidden, and never a record name.
+pub const TEMP_PREFIX: &str = ".crm-new-";
+
 /// Temporary files get the mode a plain new file would (0666 less the umask), not 0600.
 fn new_temp() -> tempfile::Builder<'static, 'static> {
     let mut b = tempfile::Builder::new();
-    b.prefix(".crm-new-");
+    b.prefix(TEMP_PREFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -76,22 +80,34 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 
 /// Replaces `path` with `bytes`, provided it still holds `expected`.
 pub fn replace(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<(), WriteError> {
-    let lock = Lock::take(path)?;
-    let mut f = &lock.file;
-    f.write_all(bytes).map_err(io_err(&lock.path))?;
-    f.sync_all().map_err(io_err(&lock.path))?;
-    lock.check_unchanged(expected)?;
-    lock.commit()
+    let dir = parent_of(path);
+    let mut tmp = new_temp().tempfile_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(bytes).map_err(io_err(path))?;
+    tmp.as_file().sync_all().map_err(io_err(path))?;
+    check_unchanged(path, expected)?;
+    tmp.persist(path)
+        .map_err(|e| WriteError::Io(path.to_path_buf(), e.error))?;
+    sync_dir(dir);
+    Ok(())
 }
 
 /// Removes `path`, provided it still holds `expected`.
 pub fn remove(path: &Path, expected: &[u8]) -> Result<(), WriteError> {
-    let lock = Lock::take(path)?;
-    lock.check_unchanged(expected)?;
+    check_unchanged(path, expected)?;
     fs::remove_file(path).map_err(io_err(path))?;
     sync_dir(parent_of(path));
-    drop(lock);
     Ok(())
+}
+
+fn check_unchanged(path: &Path, expected: &[u8]) -> Result<(), WriteError> {
+    match fs::read(path) {
+        Ok(now) if now == expected => Ok(()),
+        Ok(_) => Err(WriteError::Changed(path.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(WriteError::Changed(path.to_path_buf()))
+        }
+        Err(e) => Err(WriteError::Io(path.to_path_buf(), e)),
+    }
 }
 
 /// Writes `path` atomically whatever it held (for files crm owns whole, such as `-o FILE`).
@@ -104,67 +120,6 @@ pub fn overwrite(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .map_err(|e| WriteError::Io(path.to_path_buf(), e.error))?;
     sync_dir(dir);
     Ok(())
-}
-
-/// `.<name>.lock` beside the target, held while one writer updates it.
-struct Lock {
-    target: PathBuf,
-    path: PathBuf,
-    file: File,
-    committed: bool,
-}
-
-impl Lock {
-    fn take(target: &Path) -> Result<Lock, WriteError> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let path = parent_of(target).join(format!(".{name}.lock"));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| {
-                if e.kind() == io::ErrorKind::AlreadyExists {
-                    WriteError::Locked(target.to_path_buf(), path.clone())
-                } else {
-                    WriteError::Io(path.clone(), e)
-                }
-            })?;
-        Ok(Lock {
-            target: target.to_path_buf(),
-            path,
-            file,
-            committed: false,
-        })
-    }
-
-    fn check_unchanged(&self, expected: &[u8]) -> Result<(), WriteError> {
-        match fs::read(&self.target) {
-            Ok(now) if now == expected => Ok(()),
-            Ok(_) => Err(WriteError::Changed(self.target.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Err(WriteError::Changed(self.target.clone()))
-            }
-            Err(e) => Err(WriteError::Io(self.target.clone(), e)),
-        }
-    }
-
-    fn commit(mut self) -> Result<(), WriteError> {
-        fs::rename(&self.path, &self.target).map_err(io_err(&self.target))?;
-        self.committed = true;
-        sync_dir(parent_of(&self.target));
-        Ok(())
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -193,17 +148,5 @@ mod tests {
         assert!(matches!(e, WriteError::Changed(_)), "{e}");
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_held_lock_stops_a_second_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.yaml");
-        fs::write(&p, b"one").unwrap();
-        let held = Lock::take(&p).unwrap();
-        let e = replace(&p, b"two", b"one").unwrap_err();
-        assert!(matches!(e, WriteError::Locked(..)), "{e}");
-        drop(held);
-        replace(&p, b"two", b"one").unwrap();
     }
 }

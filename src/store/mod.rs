@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod cache;
 pub mod load;
+pub mod lock;
 pub mod resolve;
 pub mod root;
 
@@ -31,6 +32,8 @@ pub struct Store {
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Records read one by one, by exact id, without loading their type.
     single: typed_arena::Arena<Loaded>,
+    /// The folder's write lock while this process writes (see [`lock`]).
+    lock: RefCell<Option<lock::WriteLock>>,
 }
 
 /// How "today" and "now" are pinned for this run (see [`Clock`]).
@@ -55,6 +58,7 @@ impl Store {
             projected: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
+            lock: RefCell::new(None),
         })
     }
 
@@ -262,14 +266,37 @@ impl Store {
         p
     }
 
+    /// Runs `f` holding the folder's write lock, taken once however deeply nested.
+    pub fn locked<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let outer = self.lock.borrow().is_some();
+        if !outer {
+            *self.lock.borrow_mut() = Some(lock::WriteLock::acquire(&self.root)?);
+        }
+        let out = f();
+        if !outer {
+            self.lock.borrow_mut().take();
+        }
+        out
+    }
+
+    /// Journals the folder of a temporary file about to be made (see [`lock`]).
+    fn note_temp(&self, target: &Path) -> Result<()> {
+        if let (Some(l), Some(dir)) = (self.lock.borrow_mut().as_mut(), target.parent()) {
+            l.note_dir(dir)?;
+        }
+        Ok(())
+    }
+
     /// Writes a new record; fails with [`atomic::WriteError::Exists`] if its file exists.
     pub fn create(&self, record: &Record) -> Result<PathBuf> {
         let rel = self.path_for(record);
-        atomic::create_new(
-            &self.abs(&rel),
-            canonical::file_text(record, &rel).as_bytes(),
-        )?;
-        self.note_write(record);
+        let abs = self.abs(&rel);
+        self.locked(|| {
+            self.note_temp(&abs)?;
+            atomic::create_new(&abs, canonical::file_text(record, &rel).as_bytes())?;
+            self.note_write(record);
+            Ok(())
+        })?;
         Ok(rel)
     }
 
@@ -293,26 +320,64 @@ impl Store {
             .map_err(|e| Error::io(path, e))
     }
 
-    /// Writes a changed record over the file it was read from. Returns false, writing
-    /// nothing, when the record is unchanged, so a no-op leaves the file byte-identical.
+    /// Writes a changed record over the file it was read from, provided the file still
+    /// holds what was read (for `crm edit` and imports, whose changes were made against
+    /// that reading). Returns false, writing nothing, when the record is unchanged, so a
+    /// no-op leaves the file byte-identical.
     pub fn update(&self, original: &Loaded, record: &Record) -> Result<bool> {
         if record.fields == original.record.fields {
             return Ok(false);
         }
-        let expected = self.unchanged_bytes(original)?;
-        let text = canonical::file_text(record, &original.path);
-        atomic::replace(&self.abs(&original.path), text.as_bytes(), &expected)?;
-        self.note_write(record);
+        let path = self.abs(&original.path);
+        self.locked(|| {
+            let expected = self.unchanged_bytes(original)?;
+            self.note_temp(&path)?;
+            let text = canonical::file_text(record, &original.path);
+            atomic::replace(&path, text.as_bytes(), &expected)?;
+            self.note_write(record);
+            Ok(())
+        })?;
         Ok(true)
     }
 
+    /// Changes a record with `change`, applied to the record as its file holds it once
+    /// the write lock is taken: crm writers of one record take turns, and each sees the
+    /// changes of the one before (no update is lost). Returns whether the file changed,
+    /// and the record written.
+    pub fn modify(
+        &self,
+        original: &Loaded,
+        change: impl FnOnce(&mut Record) -> Result<()>,
+    ) -> Result<(bool, Record)> {
+        let path = self.abs(&original.path);
+        self.locked(|| {
+            let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
+            let bytes = std::fs::read(&path).map_err(|_| changed())?;
+            let now = load::parse_record(original.record.ty, &original.path, &bytes)
+                .map_err(|issue| Error::Failed(issue.to_string()))?;
+            let mut record = now.clone();
+            change(&mut record)?;
+            if record.fields == now.fields {
+                return Ok((false, record));
+            }
+            self.note_temp(&path)?;
+            let text = canonical::file_text(&record, &original.path);
+            atomic::replace(&path, text.as_bytes(), &bytes)?;
+            self.note_write(&record);
+            Ok((true, record))
+        })
+    }
+
     pub fn remove(&self, original: &Loaded) -> Result<()> {
-        let expected = self.unchanged_bytes(original)?;
-        atomic::remove(&self.abs(&original.path), &expected)?;
-        if original.record.ty == RecordType::Customer && self.use_cache {
-            cache::update_email(&self.root, &original.record.id, None);
-        }
-        Ok(())
+        let path = self.abs(&original.path);
+        self.locked(|| {
+            let expected = self.unchanged_bytes(original)?;
+            atomic::remove(&path, &expected)?;
+            if original.record.ty == RecordType::Customer && self.use_cache {
+                cache::update_email(&self.root, &original.record.id, None);
+            }
+            Ok(())
+        })
     }
 
     /// Keeps the e-mail index current after a write of a customer.

@@ -37,12 +37,18 @@ impl Folder {
 
     /// `crm` run in the folder, hermetic: fixed today, no colour, no inherited crm settings.
     pub fn crm(&self) -> Command {
-        let mut c = Command::cargo_bin("crm").unwrap();
+        Command::from_std(self.process())
+    }
+
+    /// The same as a plain process, to spawn, wait for or kill.
+    pub fn process(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("crm"));
         c.current_dir(self.root())
             .env("CRM_TODAY", TODAY)
             .env_remove("CRM_DIR")
             .env_remove("CRM_NOW")
             .env_remove("CRM_ID_SEED")
+            .env_remove("CRM_LOCK_TIMEOUT")
             .env_remove("VISUAL")
             .env_remove("EDITOR")
             .env_remove("NO_COLOR")
