@@ -303,11 +303,7 @@ pub struct Percent(pub Decimal);
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Rate::deserialize(d)?.0;
-        if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
-            return Err(de::Error::custom(format!(
-                "{v} is not a percentage from 0 to 100"
-            )));
-        }
+        crate::model::value::check_percent(v).map_err(de::Error::custom)?;
         Ok(Percent(v))
     }
 }

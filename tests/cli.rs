@@ -152,7 +152,7 @@ fn a_closed_pipe_ends_quietly() {
     let f = Folder::new();
     f.with_toko();
     // Notes far larger than a pipe's buffer, so the write meets the closed pipe.
-    let big = "x".repeat(2_000_000);
+    let big = "x".repeat(900_000);
     let text = f.record("customers/toko-maju-k7q2.yaml");
     f.write(
         "customers/toko-maju-k7q2.yaml",

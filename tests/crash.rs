@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 use common::Folder;
 use crm::model::RecordType;
 
+/// What the new version of a changed file must satisfy.
+type Expect = Box<dyn Fn(&crm::model::Record) -> bool>;
+
 /// Every file below the record folders, by path relative to the crm folder.
 fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -140,7 +143,7 @@ fn kills_during_set_stage_and_add_leave_old_or_new_files() {
         );
         let deal = &deals[rng.usize(..deals.len())];
         let op = rng.u8(..10);
-        let (args, expected): (Vec<String>, Box<dyn Fn(&crm::model::Record) -> bool>) = match op {
+        let (args, expected): (Vec<String>, Expect) = match op {
             0..=3 => {
                 let v = format!("note {runs}");
                 let want = v.clone();

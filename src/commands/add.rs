@@ -154,13 +154,13 @@ pub struct Deal {
     #[arg(long)]
     pub stage: Option<String>,
     /// Amount, a decimal number
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub value: Option<String>,
     /// ISO 4217 code (default: crm.toml's currency when a value is given)
     #[arg(long)]
     pub currency: Option<String>,
-    /// Chance to win in percent, 0–100 (default: the stage's)
-    #[arg(long)]
+    /// Chance to win, a whole percentage 0–100 (default: the stage's)
+    #[arg(long, allow_negative_numbers = true)]
     pub probability: Option<String>,
     /// new, upsell, cross-sell or renewal
     #[arg(long)]
@@ -280,9 +280,9 @@ pub struct Campaign {
     /// End date, YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
     pub end: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub budget: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub cost: Option<String>,
     /// ISO 4217 code (default: crm.toml's currency when an amount is given)
     #[arg(long)]

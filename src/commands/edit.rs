@@ -26,10 +26,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
     let rec = &original.record;
     let original_text = store.read_text(original)?;
+    // The copy being edited stays inside the folder, in `.crm/` (git-ignored, never read
+    // as a record), so crm writes nothing outside the folder.
+    let dir = store.root.join(".crm");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = tempfile::Builder::new()
-        .prefix(&format!("crm-{}-", rec.id))
+        .prefix("edit-")
         .suffix(".yaml")
-        .tempfile()
+        .tempfile_in(&dir)
         .context("cannot create a temporary file to edit")?;
     let mut shown = original_text.clone();
     loop {
@@ -76,7 +80,8 @@ fn run_editor(path: &std::path::Path) -> Result<()> {
         .filter_map(|v| std::env::var(v).ok())
         .find(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "vi".to_string());
-    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
+    // Through the shell, as git does, so EDITOR may carry arguments ("code --wait"). The
+    // file's path goes in as "$1", never into the command text, and it is crm's own name.
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))

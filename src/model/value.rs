@@ -65,7 +65,7 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
                 show(raw)
             )
         }),
-        FieldKind::Money => parse_decimal(raw).map(money_value),
+        FieldKind::Money => parse_decimal(raw).and_then(check_amount).map(money_value),
         FieldKind::Currency => {
             let up = raw.to_ascii_uppercase();
             if Currency::is_valid(&up) {
@@ -129,11 +129,26 @@ pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
     }
 }
 
-fn check_percent(d: Decimal) -> Result<(), String> {
+/// A percentage is a whole number from 0 to 100: 0.6 or 1.5 are refused rather than
+/// guessed at (a fraction meant as 60 %, or a typo), and so is 150.
+pub fn check_percent(d: Decimal) -> Result<(), String> {
     if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
         Err(format!("{d} is not a percentage from 0 to 100"))
+    } else if !d.fract().is_zero() {
+        Err(format!(
+            "{d} is not a whole percentage from 0 to 100 (60 % is written 60, not 0.6)"
+        ))
     } else {
         Ok(())
+    }
+}
+
+/// Amounts (deal values, budgets, costs) are 0 or more.
+fn check_amount(d: Decimal) -> Result<Decimal, String> {
+    if d < Decimal::ZERO {
+        Err(format!("{d} is negative; an amount is 0 or more"))
+    } else {
+        Ok(d)
     }
 }
 
@@ -290,8 +305,9 @@ pub fn check_value(
             parse_input(kind, s, cfg).map(|_| ())
         }),
         FieldKind::Money => as_decimal(v)
-            .map(|_| ())
-            .ok_or_else(|| format!("expected a decimal amount, found {}", describe(v))),
+            .ok_or_else(|| format!("expected a decimal amount, found {}", describe(v)))
+            .and_then(check_amount)
+            .map(|_| ()),
         FieldKind::Percent => match as_decimal(v) {
             Some(d) => check_percent(d),
             None => Err(format!("expected a percentage, found {}", describe(v))),

@@ -211,6 +211,21 @@ fn input_error(source: &str, line: usize, message: impl Into<String>) -> ImportE
 /// UTF-8 text, without a byte order mark; anything else is an error naming the line.
 fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, ImportErrors> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(input_error(
+            source,
+            1,
+            "this is a zip archive (a spreadsheet such as .xlsx?), not text; save it as CSV and import that",
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(input_error(
+            source,
+            line,
+            "this line holds binary data (a NUL byte), not text; save the file as CSV, TSV or JSON and import that",
+        ));
+    }
     std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -245,12 +260,32 @@ fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors>
                 .map(|h| h.trim().to_string())
                 .collect();
             let mut rows = Vec::new();
+            let mut ragged = Vec::new();
             for rec in r.records() {
                 let rec = rec.map_err(|e| {
                     let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
                     input_error(&opts.source, line, format!("cannot read this row: {e}"))
                 })?;
                 let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                // A row with more or fewer cells than the header has its cells under the
+                // wrong columns, or lost some: refused, never guessed at.
+                if rec.len() != headers.len() {
+                    let (column, what) = if rec.len() < headers.len() {
+                        (rec.len() + 1, "too few")
+                    } else {
+                        (headers.len() + 1, "too many")
+                    };
+                    ragged.push(RowError {
+                        line,
+                        column,
+                        message: format!(
+                            "this row has {} cells, the header has {}: {what} cells (quote cells that hold the delimiter)",
+                            rec.len(),
+                            headers.len()
+                        ),
+                    });
+                    continue;
+                }
                 let cells = rec
                     .iter()
                     .enumerate()
@@ -261,6 +296,12 @@ fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors>
                     })
                     .collect();
                 rows.push(Row { line, cells });
+            }
+            if !ragged.is_empty() {
+                return Err(ImportErrors {
+                    source: opts.source.clone(),
+                    errors: ragged,
+                });
             }
             Ok(rows)
         }

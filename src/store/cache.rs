@@ -21,7 +21,7 @@ use super::load::{parse_record, LoadIssue, Loaded, TypeData};
 use crate::model::RecordType;
 
 /// Bumped whenever the cache's layout or the meaning of what it stores changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Where the caches live, below the crm folder.
 pub const DIR: &str = ".crm/cache";
@@ -455,18 +455,12 @@ fn outcome<'a>(
             return Some(o);
         }
     }
-    let loaded = match std::fs::read(root.join(&rel)) {
-        Ok(bytes) => parse_record(ty, &rel, &bytes).map(|record| Loaded {
+    let loaded = super::load::read_record(root, &rel)
+        .and_then(|bytes| parse_record(ty, &rel, &bytes))
+        .map(|record| Loaded {
             record,
             path: rel.clone(),
-        }),
-        Err(e) => Err(LoadIssue {
-            path: rel.clone(),
-            line: None,
-            column: None,
-            message: format!("cannot read: {e}"),
-        }),
-    };
+        });
     let content = match &loaded {
         Ok(l) => Ok(encode(&l.record.fields)),
         Err(i) => Err((i.line, i.column, i.message.clone())),

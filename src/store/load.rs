@@ -86,7 +86,13 @@ pub type Listed = (PathBuf, Option<std::fs::Metadata>);
 /// folder's handle, which spares the kernel walking the whole path again).
 pub fn record_files_with(root: &Path, ty: RecordType, stat: bool) -> Vec<Listed> {
     let mut out = Vec::new();
-    collect(root, Path::new(ty.dir()), stat, &mut out);
+    let dir = Path::new(ty.dir());
+    if std::fs::symlink_metadata(root.join(dir)).is_ok_and(|m| m.file_type().is_symlink()) {
+        // Reported (by reading it as a record), not followed.
+        out.push((dir.to_path_buf(), None));
+        return out;
+    }
+    collect(root, dir, stat, &mut out);
     out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -107,7 +113,8 @@ fn collect(root: &Path, rel: &Path, stat: bool, out: &mut Vec<Listed>) {
         let path = rel.join(&name);
         match e.file_type() {
             Ok(t) if t.is_dir() => dirs.push(path),
-            Ok(t) if t.is_file() && is_record_file(&path) => {
+            // Links are listed so that they are reported, never followed.
+            Ok(t) if (t.is_file() && is_record_file(&path)) || t.is_symlink() => {
                 let meta = if stat { e.metadata().ok() } else { None };
                 out.push((path, meta));
             }
@@ -128,17 +135,9 @@ fn collect(root: &Path, rel: &Path, stat: bool, out: &mut Vec<Listed>) {
 pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
     let mut data = TypeData::default();
     for rel in record_files(root, ty) {
-        match std::fs::read(root.join(&rel)) {
-            Ok(bytes) => match parse_record(ty, &rel, &bytes) {
-                Ok(record) => data.entries.push(Loaded { record, path: rel }),
-                Err(issue) => data.issues.push(issue),
-            },
-            Err(e) => data.issues.push(LoadIssue {
-                path: rel,
-                line: None,
-                column: None,
-                message: format!("cannot read: {e}"),
-            }),
+        match read_record(root, &rel).and_then(|bytes| parse_record(ty, &rel, &bytes)) {
+            Ok(record) => data.entries.push(Loaded { record, path: rel }),
+            Err(issue) => data.issues.push(issue),
         }
     }
     data.index();
@@ -152,6 +151,76 @@ pub fn id_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The largest record file crm reads: a record is a few kilobytes; a bigger file is a
+/// mistake (or an attack) and is reported instead of parsed.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
+/// Reads a record file without following a symbolic link (which could lead out of the
+/// folder) and without reading more than [`MAX_RECORD_BYTES`].
+pub fn read_record(root: &Path, rel: &Path) -> Result<Vec<u8>, LoadIssue> {
+    use std::io::Read;
+    let issue = |message: String| LoadIssue {
+        path: rel.to_path_buf(),
+        line: None,
+        column: None,
+        message,
+    };
+    let abs = root.join(rel);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let link = |abs: &Path| {
+        std::fs::symlink_metadata(abs)
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| std::fs::read_link(abs).unwrap_or_default())
+    };
+    if let Some(target) = link(&abs) {
+        return Err(issue(format!(
+            "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
+            target.display()
+        )));
+    }
+    let file = options.open(&abs).map_err(|e| match link(&abs) {
+        Some(target) => issue(format!(
+            "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
+            target.display()
+        )),
+        None => issue(format!("cannot read: {e}")),
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_RECORD_BYTES {
+        return Err(issue(format!(
+            "is {size} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| issue(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(issue(format!(
+            "is more than {MAX_RECORD_BYTES} bytes, more than a record file may be; not read"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Line and column (1-based, counting characters) of byte offset `at` in valid UTF-8.
+fn line_col(text: &[u8], at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = std::str::from_utf8(&before[start..]).map_or(1, |s| s.chars().count() + 1);
+    (line, column)
+}
+
 /// Parses one record file. The id is the file stem.
 pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, LoadIssue> {
     let issue = |line, column, message: String| LoadIssue {
@@ -160,14 +229,73 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
         column,
         message,
     };
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(issue(
+            None,
+            None,
+            format!(
+                "is {} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read",
+                bytes.len()
+            ),
+        ));
+    }
+    // Plain checks first, for messages that say what the file is.
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = line_col(bytes, std::str::from_utf8(&bytes[..at]).map_or(0, |_| at));
+        return Err(issue(
+            Some(line),
+            Some(column),
+            "is binary (it holds a NUL byte), not a YAML text file".into(),
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        let (line, column) = line_col(bytes, at);
+        return Err(issue(
+            Some(line),
+            Some(column),
+            format!(
+                "is not UTF-8 text (byte 0x{:02X} cannot start a character); save it as UTF-8",
+                bytes[at]
+            ),
+        ));
+    }
     let value: Value = serde_yaml::from_slice(bytes).map_err(|e| {
         let loc = e.location();
         let msg = strip_location(&e.to_string());
-        issue(
-            loc.as_ref().map(|l| l.line()),
-            loc.as_ref().map(|l| l.column()),
-            format!("does not parse as YAML: {msg}"),
-        )
+        let text = String::from_utf8_lossy(bytes);
+        // The parser gives no place for these two; find it.
+        let (line, column, msg) = if let Some(key) = msg
+            .strip_prefix("duplicate entry with key \"")
+            .and_then(|k| k.strip_suffix('"'))
+        {
+            let (l, c) = second_key(&text, key).unwrap_or((1, 1));
+            (
+                Some(l),
+                Some(c),
+                format!("the key `{key}` is written twice"),
+            )
+        } else if msg.contains("tab character") {
+            (
+                loc.as_ref().map(|l| l.line()),
+                loc.as_ref().map(|l| l.column()),
+                "a tab is used for indentation; YAML indents with spaces".to_string(),
+            )
+        } else if msg.starts_with("repetition limit exceeded") {
+            let at = text.find('*').map(|i| line_col(bytes, i));
+            (
+                at.map(|a| a.0),
+                at.map(|a| a.1),
+                "its aliases (*name) expand to too much data (an alias bomb?)".to_string(),
+            )
+        } else {
+            (
+                loc.as_ref().map(|l| l.line()),
+                loc.as_ref().map(|l| l.column()),
+                msg,
+            )
+        };
+        issue(line, column, format!("does not parse as YAML: {msg}"))
     })?;
     match value {
         Value::Mapping(fields) => Ok(Record {
@@ -188,6 +316,20 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
             ))
         }
     }
+}
+
+/// Where a top-level key is written the second time.
+fn second_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+                .or_else(|| l.strip_prefix(&format!("'{key}'")))
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(i, _)| (i + 1, 1))
 }
 
 /// Removes the parser's own " at line N column M" (the location is reported in front).

@@ -159,9 +159,10 @@ impl Store {
                 }
             }
         }
+        // A link is not a record (it is reported when its type is loaded, not followed).
         candidates
             .into_iter()
-            .filter(|p| self.abs(p).is_file())
+            .filter(|p| std::fs::symlink_metadata(self.abs(p)).is_ok_and(|m| m.is_file()))
             .collect()
     }
 
@@ -191,7 +192,7 @@ impl Store {
         if found.next().is_some() {
             return None;
         }
-        let bytes = std::fs::read(self.abs(&rel)).ok()?;
+        let bytes = load::read_record(&self.root, &rel).ok()?;
         let record = load::parse_record(ty, &rel, &bytes).ok()?;
         Some(self.single.alloc(Loaded { record, path: rel }))
     }
