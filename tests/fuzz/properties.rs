@@ -1,0 +1,134 @@
+//! What each fuzz target checks, shared by `fuzz/fuzz_targets/*` (cargo fuzz) and by
+//! `tests/fuzz_regressions.rs`, which runs every input the fuzzers once crashed on.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use crm::model::RecordType;
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// Any text as a `--where` expression: an error or a query, never a panic; a query that
+/// builds is evaluated against a record.
+pub fn query_parser(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = crm::query::lexer::lex(src);
+    let _ = crm::query::parser::parse(src, today());
+    let cfg = crm::config::Config::default();
+    for ty in RecordType::ALL {
+        if let Ok(q) = crm::query::Query::new(&[src.to_string()], ty, &cfg, today()) {
+            let record = crm::store::load::parse_record(
+                ty,
+                Path::new("x/a.yaml"),
+                b"title: A\nname: A\nstage: new\nvalue: 5\ntags: [a, b]\ncreated: 2026-11-01\n",
+            )
+            .unwrap();
+            let _ = q.matches(&record, &NoRecords);
+        }
+    }
+}
+
+struct NoRecords;
+
+impl crm::query::Records for NoRecords {
+    fn record(&self, _: RecordType, _: &str) -> Option<&crm::model::Record> {
+        None
+    }
+}
+
+/// Any bytes as a record file: a record or an issue, never a panic. A record that
+/// validates is written canonically; that text reads back to a record that validates and
+/// is written the same again (the canonical form is a fixed point; writing may normalise,
+/// e.g. `budget: 000` is written `budget: 0`).
+pub fn record_loader(data: &[u8]) {
+    let cfg = crm::config::Config::default();
+    for ty in RecordType::ALL {
+        let rel = PathBuf::from(format!("{}/a.yaml", ty.dir()));
+        let Ok(record) = crm::store::load::parse_record(ty, &rel, data) else {
+            continue;
+        };
+        if !crm::model::value::validate(ty, &record.fields, &cfg).is_empty() {
+            continue;
+        }
+        let text = crm::model::canonical::file_text(&record, &rel);
+        let again = crm::store::load::parse_record(ty, &rel, text.as_bytes())
+            .unwrap_or_else(|e| panic!("crm's own text does not read back: {e}\n{text}"));
+        let problems = crm::model::value::validate(ty, &again.fields, &cfg);
+        assert!(problems.is_empty(), "{problems:?}\n{text}");
+        assert_eq!(crm::model::canonical::file_text(&again, &rel), text);
+    }
+}
+
+thread_local! {
+    static FOLDER: (tempfile::TempDir, crm::store::Store) = {
+        let dir = tempfile::tempdir().unwrap();
+        crm::ops::init::init(dir.path()).unwrap();
+        let pins = crm::store::ClockPins { today: Some(today()), now: None };
+        let store = crm::store::Store::open(dir.path(), pins).unwrap();
+        (dir, store)
+    };
+}
+
+/// Any bytes as an import (the first byte picks the format and type): a plan or errors
+/// naming rows, never a panic. Planning writes nothing.
+pub fn csv_importer(data: &[u8]) {
+    use crm::ops::import::{plan, DataFormat, ImportOptions};
+    let (format, ty) = match data.first().copied().unwrap_or(0) % 8 {
+        0 => (DataFormat::Tsv, RecordType::Customer),
+        1 => (DataFormat::Json, RecordType::Customer),
+        2 => (DataFormat::Jsonl, RecordType::Deal),
+        3 => (DataFormat::Csv, RecordType::Deal),
+        4 => (DataFormat::Csv, RecordType::Interaction),
+        5 => (DataFormat::Csv, RecordType::Ticket),
+        _ => (DataFormat::Csv, RecordType::Customer),
+    };
+    let body = data.get(1..).unwrap_or_default();
+    FOLDER.with(|(_, store)| {
+        let opts = ImportOptions {
+            ty,
+            source: "in.csv".into(),
+            format,
+            maps: vec![],
+            value_maps: vec![],
+            ignore_unmapped: false,
+            date_format: None,
+            decimal_mark: '.',
+            match_by: None,
+            create_missing_customers: true,
+            raw: false,
+        };
+        let _ = plan(store, body, &opts);
+    });
+}
+
+/// Any three texts (split at NUL bytes) as base, ours and theirs of a record: a merge or
+/// an error (git then merges lines), never a panic. A clean merge reads back as YAML;
+/// merging a side with itself has no conflict.
+pub fn merge_driver(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut parts = text.splitn(3, '\u{0}');
+    let base = parts.next().unwrap_or_default();
+    let ours = parts.next().unwrap_or_default();
+    let theirs = parts.next().unwrap_or_default();
+    let path = Path::new("crm/deals/a.yaml");
+    if let Ok(m) = crm::ops::merge::merge(base, ours, theirs, path) {
+        if m.conflicts.is_empty() && !m.text.is_empty() {
+            let v: Result<serde_yaml::Value, _> = serde_yaml::from_str(&m.text);
+            assert!(
+                v.is_ok(),
+                "a clean merge does not parse: {:?}\n{}",
+                v.err(),
+                m.text
+            );
+        }
+    }
+    if let Ok(m) = crm::ops::merge::merge(ours, ours, ours, path) {
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+    }
+}
