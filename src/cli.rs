@@ -71,6 +71,7 @@ pub enum FormatArg {
     Markdown,
     Text,
     Github,
+    Html,
 }
 
 impl From<FormatArg> for crm::render::Format {
@@ -87,6 +88,7 @@ impl From<FormatArg> for crm::render::Format {
             FormatArg::Markdown => F::Markdown,
             FormatArg::Text => F::Text,
             FormatArg::Github => F::Github,
+            FormatArg::Html => F::Html,
         }
     }
 }

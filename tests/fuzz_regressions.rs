@@ -26,7 +26,14 @@ fn every_kept_fuzz_input_passes_its_target() {
         check(&data);
         ran.push(name);
     }
-    assert_eq!(ran, ["record_loader-budget-000.yaml"]);
+    assert_eq!(
+        ran,
+        [
+            "query_parser-multibyte-date-unit.txt",
+            "record_loader-budget-000.yaml",
+            "record_loader-tagged-map-key.yaml",
+        ]
+    );
 }
 
 /// The first finding: `budget: 000` reads as the text "000", which is a valid amount;
@@ -43,5 +50,33 @@ fn an_amount_with_leading_zeros_is_written_as_a_number() {
     assert_eq!(
         crm::model::canonical::file_text(&r, rel),
         "# yaml-language-server: $schema=../schema/campaign.schema.json\nname: Loyalty\nphase: retain\nstatus: active\nbudget: 0\n"
+    );
+}
+
+/// Second finding: `today-` followed by a multi-byte character sliced a string inside it.
+#[test]
+fn a_relative_date_with_a_multibyte_unit_is_an_error() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let e = crm::query::parser::parse("created = today-7\u{e9}", today).unwrap_err();
+    assert_eq!(
+        e.to_string().lines().next().unwrap(),
+        "invalid --where expression at column 11: `today-7\u{e9}` is not a date: write today, or today with an offset such as today-7d, today+2w, today-3m, today-1y"
+    );
+}
+
+/// Third finding: a custom field holding a map with a tagged key (`!t key: v`) made the
+/// canonical writer panic; tags are dropped when a record is written.
+#[test]
+fn tags_are_dropped_when_a_record_is_written() {
+    let rel = std::path::Path::new("deals/a.yaml");
+    let r = crm::store::load::parse_record(
+        crm::model::RecordType::Deal,
+        rel,
+        b"title: T\ncustomer: c\nstage: new\nextra: [x, {!t k: v}, !u w]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        crm::model::canonical::to_yaml(&r),
+        "title: T\ncustomer: c\nstage: new\nextra:\n- x\n- k: v\n- w\n"
     );
 }

@@ -55,7 +55,13 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
-const OFFERED: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Format::Csv];
+const OFFERED: &[Format] = &[
+    Format::Table,
+    Format::Markdown,
+    Format::Json,
+    Format::Csv,
+    Format::Html,
+];
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let default_format = if args.report == Kind::Weekly {

@@ -43,7 +43,7 @@ pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
         let name = k.as_str().unwrap_or_default();
         match specs.iter().position(|s| s.name == name) {
             Some(i) => known.push((i, k.clone(), canonical_value(specs[i].kind, v))),
-            None => unknown.push((key_text(k), k.clone(), sorted(v))),
+            None => unknown.push((key_text(k), sorted(k), sorted(v))),
         }
     }
     known.sort_by_key(|(i, _, _)| *i);
@@ -93,10 +93,14 @@ const HISTORY_ENTRY: &[FieldSpec] = &[
 ];
 
 /// Unknown maps are written with their keys sorted, all the way down.
+/// Maps with sorted keys, all the way down. YAML tags (`!name value`) mean nothing to crm
+/// and are not written back: the value stays, its tag goes (a tagged map key would not
+/// even serialise).
 fn sorted(v: &Value) -> Value {
     match v {
         Value::Mapping(m) => Value::Mapping(canonical_fields(&[], m)),
         Value::Sequence(items) => Value::Sequence(items.iter().map(sorted).collect()),
+        Value::Tagged(t) => sorted(&t.value),
         other => other.clone(),
     }
 }

@@ -100,10 +100,11 @@ fn relative_date(
         b'-' => (-1i64, &rest[1..]),
         _ => return Err(bad()),
     };
-    if body.len() < 2 {
+    // The unit is the last character (which may be any character, of any width).
+    let Some((last, _)) = body.char_indices().last().filter(|(i, _)| *i > 0) else {
         return Err(bad());
-    }
-    let (n, unit) = body.split_at(body.len() - 1);
+    };
+    let (n, unit) = body.split_at(last);
     let n: u32 = n.parse().map_err(|_| bad())?;
     let day = match (unit, sign) {
         ("d", 1) => today.checked_add_days(Days::new(n.into())),

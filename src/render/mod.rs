@@ -1,6 +1,7 @@
 //! Output formats. Data goes to the writer given; nothing here prints messages.
 
 pub mod flat;
+pub mod html;
 pub mod report;
 pub mod table;
 
@@ -26,6 +27,8 @@ pub enum Format {
     Text,
     /// GitHub workflow annotations (`crm check`).
     Github,
+    /// A self-contained HTML page (reports).
+    Html,
 }
 
 impl Format {
@@ -53,6 +56,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Text => "text",
             Format::Github => "github",
+            Format::Html => "html",
         }
     }
 }
@@ -195,7 +199,8 @@ pub fn write_records(
         | Format::Table
         | Format::Markdown
         | Format::Text
-        | Format::Github => {
+        | Format::Github
+        | Format::Html => {
             let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()

@@ -130,6 +130,7 @@ pub fn write_report(
     unicode: bool,
 ) -> io::Result<()> {
     match format {
+        Format::Html => super::html::write_html(out, r),
         Format::Json => {
             let mut sections = serde_json::Map::new();
             for s in &r.sections {

@@ -37,6 +37,16 @@ pub struct Section {
     pub id: String,
     pub title: String,
     pub body: Body,
+    /// A chart the HTML page draws beside the table (tables with a `bar` column get bars).
+    pub chart: Option<Chart>,
+}
+
+/// A chart of a table, for the HTML page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    /// One column chart per listed column, a column per row (a trend over the rows, which
+    /// are labelled by their first cell).
+    Columns(Vec<usize>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +140,7 @@ impl Section {
             id: id.into(),
             title: title.into(),
             body: Body::Figures(figures),
+            chart: None,
         }
     }
 
@@ -154,7 +165,18 @@ impl Section {
                 rows,
                 bar,
             },
+            chart: None,
         }
+    }
+
+    pub fn with_chart(mut self, chart: Chart) -> Section {
+        self.chart = Some(chart);
+        self
+    }
+
+    pub fn with_title(mut self, title: impl Into<String>) -> Section {
+        self.title = title.into();
+        self
     }
 }
 

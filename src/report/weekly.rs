@@ -7,7 +7,7 @@ use super::pipeline::stale;
 use super::service::{is_open, past_sla};
 use super::stats::round;
 use super::{
-    campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Data, Report, Section,
+    campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Chart, Data, Report, Section,
 };
 use crate::model::Record;
 
@@ -120,6 +120,60 @@ pub fn overdue<'a>(data: &Data<'a>) -> Vec<(&'a Record, chrono::NaiveDate, Strin
     out
 }
 
+/// How many weeks the trend shows.
+const TREND_WEEKS: usize = 12;
+
+/// The trend: the twelve weeks ending with the report's week, oldest first. Per week, its
+/// first day; new leads (records that first reached the first funnel stage, or a later
+/// one, that week: the funnel's "reached" of its first stage); deals won (closed that
+/// week at a won stage) and their value per currency, with the total converted to the
+/// default currency where crm.toml gives rates (as the pipeline report's "Value won").
+fn trend_rows(data: &Data) -> Vec<Vec<Cell>> {
+    let mut weeks = vec![data.period];
+    while weeks.len() < TREND_WEEKS {
+        let before = weeks[weeks.len() - 1].previous();
+        weeks.push(before);
+    }
+    weeks.reverse();
+    let stages = data.funnel_stages();
+    weeks
+        .into_iter()
+        .map(|p| {
+            let leads = data
+                .customers
+                .iter()
+                .filter(|c| {
+                    data.reached_funnel(c, &stages, 0)
+                        .is_some_and(|d| p.contains(d))
+                })
+                .count();
+            let mut value = Amounts::default();
+            let mut won = 0;
+            for (d, _) in data.won().filter(|(_, day)| p.contains(*day)) {
+                won += 1;
+                if let Some((c, v)) = data.amount(d, "value") {
+                    value.add(&c, v);
+                }
+            }
+            vec![
+                text(p.since.to_string()),
+                count(leads),
+                count(won),
+                Cell::Money(data.convert(value)),
+            ]
+        })
+        .collect()
+}
+
+/// A section of another report over the same week, titled as part of this page.
+fn borrowed(report: &Report, id: &str, title: &str) -> Option<Section> {
+    report
+        .sections
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.clone().with_title(title))
+}
+
 pub fn weekly(data: &Data) -> Report {
     let before = data.with_period(data.period.previous());
     let now = headline(data);
@@ -166,29 +220,63 @@ pub fn weekly(data: &Data) -> Report {
             ]
         })
         .collect();
+    let f = funnel::funnel(data);
+    let p = pipeline::pipeline(data);
+    let s = service::service(data);
+    let week = data.period.label();
+    let mut sections = vec![Section::table(
+        "trend",
+        &format!("The last {TREND_WEEKS} weeks"),
+        &[
+            ("week", "Week of"),
+            ("new_leads", "New leads"),
+            ("deals_won", "Deals won"),
+            ("value_won", "Value won"),
+        ],
+        trend_rows(data),
+        None,
+    )
+    .with_chart(Chart::Columns(vec![3, 1]))];
+    sections.extend(
+        [
+            borrowed(
+                &f,
+                "acquire",
+                &format!("Acquire ({week}): records reaching each stage"),
+            ),
+            borrowed(&f, "enhance", &format!("Enhance ({week})")),
+            borrowed(&f, "retain", &format!("Retain ({week})")),
+            borrowed(&p, "open_by_stage", "Pipeline: open deals by stage (now)"),
+            borrowed(&s, "tickets", &format!("Service levels ({week})")),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     Report {
         name: "weekly",
         title: "Weekly report".into(),
         as_of: data.as_of,
         period: data.period,
-        sections: vec![
-            Section::table(
-                "headline",
-                &format!(
-                    "This week ({}) against the week before ({})",
-                    data.period.label(),
-                    before.period.label()
-                ),
-                &[
-                    ("id", "Key"),
-                    ("figure", "Figure"),
-                    ("this_week", "This week"),
-                    ("previous_week", "Previous week"),
-                    ("change", "Change"),
-                ],
-                rows,
-                None,
+        sections: vec![Section::table(
+            "headline",
+            &format!(
+                "This week ({}) against the week before ({})",
+                data.period.label(),
+                before.period.label()
             ),
+            &[
+                ("id", "Key"),
+                ("figure", "Figure"),
+                ("this_week", "This week"),
+                ("previous_week", "Previous week"),
+                ("change", "Change"),
+            ],
+            rows,
+            None,
+        )]
+        .into_iter()
+        .chain(sections)
+        .chain([
             Section::table(
                 "overdue_follow_ups",
                 "Overdue follow-ups",
@@ -227,6 +315,7 @@ pub fn weekly(data: &Data) -> Report {
                 None,
             ),
             at_risk_section("at_risk_customers", data),
-        ],
+        ])
+        .collect(),
     }
 }
