@@ -31,6 +31,7 @@ fn every_kept_fuzz_input_passes_its_target() {
         [
             "query_parser-multibyte-date-unit.txt",
             "record_loader-budget-000.yaml",
+            "record_loader-complex-key.yaml",
             "record_loader-tagged-map-key.yaml",
         ]
     );
@@ -78,5 +79,27 @@ fn tags_are_dropped_when_a_record_is_written() {
     assert_eq!(
         crm::model::canonical::to_yaml(&r),
         "title: T\ncustomer: c\nstage: new\nextra:\n- x\n- k: v\n- w\n"
+    );
+}
+
+/// Fourth finding: a map key that is itself a list (`? [a, b]: 1`) made the canonical
+/// writer panic. It is shown as its flow text, and `crm check` reports it.
+#[test]
+fn a_list_as_a_map_key_is_reported_and_shown_as_text() {
+    let rel = std::path::Path::new("customers/a.yaml");
+    let r = crm::store::load::parse_record(
+        crm::model::RecordType::Customer,
+        rel,
+        b"name: A\nstage: lead\nextra:\n  ? [a, b]\n  : 1\n",
+    )
+    .unwrap();
+    assert_eq!(
+        crm::model::canonical::to_yaml(&r),
+        "name: A\nstage: lead\nextra:\n  '[a, b]': 1\n"
+    );
+    let errors = crm::model::value::validate(r.ty, &r.fields, &crm::config::Config::default());
+    assert_eq!(
+        errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        ["field `extra`: holds a map whose key is a list or a map; keys are text"]
     );
 }

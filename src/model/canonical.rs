@@ -43,7 +43,7 @@ pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
         let name = k.as_str().unwrap_or_default();
         match specs.iter().position(|s| s.name == name) {
             Some(i) => known.push((i, k.clone(), canonical_value(specs[i].kind, v))),
-            None => unknown.push((key_text(k), sorted(k), sorted(v))),
+            None => unknown.push((key_text(k), key_of(k), sorted(v))),
         }
     }
     known.sort_by_key(|(i, _, _)| *i);
@@ -53,6 +53,16 @@ pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
         .map(|(_, k, v)| (k, v))
         .chain(unknown.into_iter().map(|(_, k, v)| (k, v)))
         .collect()
+}
+
+/// A key as crm writes it: without a tag, and a list or map key (which the YAML writer
+/// cannot emit, and `crm check` reports) as its flow text.
+fn key_of(k: &Value) -> Value {
+    match k {
+        Value::Tagged(t) => key_of(&t.value),
+        Value::Sequence(_) | Value::Mapping(_) => Value::String(super::value::flow_text(k)),
+        other => other.clone(),
+    }
 }
 
 fn key_text(k: &Value) -> String {

@@ -232,6 +232,43 @@ pub fn as_decimal(v: &Value) -> Option<Decimal> {
 }
 
 /// A scalar as the text a script wants: strings bare, numbers and booleans as written.
+/// Whether a map anywhere inside `v` has a list or a map as a key (YAML allows it with
+/// `? `; crm cannot write it back as it was).
+fn has_complex_key(v: &Value) -> bool {
+    match v {
+        Value::Mapping(m) => m.iter().any(|(k, v)| {
+            matches!(k, Value::Sequence(_) | Value::Mapping(_))
+                || matches!(k, Value::Tagged(t) if matches!(t.value, Value::Sequence(_) | Value::Mapping(_)))
+                || has_complex_key(v)
+        }),
+        Value::Sequence(items) => items.iter().any(has_complex_key),
+        Value::Tagged(t) => has_complex_key(&t.value),
+        _ => false,
+    }
+}
+
+/// A value on one line, YAML flow style (`[a, b]`, `{k: v}`), for keys that are lists
+/// or maps.
+pub fn flow_text(v: &Value) -> String {
+    match v {
+        Value::Sequence(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(flow_text).collect::<Vec<_>>().join(", ")
+            )
+        }
+        Value::Mapping(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", flow_text(k), flow_text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Tagged(t) => flow_text(&t.value),
+        other => scalar_text(other).unwrap_or_default(),
+    }
+}
+
 pub fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -462,6 +499,12 @@ pub fn validate(ty: RecordType, fields: &Mapping, cfg: &Config) -> Vec<FieldErro
             });
             continue;
         };
+        if has_complex_key(v) {
+            errors.push(FieldError {
+                path: key.clone(),
+                message: "holds a map whose key is a list or a map; keys are text".into(),
+            });
+        }
         if key == "id" {
             errors.push(FieldError {
                 path: "id".into(),
