@@ -29,6 +29,7 @@ fn every_kept_fuzz_input_passes_its_target() {
     assert_eq!(
         ran,
         [
+            "merge_driver-emitter.bin",
             "query_parser-multibyte-date-unit.txt",
             "record_loader-budget-000.yaml",
             "record_loader-complex-key.yaml",
@@ -101,5 +102,25 @@ fn a_list_as_a_map_key_is_reported_and_shown_as_text() {
     assert_eq!(
         errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         ["field `extra`: holds a map whose key is a list or a map; keys are text"]
+    );
+}
+
+/// Fifth finding: a tagged key (`!t stage: new`) on one side made the merge driver's
+/// writer panic; keys lose their tags before sides are compared. And a side deleted
+/// against one changed without a final newline kept its conflict marker on its own line.
+#[test]
+fn the_merge_driver_takes_tagged_keys_and_unterminated_sides() {
+    let path = std::path::Path::new("crm/deals/a.yaml");
+    let ours = "!t stage: new\nnotes: x";
+    let m = crm::ops::merge::merge(ours, ours, ours, path).unwrap();
+    assert_eq!(m.conflicts, Vec::<String>::new());
+    assert_eq!(
+        m.text,
+        "# yaml-language-server: $schema=../schema/deal.schema.json\nstage: new\nnotes: x\n"
+    );
+    let m = crm::ops::merge::merge("title: A\n", ours, "", path).unwrap();
+    assert_eq!(
+        m.text,
+        "<<<<<<< ours\n!t stage: new\nnotes: x\n=======\n>>>>>>> theirs\n"
     );
 }

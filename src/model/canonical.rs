@@ -42,7 +42,7 @@ pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
     for (k, v) in fields {
         let name = k.as_str().unwrap_or_default();
         match specs.iter().position(|s| s.name == name) {
-            Some(i) => known.push((i, k.clone(), canonical_value(specs[i].kind, v))),
+            Some(i) => known.push((i, key_of(k), canonical_value(specs[i].kind, v))),
             None => unknown.push((key_text(k), key_of(k), sorted(v))),
         }
     }
@@ -57,7 +57,7 @@ pub fn canonical_fields(specs: &[FieldSpec], fields: &Mapping) -> Mapping {
 
 /// A key as crm writes it: without a tag, and a list or map key (which the YAML writer
 /// cannot emit, and `crm check` reports) as its flow text.
-fn key_of(k: &Value) -> Value {
+pub fn key_of(k: &Value) -> Value {
     match k {
         Value::Tagged(t) => key_of(&t.value),
         Value::Sequence(_) | Value::Mapping(_) => Value::String(super::value::flow_text(k)),
@@ -74,14 +74,14 @@ fn canonical_value(kind: FieldKind, v: &Value) -> Value {
         (FieldKind::Object(inner), Value::Mapping(m)) => Value::Mapping(canonical_fields(inner, m)),
         (FieldKind::Money | FieldKind::Percent, _) => match as_decimal(v) {
             Some(d) => money_value(d),
-            None => v.clone(),
+            None => sorted(v),
         },
         (FieldKind::History, Value::Sequence(items)) => Value::Sequence(
             items
                 .iter()
                 .map(|item| match item {
                     Value::Mapping(m) => Value::Mapping(canonical_fields(HISTORY_ENTRY, m)),
-                    other => other.clone(),
+                    other => sorted(other),
                 })
                 .collect(),
         ),

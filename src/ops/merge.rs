@@ -32,12 +32,25 @@ pub fn type_of(path: &Path) -> Option<(RecordType, std::path::PathBuf)> {
     })
 }
 
+fn with_newline(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    }
+}
+
+/// A side's fields, keys as crm writes them (tags dropped), so sides compare key by key.
 fn parse(text: &str, what: &str) -> Result<Option<Mapping>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     match serde_yaml::from_str::<Value>(text) {
-        Ok(Value::Mapping(m)) => Ok(Some(m)),
+        Ok(Value::Mapping(m)) => Ok(Some(
+            m.into_iter()
+                .map(|(k, v)| (crate::model::canonical::key_of(&k), v))
+                .collect(),
+        )),
         Ok(_) => Err(format!("{what} is not a record")),
         Err(e) => Err(format!("{what} does not parse: {e}")),
     }
@@ -73,7 +86,12 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
                 conflicts: vec![],
             },
             _ => Merged {
-                text: format!("<<<<<<< ours\n{ours}=======\n{theirs}>>>>>>> theirs\n"),
+                // Each side's text as it is, ended by a newline so a marker starts its line.
+                text: format!(
+                    "<<<<<<< ours\n{}=======\n{}>>>>>>> theirs\n",
+                    with_newline(ours),
+                    with_newline(theirs)
+                ),
                 conflicts: vec![
                     "(the whole record: deleted on one side, changed on the other)".into(),
                 ],
