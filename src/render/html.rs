@@ -70,19 +70,27 @@ fn magnitude(c: &Cell) -> Option<f64> {
     }
 }
 
+/// Per row: its label (first cell), the magnitude of column `col`, and that cell as text.
+fn points(rows: &[Vec<Cell>], col: usize) -> Vec<(String, Option<f64>, String)> {
+    rows.iter()
+        .filter_map(|r| {
+            let cell = r.get(col)?;
+            let label = r.first().map(cell_text).unwrap_or_default();
+            Some((label, magnitude(cell), cell_text(cell)))
+        })
+        .collect()
+}
+
 fn is_numeric(c: &Cell) -> bool {
     !matches!(c, Cell::Text(_))
 }
 
 /// Horizontal bars, one per row, labelled by the row's first cell.
 fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize) {
-    let values: Vec<(String, f64, String)> = rows
-        .iter()
-        .filter_map(|r| {
-            let label = r.first().map(cell_text).unwrap_or_default();
-            let cell = r.get(col)?;
-            Some((label, magnitude(cell)?, cell_text(cell)))
-        })
+    // Rows whose value cannot be drawn (amounts in several currencies) have no bar.
+    let values: Vec<(String, f64, String)> = points(rows, col)
+        .into_iter()
+        .filter_map(|(label, v, shown)| Some((label, v?, shown)))
         .collect();
     if values.is_empty() {
         return;
@@ -121,13 +129,10 @@ fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize) {
 
 /// A column chart of one column over the rows (oldest first), labelled by first cells.
 fn column_chart(out: &mut String, caption: &str, rows: &[Vec<Cell>], col: usize, class: &str) {
-    let values: Vec<(String, f64, String)> = rows
-        .iter()
-        .filter_map(|r| {
-            let label = r.first().map(cell_text).unwrap_or_default();
-            let cell = r.get(col)?;
-            Some((label, magnitude(cell).unwrap_or(0.0), cell_text(cell)))
-        })
+    // A week whose value cannot be drawn keeps its slot, empty.
+    let values: Vec<(String, f64, String)> = points(rows, col)
+        .into_iter()
+        .map(|(label, v, shown)| (label, v.unwrap_or(0.0), shown))
         .collect();
     if values.is_empty() {
         return;

@@ -399,6 +399,26 @@ impl<'a> Data<'a> {
             .min()
     }
 
+    /// How many customer records first reached funnel stage `i` (or, having skipped it,
+    /// a later funnel stage) during `p`: the funnel's "Reached".
+    pub fn reached_in(&self, stages: &[&str], i: usize, p: &Period) -> usize {
+        self.customers
+            .iter()
+            .filter(|c| {
+                self.reached_funnel(c, stages, i)
+                    .is_some_and(|d| p.contains(d))
+            })
+            .count()
+    }
+
+    /// Deals won (closed at a won stage) during `p`, with their close day.
+    pub fn won_in<'p>(
+        &'p self,
+        p: &'p Period,
+    ) -> impl Iterator<Item = (&'a Record, NaiveDate)> + 'p {
+        self.won().filter(move |(_, d)| p.contains(*d))
+    }
+
     /// Whether the record entered a churned stage during `p`.
     pub fn churned_in(&self, r: &Record, p: &Period) -> bool {
         let history = self.history(r);

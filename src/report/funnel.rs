@@ -28,15 +28,7 @@ pub fn funnel(data: &Data) -> Report {
     // Acquire. "Reached S" counts customer records whose first arrival at funnel stage
     // S (or, having skipped it, at a later funnel stage) falls in the period.
     let reached: Vec<usize> = (0..stages.len())
-        .map(|i| {
-            data.customers
-                .iter()
-                .filter(|c| {
-                    data.reached_funnel(c, &stages, i)
-                        .is_some_and(|d| p.contains(d))
-                })
-                .count()
-        })
+        .map(|i| data.reached_in(&stages, i, &p))
         .collect();
     let stage_rows = stages
         .iter()

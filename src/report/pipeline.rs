@@ -103,7 +103,7 @@ pub fn pipeline(data: &Data) -> Report {
     ]);
 
     // Won and lost in the period, by `closed` date.
-    let won: Vec<(&Record, NaiveDate)> = data.won().filter(|(_, d)| p.contains(*d)).collect();
+    let won: Vec<(&Record, NaiveDate)> = data.won_in(&p).collect();
     let lost: Vec<&Record> = data
         .deals
         .iter()

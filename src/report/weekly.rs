@@ -39,12 +39,28 @@ fn delta(now: &Cell, before: &Cell) -> Cell {
     }
 }
 
+/// The reports the page takes its figures from, over one week.
+struct Reports {
+    funnel: Report,
+    pipeline: Report,
+    service: Report,
+    campaigns: Report,
+}
+
+impl Reports {
+    fn of(data: &Data) -> Reports {
+        Reports {
+            funnel: funnel::funnel(data),
+            pipeline: pipeline::pipeline(data),
+            service: service::service(data),
+            campaigns: campaigns::campaigns(data),
+        }
+    }
+}
+
 /// The figures compared week on week, each taken from the report that defines it.
-fn headline(data: &Data) -> Vec<(&'static str, &'static str, Cell)> {
-    let f = funnel::funnel(data);
-    let p = pipeline::pipeline(data);
-    let s = service::service(data);
-    let k = campaigns::campaigns(data);
+fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)> {
+    let (f, p, s, k) = (&r.funnel, &r.pipeline, &r.service, &r.campaigns);
     let stages = data.funnel_stages();
     let reached = |i: usize| {
         f.rows("acquire")
@@ -70,26 +86,26 @@ fn headline(data: &Data) -> Vec<(&'static str, &'static str, Cell)> {
     vec![
         ("new_leads", "New leads", reached(0)),
         ("new_customers", "New customers", reached(stages.len() - 1)),
-        ("churned", "Churned", get(&f, "retain", "churned")),
-        ("deals_won", "Deals won", get(&p, "closed", "won")),
-        ("value_won", "Value won", get(&p, "closed", "won_value")),
-        ("deals_lost", "Deals lost", get(&p, "closed", "lost")),
-        ("win_rate", "Win rate", get(&p, "closed", "win_rate")),
+        ("churned", "Churned", get(f, "retain", "churned")),
+        ("deals_won", "Deals won", get(p, "closed", "won")),
+        ("value_won", "Value won", get(p, "closed", "won_value")),
+        ("deals_lost", "Deals lost", get(p, "closed", "lost")),
+        ("win_rate", "Win rate", get(p, "closed", "win_rate")),
         (
             "tickets_opened",
             "Tickets opened",
-            get(&s, "tickets", "opened"),
+            get(s, "tickets", "opened"),
         ),
         (
             "tickets_resolved",
             "Tickets resolved",
-            get(&s, "tickets", "resolved"),
+            get(s, "tickets", "resolved"),
         ),
-        ("csat", "CSAT", get(&s, "tickets", "csat")),
+        ("csat", "CSAT", get(s, "tickets", "csat")),
         (
             "complaints_opened",
             "Complaints opened",
-            get(&s, "tickets", "complaints_opened"),
+            get(s, "tickets", "complaints_opened"),
         ),
         ("campaign_leads", "Campaign leads", sum_col(4)),
         ("campaign_responses", "Campaign responses", sum_col(10)),
@@ -139,17 +155,10 @@ fn trend_rows(data: &Data) -> Vec<Vec<Cell>> {
     weeks
         .into_iter()
         .map(|p| {
-            let leads = data
-                .customers
-                .iter()
-                .filter(|c| {
-                    data.reached_funnel(c, &stages, 0)
-                        .is_some_and(|d| p.contains(d))
-                })
-                .count();
+            let leads = data.reached_in(&stages, 0, &p);
             let mut value = Amounts::default();
             let mut won = 0;
-            for (d, _) in data.won().filter(|(_, day)| p.contains(*day)) {
+            for (d, _) in data.won_in(&p) {
                 won += 1;
                 if let Some((c, v)) = data.amount(d, "value") {
                     value.add(&c, v);
@@ -176,8 +185,9 @@ fn borrowed(report: &Report, id: &str, title: &str) -> Option<Section> {
 
 pub fn weekly(data: &Data) -> Report {
     let before = data.with_period(data.period.previous());
-    let now = headline(data);
-    let prev = headline(&before);
+    let this_week = Reports::of(data);
+    let now = headline(data, &this_week);
+    let prev = headline(&before, &Reports::of(&before));
     let rows = now
         .into_iter()
         .zip(prev)
@@ -220,9 +230,7 @@ pub fn weekly(data: &Data) -> Report {
             ]
         })
         .collect();
-    let f = funnel::funnel(data);
-    let p = pipeline::pipeline(data);
-    let s = service::service(data);
+    let (f, p, s) = (&this_week.funnel, &this_week.pipeline, &this_week.service);
     let week = data.period.label();
     let mut sections = vec![Section::table(
         "trend",
@@ -240,14 +248,14 @@ pub fn weekly(data: &Data) -> Report {
     sections.extend(
         [
             borrowed(
-                &f,
+                f,
                 "acquire",
                 &format!("Acquire ({week}): records reaching each stage"),
             ),
-            borrowed(&f, "enhance", &format!("Enhance ({week})")),
-            borrowed(&f, "retain", &format!("Retain ({week})")),
-            borrowed(&p, "open_by_stage", "Pipeline: open deals by stage (now)"),
-            borrowed(&s, "tickets", &format!("Service levels ({week})")),
+            borrowed(f, "enhance", &format!("Enhance ({week})")),
+            borrowed(f, "retain", &format!("Retain ({week})")),
+            borrowed(p, "open_by_stage", "Pipeline: open deals by stage (now)"),
+            borrowed(s, "tickets", &format!("Service levels ({week})")),
         ]
         .into_iter()
         .flatten(),

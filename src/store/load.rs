@@ -173,43 +173,37 @@ pub fn read_record(root: &Path, rel: &Path) -> Result<Vec<u8>, LoadIssue> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let link = |abs: &Path| {
-        std::fs::symlink_metadata(abs)
-            .is_ok_and(|m| m.file_type().is_symlink())
-            .then(|| std::fs::read_link(abs).unwrap_or_default())
-    };
-    if let Some(target) = link(&abs) {
-        return Err(issue(format!(
-            "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
-            target.display()
-        )));
-    }
-    let file = options.open(&abs).map_err(|e| match link(&abs) {
-        Some(target) => issue(format!(
-            "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
-            target.display()
-        )),
-        None => issue(format!("cannot read: {e}")),
+    // The open fails on a link (O_NOFOLLOW): only then is the path looked at again.
+    let file = options.open(&abs).map_err(|e| {
+        match std::fs::read_link(&abs) {
+            Ok(target) => issue(format!(
+                "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
+                target.display()
+            )),
+            Err(_) => issue(format!("cannot read: {e}")),
+        }
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_RECORD_BYTES {
-        return Err(issue(format!(
-            "is {size} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read"
-        )));
+        return Err(issue(too_big(size)));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(MAX_RECORD_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| issue(format!("cannot read: {e}")))?;
+    // It may have grown since the stat.
     if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(issue(format!(
-            "is more than {MAX_RECORD_BYTES} bytes, more than a record file may be; not read"
-        )));
+        return Err(issue(too_big(bytes.len() as u64)));
     }
     Ok(bytes)
 }
 
-/// Line and column (1-based, counting characters) of byte offset `at` in valid UTF-8.
+fn too_big(size: u64) -> String {
+    format!("is {size} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read")
+}
+
+/// Line and column (1-based, counting characters) of byte offset `at`; column 1 when the
+/// line before it is not UTF-8.
 fn line_col(text: &[u8], at: usize) -> (usize, usize) {
     let before = &text[..at];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
@@ -230,18 +224,11 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
         message,
     };
     if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(issue(
-            None,
-            None,
-            format!(
-                "is {} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read",
-                bytes.len()
-            ),
-        ));
+        return Err(issue(None, None, too_big(bytes.len() as u64)));
     }
     // Plain checks first, for messages that say what the file is.
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        let (line, column) = line_col(bytes, std::str::from_utf8(&bytes[..at]).map_or(0, |_| at));
+        let (line, column) = line_col(bytes, at);
         return Err(issue(
             Some(line),
             Some(column),
