@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// A folder's records are hundreds of thousands of small values decoded on all cores:
+// mimalloc allocates and frees them in a fraction of the system allocator's time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // When the shell asks for completions (COMPLETE=<shell>), answer and exit.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)

@@ -21,6 +21,18 @@ pub struct PathError {
     pub parent: String,
 }
 
+/// The value of a string key. A record holds a dozen fields or so: comparing the names
+/// in turn is several times quicker than hashing the name as a YAML value, and reports
+/// look fields up millions of times.
+fn field<'m>(map: &'m Mapping, name: &str) -> Option<&'m Value> {
+    if map.len() > 32 {
+        return map.get(name);
+    }
+    map.iter()
+        .find(|(k, _)| matches!(k, Value::String(k) if k == name))
+        .map(|(_, v)| v)
+}
+
 impl Record {
     pub fn new(ty: RecordType, id: impl Into<String>) -> Record {
         Record {
@@ -33,9 +45,9 @@ impl Record {
     /// The value at a dotted path (`preferences.channel`), if present.
     pub fn get(&self, path: &str) -> Option<&Value> {
         let mut parts = path.split('.');
-        let mut cur = self.fields.get(parts.next()?)?;
+        let mut cur = field(&self.fields, parts.next()?)?;
         for part in parts {
-            cur = cur.as_mapping()?.get(part)?;
+            cur = field(cur.as_mapping()?, part)?;
         }
         Some(cur)
     }

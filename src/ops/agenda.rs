@@ -136,7 +136,7 @@ pub fn agenda<'s>(
             },
         ));
     }
-    let last_out = last_outbound(data.interactions.iter().copied(), store.config.tz(), today);
+    let last_out = last_outbound(data.interactions.iter());
     for c in &data.customers {
         let Some(freq) = c.str("preferences.frequency") else {
             continue;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::error::{Error, Result};
 use crate::model::{Record, RecordType};
 use crate::query::Query;
+use crate::report::Touch;
 use crate::store::Store;
 
 /// Days between touches a `preferences.frequency` asks for.
@@ -19,25 +20,16 @@ pub fn frequency_days(frequency: &str) -> Option<i64> {
     }
 }
 
-/// The day of the last outbound interaction with each customer, up to `today`, in one
-/// pass over the interactions (not one pass per customer).
+/// The day of the last outbound interaction with each customer, in one pass over the
+/// interactions (not one pass per customer).
 pub fn last_outbound<'a>(
-    interactions: impl Iterator<Item = &'a Record>,
-    tz: chrono_tz::Tz,
-    today: NaiveDate,
+    touches: impl Iterator<Item = &'a Touch<'a>>,
 ) -> HashMap<&'a str, NaiveDate> {
     let mut out: HashMap<&str, NaiveDate> = HashMap::new();
-    for i in interactions.filter(|i| i.str("direction") == Some("outbound")) {
-        let (Some(c), Some(m)) = (
-            i.str("customer"),
-            i.str("at").and_then(crate::model::clock::parse_moment),
-        ) else {
-            continue;
-        };
-        let day = m.with_timezone(&tz).date_naive();
-        if day <= today {
-            let e = out.entry(c).or_insert(day);
-            *e = (*e).max(day);
+    for t in touches.filter(|t| t.direction == Some("outbound")) {
+        if let Some(c) = t.customer {
+            let e = out.entry(c).or_insert(t.day);
+            *e = (*e).max(t.day);
         }
     }
     out
@@ -68,8 +60,8 @@ pub fn audience<'s>(
         .map_err(|e| Error::Failed(format!("the audience of campaign {}: {e}", campaign.id)))?;
     let channel = campaign.str("channel");
     let needs_consent = channel.is_some_and(|c| store.config.consent.required_for(c));
-    let interactions = store.records(RecordType::Interaction).map(|l| &l.record);
-    let last = last_outbound(interactions, store.config.tz(), today);
+    let touches = Touch::all(store, today);
+    let last = last_outbound(touches.iter());
     let mut out = Vec::new();
     for l in store.records(RecordType::Customer) {
         let c = &l.record;

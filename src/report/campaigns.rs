@@ -85,10 +85,8 @@ pub fn campaigns(data: &Data) -> Report {
         let responses = data
             .interactions
             .iter()
-            .filter(|i| {
-                i.str("campaign") == Some(&k.id)
-                    && i.str("direction") == Some("inbound")
-                    && data.day(i, "at").is_some_and(|d| p.contains(d))
+            .filter(|t| {
+                t.campaign == Some(&k.id) && t.direction == Some("inbound") && p.contains(t.day)
             })
             .count();
         let amount = |field: &str| match k.decimal(field) {

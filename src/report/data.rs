@@ -16,11 +16,60 @@ use crate::error::Result;
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
-use crate::store::load::Loaded;
+use crate::store::load::Row;
 use crate::store::Store;
 
-/// The fields of interactions any report reads.
-const INTERACTION_FIELDS: &[&str] = &["customer", "at", "direction", "deal", "campaign"];
+/// The fields of interactions any report reads, in the order of a [`Row`]'s columns.
+pub const INTERACTION_FIELDS: &[&str] = &["customer", "at", "direction", "deal", "campaign"];
+
+/// An interaction as reports see it: whom and what it names, its day, its direction.
+/// Interactions are the most numerous records and reports read these five facts of
+/// them, so they are read as rows (see [`Store::rows`]) rather than whole records.
+#[derive(Debug, Clone, Copy)]
+pub struct Touch<'a> {
+    pub customer: Option<&'a str>,
+    pub deal: Option<&'a str>,
+    pub campaign: Option<&'a str>,
+    /// The calendar day of `at`, in the folder's time zone.
+    pub day: NaiveDate,
+    pub direction: Option<&'a str>,
+}
+
+impl<'a> Touch<'a> {
+    /// None for an interaction without a readable `at`: it happened on no day, so no
+    /// figure counts it.
+    pub fn of(row: &'a Row, tz: chrono_tz::Tz) -> Option<Touch<'a>> {
+        Some(Touch {
+            customer: row.get(0),
+            day: day_in(row.get(1)?, tz)?,
+            direction: row.get(2),
+            deal: row.get(3),
+            campaign: row.get(4),
+        })
+    }
+}
+
+impl Touch<'_> {
+    /// The interactions up to `as_of` (their days parsed on all cores).
+    pub fn all(store: &Store, as_of: NaiveDate) -> Vec<Touch<'_>> {
+        use rayon::prelude::*;
+        let tz = store.config.tz();
+        store
+            .rows(RecordType::Interaction, INTERACTION_FIELDS)
+            .par_iter()
+            .filter_map(|r| Touch::of(r, tz))
+            .filter(|t| t.day <= as_of)
+            .collect()
+    }
+}
+
+/// The calendar day of a date or moment, in time zone `tz`.
+fn day_in(v: &str, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    if let Some(d) = parse_date(v) {
+        return Some(d);
+    }
+    parse_moment(v).map(|m| m.with_timezone(&tz).date_naive())
+}
 
 /// Facts computed once per report run, so no figure scans one type per record of another.
 #[derive(Clone, Default)]
@@ -47,7 +96,8 @@ pub struct Data<'a> {
     pub deals: Vec<&'a Record>,
     pub tickets: Vec<&'a Record>,
     pub campaigns: Vec<&'a Record>,
-    pub interactions: Vec<&'a Record>,
+    /// Interactions up to the as-of date (of the customers kept, under --where).
+    pub interactions: Vec<Touch<'a>>,
     db: &'a dyn Records,
     /// Shared by the copies [`Data::with_period`] makes: it does not depend on the period.
     index: std::rc::Rc<std::cell::OnceCell<Index<'a>>>,
@@ -78,20 +128,21 @@ impl<'a> Data<'a> {
             index: Default::default(),
         };
         // Only the types the report reads are loaded; a lookup of another record (a
-        // deal's customer) still finds it through the store.
-        for ty in RecordType::ALL
+        // deal's customer) still finds it through the store. No report is about
+        // interactions: they are read as rows, and first, so that the memory their
+        // reading takes for a moment is free again for the records kept whole.
+        let mut order = RecordType::ALL;
+        order.sort_by_key(|t| *t != RecordType::Interaction);
+        for ty in order
             .into_iter()
             .filter(|t| needs.contains(t) || *t == primary)
         {
-            // Interactions are the most numerous records, and reports read few of their
-            // fields: unless the report is about them, only those fields are read.
-            let records: Box<dyn Iterator<Item = &Loaded>> =
-                if ty == RecordType::Interaction && primary != ty {
-                    Box::new(store.records_with(ty, INTERACTION_FIELDS))
-                } else {
-                    Box::new(store.records(ty))
-                };
-            let kept: Vec<&Record> = records
+            if ty == RecordType::Interaction {
+                data.interactions = Touch::all(store, as_of);
+                continue;
+            }
+            let kept: Vec<&Record> = store
+                .records(ty)
                 .map(|l| &l.record)
                 .filter(|r| data.existed(r))
                 .filter(|r| ty != primary || query.matches(r, store))
@@ -104,7 +155,8 @@ impl<'a> Data<'a> {
             let mine = |r: &&Record| r.str("customer").is_some_and(|c| ids.contains(c));
             data.deals.retain(mine);
             data.tickets.retain(mine);
-            data.interactions.retain(mine);
+            data.interactions
+                .retain(|t| t.customer.is_some_and(|c| ids.contains(c)));
         }
         Ok(data)
     }
@@ -123,7 +175,7 @@ impl<'a> Data<'a> {
             RecordType::Deal => &mut self.deals,
             RecordType::Ticket => &mut self.tickets,
             RecordType::Campaign => &mut self.campaigns,
-            RecordType::Interaction => &mut self.interactions,
+            RecordType::Interaction => unreachable!("interactions are read as rows"),
         }
     }
 
@@ -138,10 +190,7 @@ impl<'a> Data<'a> {
 
     /// The calendar day of a date or moment value, in the folder's time zone.
     pub fn day_of(&self, v: &str) -> Option<NaiveDate> {
-        if let Some(d) = parse_date(v) {
-            return Some(d);
-        }
-        parse_moment(v).map(|m| m.with_timezone(&self.cfg.tz()).date_naive())
+        day_in(v, self.cfg.tz())
     }
 
     pub fn day(&self, r: &Record, field: &str) -> Option<NaiveDate> {
@@ -275,17 +324,14 @@ impl<'a> Data<'a> {
                     .collect(),
                 ..Index::default()
             };
-            for i in &self.interactions {
-                let Some(day) = self.day(i, "at") else {
-                    continue;
-                };
-                for (field, map) in [
-                    ("customer", &mut ix.last_by_customer),
-                    ("deal", &mut ix.last_by_deal),
+            for t in &self.interactions {
+                for (id, map) in [
+                    (t.customer, &mut ix.last_by_customer),
+                    (t.deal, &mut ix.last_by_deal),
                 ] {
-                    if let Some(id) = i.str(field) {
-                        let e = map.entry(id).or_insert(day);
-                        *e = (*e).max(day);
+                    if let Some(id) = id {
+                        let e = map.entry(id).or_insert(t.day);
+                        *e = (*e).max(t.day);
                     }
                 }
             }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use data::Data;
+pub use data::{Data, Touch};
 pub use period::{Period, PeriodArgs};
 
 #[derive(Debug, Clone, PartialEq)]

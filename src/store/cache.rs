@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use super::load::{parse_record, LoadIssue, Loaded, TypeData};
+use super::load::{parse_record, LoadIssue, Loaded, Row, Stat, TypeData};
+use crate::model::Record;
 use crate::model::RecordType;
 
 /// Bumped whenever the cache's layout or the meaning of what it stores changes.
@@ -25,42 +26,6 @@ const VERSION: u32 = 2;
 
 /// Where the caches live, below the crm folder.
 pub const DIR: &str = ".crm/cache";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stat {
-    size: u64,
-    mtime: (i64, i64),
-    ctime: (i64, i64),
-    ino: u64,
-}
-
-impl Stat {
-    #[cfg(unix)]
-    fn of(meta: &std::fs::Metadata) -> Stat {
-        use std::os::unix::fs::MetadataExt;
-        Stat {
-            size: meta.len(),
-            mtime: (meta.mtime(), meta.mtime_nsec()),
-            ctime: (meta.ctime(), meta.ctime_nsec()),
-            ino: meta.ino(),
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn of(meta: &std::fs::Metadata) -> Stat {
-        let t = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .unwrap_or_default();
-        Stat {
-            size: meta.len(),
-            mtime: (t.as_secs() as i64, i64::from(t.subsec_nanos())),
-            ctime: (0, 0),
-            ino: 0,
-        }
-    }
-}
 
 /// A YAML value in the cache's binary form, written and read straight from and into
 /// [`Value`]: a variant index (0 null, 1 bool, 2 signed, 3 unsigned, 4 float, 5 string,
@@ -210,8 +175,32 @@ struct Entry<'a> {
 struct File<'a> {
     version: u32,
     crm: &'a str,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "exact")]
     entries: Vec<Entry<'a>>,
+}
+
+/// A list read into a vector of the length the file gives (serde's own reading grows
+/// it step by step, copying it each time), within a bound a corrupt length cannot pass.
+fn exact<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(1 << 22));
+            while let Some(x) = a.next_element()? {
+                out.push(x);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(V(std::marker::PhantomData))
 }
 
 fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
@@ -219,6 +208,16 @@ fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
 }
 
 /// The entries of a cache file's bytes; none when it is missing, corrupt or of another version.
+/// A cache file's bytes, mapped rather than copied: the file is tens of megabytes at
+/// a few hundred thousand records, already in the page cache, and read once.
+///
+/// Safety: crm never writes a cache file in place, it replaces it whole (rename), so
+/// the mapped file's bytes do not change while they are read.
+fn map_file(path: &Path) -> Option<memmap2::Mmap> {
+    let file = std::fs::File::open(path).ok()?;
+    unsafe { memmap2::Mmap::map(&file) }.ok()
+}
+
 fn entries(bytes: &[u8]) -> Vec<Entry<'_>> {
     match postcard::from_bytes::<File>(bytes) {
         Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => f.entries,
@@ -249,36 +248,7 @@ struct Skip;
 
 impl<'de> Deserialize<'de> for Skip {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
-        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
-        struct Each;
-        impl<'de> Visitor<'de> for Each {
-            type Value = ();
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-                while a.next_element::<Skip>()?.is_some() {}
-                Ok(())
-            }
-        }
-        struct Pairs;
-        impl<'de> Visitor<'de> for Pairs {
-            type Value = ();
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of pairs")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-                while a.next_element::<(Skip, Skip)>()?.is_some() {}
-                Ok(())
-            }
-        }
-        struct SeqOf<V>(V);
-        impl<'de, V: Visitor<'de, Value = ()>> serde::de::DeserializeSeed<'de> for SeqOf<V> {
-            type Value = ();
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-                d.deserialize_seq(self.0)
-            }
-        }
+        use serde::de::{EnumAccess, Visitor};
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = Skip;
@@ -287,28 +257,79 @@ impl<'de> Deserialize<'de> for Skip {
             }
             fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Skip, A::Error> {
                 let (i, v): (u32, _) = data.variant()?;
-                match i {
-                    0 => v.unit_variant()?,
-                    1 => {
-                        v.newtype_variant::<bool>()?;
-                    }
-                    2 => {
-                        v.newtype_variant::<i64>()?;
-                    }
-                    3 => {
-                        v.newtype_variant::<u64>()?;
-                    }
-                    4 => {
-                        v.newtype_variant::<f64>()?;
-                    }
-                    5 => {
-                        v.newtype_variant::<&str>()?;
-                    }
-                    6 => v.newtype_variant_seed(SeqOf(Each))?,
-                    7 => v.newtype_variant_seed(SeqOf(Pairs))?,
-                    _ => return Err(serde::de::Error::custom("unknown cached value")),
-                }
+                skip_payload(i, v)?;
                 Ok(Skip)
+            }
+        }
+        d.deserialize_enum("Val", VARIANTS, V)
+    }
+}
+
+/// Reads the payload of a cached value of variant `i` without building it.
+fn skip_payload<'de, A: serde::de::VariantAccess<'de>>(i: u32, v: A) -> Result<(), A::Error> {
+    use serde::de::{SeqAccess, Visitor};
+    struct Each;
+    impl<'de> Visitor<'de> for Each {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+            while a.next_element::<Skip>()?.is_some() {}
+            Ok(())
+        }
+    }
+    struct Pairs;
+    impl<'de> Visitor<'de> for Pairs {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of pairs")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+            while a.next_element::<(Skip, Skip)>()?.is_some() {}
+            Ok(())
+        }
+    }
+    struct SeqOf<V>(V);
+    impl<'de, V: Visitor<'de, Value = ()>> serde::de::DeserializeSeed<'de> for SeqOf<V> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self.0)
+        }
+    }
+    match i {
+        0 => v.unit_variant(),
+        1 => v.newtype_variant::<bool>().map(drop),
+        2 => v.newtype_variant::<i64>().map(drop),
+        3 => v.newtype_variant::<u64>().map(drop),
+        4 => v.newtype_variant::<f64>().map(drop),
+        5 => v.newtype_variant::<&str>().map(drop),
+        6 => v.newtype_variant_seed(SeqOf(Each)),
+        7 => v.newtype_variant_seed(SeqOf(Pairs)),
+        _ => Err(serde::de::Error::custom("unknown cached value")),
+    }
+}
+
+/// A field's name, borrowed from the cache's bytes (`None` for a key that is not a
+/// string): a projection compares names without building a value for each.
+struct Key<'de>(Option<&'de str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        use serde::de::{EnumAccess, VariantAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a cached key")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Key<'de>, A::Error> {
+                let (i, v): (u32, _) = data.variant()?;
+                if i == 5 {
+                    return Ok(Key(Some(v.newtype_variant::<&'de str>()?)));
+                }
+                skip_payload(i, v)?;
+                Ok(Key(None))
             }
         }
         d.deserialize_enum("Val", VARIANTS, V)
@@ -339,10 +360,11 @@ impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
                         self,
                         mut a: A,
                     ) -> Result<Self::Value, A::Error> {
-                        let Some(Dec(k)) = a.next_element()? else {
+                        let Some(Key(k)) = a.next_element()? else {
                             return Ok(None);
                         };
-                        if k.as_str().is_some_and(|k| self.0.contains(&k)) {
+                        if let Some(k) = k.filter(|k| self.0.contains(k)) {
+                            let k = Value::String(k.to_string());
                             Ok(a.next_element::<Dec>()?.map(|Dec(v)| (k, v)))
                         } else {
                             a.next_element::<Skip>()?;
@@ -394,6 +416,133 @@ impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
     }
 }
 
+/// Decodes a record into a [`Row`] of the fields named.
+struct ColumnsSeed<'f>(&'f [&'f str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
+    type Value = Row;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
+        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        /// A string value, borrowed; anything else is read past.
+        struct Text<'de>(Option<&'de str>);
+        impl<'de> Deserialize<'de> for Text<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Text<'de>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a cached value")
+                    }
+                    fn visit_enum<A: EnumAccess<'de>>(
+                        self,
+                        data: A,
+                    ) -> Result<Text<'de>, A::Error> {
+                        let (i, v): (u32, _) = data.variant()?;
+                        if i == 5 {
+                            return Ok(Text(Some(v.newtype_variant::<&'de str>()?)));
+                        }
+                        skip_payload(i, v)?;
+                        Ok(Text(None))
+                    }
+                }
+                d.deserialize_enum("Val", VARIANTS, V)
+            }
+        }
+        struct Fields<'f>(&'f [&'f str]);
+        impl<'de> Visitor<'de> for Fields<'_> {
+            type Value = Row;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("fields")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Row, A::Error> {
+                let mut row: Vec<Option<&str>> = vec![None; self.0.len()];
+                while let Some((Key(k), Text(v))) = a.next_element::<(Key, Text)>()? {
+                    if let (Some(k), Some(v)) = (k, v) {
+                        if let Some(i) = self.0.iter().position(|f| *f == k) {
+                            row[i] = Some(v);
+                        }
+                    }
+                }
+                Ok(Row::new(&row))
+            }
+        }
+        struct Record<'f>(&'f [&'f str]);
+        impl<'de> Visitor<'de> for Record<'_> {
+            type Value = Row;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Row, A::Error> {
+                let (i, v): (u32, _) = data.variant()?;
+                if i != 7 {
+                    return Err(serde::de::Error::custom("a record is a map"));
+                }
+                struct Seed<'f>(&'f [&'f str]);
+                impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_> {
+                    type Value = Row;
+                    fn deserialize<D: serde::Deserializer<'de>>(
+                        self,
+                        d: D,
+                    ) -> Result<Row, D::Error> {
+                        d.deserialize_seq(Fields(self.0))
+                    }
+                }
+                v.newtype_variant_seed(Seed(self.0))
+            }
+        }
+        d.deserialize_enum("Val", VARIANTS, Record(self.0))
+    }
+}
+
+/// What a load makes of each record: whole records, records with some of their fields,
+/// or rows of string columns.
+trait Shape: Sync {
+    type Out: Send;
+    /// From a record read afresh (the cache keeps it whole whatever the shape).
+    fn of_record(&self, rel: PathBuf, record: Record) -> Self::Out;
+    /// From the cache's encoding of a record; `None` when it does not decode.
+    fn of_bytes(&self, ty: RecordType, rel: PathBuf, bytes: &[u8]) -> Option<Self::Out>;
+}
+
+/// Records with all their fields, or (`Some`) only the top-level fields named.
+struct Records<'f>(Option<&'f [&'f str]>);
+
+impl Shape for Records<'_> {
+    type Out = Loaded;
+    fn of_record(&self, rel: PathBuf, mut record: Record) -> Loaded {
+        if let Some(f) = self.0 {
+            record
+                .fields
+                .retain(|k, _| k.as_str().is_some_and(|k| f.contains(&k)));
+        }
+        Loaded { record, path: rel }
+    }
+    fn of_bytes(&self, ty: RecordType, rel: PathBuf, bytes: &[u8]) -> Option<Loaded> {
+        Some(Loaded {
+            record: Record {
+                ty,
+                id: super::load::id_of(&rel),
+                fields: decode(bytes, self.0)?,
+            },
+            path: rel,
+        })
+    }
+}
+
+/// Rows of the top-level fields named, each a string or nothing.
+struct Columns<'f>(&'f [&'f str]);
+
+impl Shape for Columns<'_> {
+    type Out = Row;
+    fn of_record(&self, _: PathBuf, record: Record) -> Row {
+        Row::of(&record, self.0)
+    }
+    fn of_bytes(&self, _: RecordType, _: PathBuf, bytes: &[u8]) -> Option<Row> {
+        let mut d = postcard::Deserializer::from_bytes(bytes);
+        serde::de::DeserializeSeed::deserialize(ColumnsSeed(self.0), &mut d).ok()
+    }
+}
+
 /// What a load made of a file that was not taken from the cache.
 struct Fresh {
     path: String,
@@ -402,123 +551,133 @@ struct Fresh {
     content: Result<Vec<u8>, (Option<usize>, Option<usize>, String)>,
 }
 
-/// One file's outcome: the record or issue, and either the cache entry it came from
-/// or what was read afresh.
-struct Outcome<'a> {
-    loaded: Result<Loaded, LoadIssue>,
-    source: Result<Entry<'a>, Fresh>,
+/// One file's outcome: the record or issue, and where it came from: the cache entry at
+/// this position, or a fresh read (boxed: most loads read next to nothing afresh).
+struct Outcome<T> {
+    loaded: Result<T, Box<LoadIssue>>,
+    source: Result<usize, Box<Fresh>>,
 }
 
-fn from_entry<'a>(
+fn from_entry<S: Shape>(
+    shape: &S,
     ty: RecordType,
     rel: PathBuf,
-    e: Entry<'a>,
-    only: Option<&[&str]>,
-) -> Option<Outcome<'a>> {
+    (at, e): (usize, &Entry),
+) -> Option<Outcome<S::Out>> {
     let loaded = match e.content {
-        Content::Record(bytes) => Ok(Loaded {
-            record: crate::model::Record {
-                ty,
-                id: super::load::id_of(&rel),
-                fields: decode(bytes, only)?,
-            },
-            path: rel,
-        }),
-        Content::Issue(line, column, message) => Err(LoadIssue {
+        Content::Record(bytes) => Ok(shape.of_bytes(ty, rel, bytes)?),
+        Content::Issue(line, column, message) => Err(Box::new(LoadIssue {
             path: rel,
             line,
             column,
             message: message.to_string(),
-        }),
+        })),
     };
     Some(Outcome {
         loaded,
-        source: Ok(e),
+        source: Ok(at),
     })
 }
 
-fn outcome<'a>(
+fn outcome<S: Shape>(
+    shape: &S,
     root: &Path,
     ty: RecordType,
     rel: PathBuf,
-    old: Option<&Entry<'a>>,
-    only: Option<&[&str]>,
-    meta: Option<std::fs::Metadata>,
-) -> Option<Outcome<'a>> {
-    let meta = match meta {
-        Some(m) => m,
-        None => std::fs::symlink_metadata(root.join(&rel)).ok()?,
+    old: Option<(usize, &Entry)>,
+    stat: Option<Stat>,
+) -> Option<Outcome<S::Out>> {
+    let stat = match stat {
+        Some(s) => s,
+        None => Stat::of(&std::fs::symlink_metadata(root.join(&rel)).ok()?),
     };
-    let stat = Stat::of(&meta);
-    if let Some(e) = old.filter(|e| e.stat == stat && !e.racy) {
-        if let Some(o) = from_entry(ty, rel.clone(), *e, only) {
+    if let Some(hit) = old.filter(|(_, e)| e.stat == stat && !e.racy) {
+        if let Some(o) = from_entry(shape, ty, rel.clone(), hit) {
             return Some(o);
         }
     }
-    let loaded = super::load::read_record(root, &rel)
-        .and_then(|bytes| parse_record(ty, &rel, &bytes))
-        .map(|record| Loaded {
-            record,
-            path: rel.clone(),
-        });
-    let content = match &loaded {
-        Ok(l) => Ok(encode(&l.record.fields)),
-        Err(i) => Err((i.line, i.column, i.message.clone())),
-    };
-    // The cache keeps the whole record; the caller gets the fields it asked for.
-    let loaded = match (loaded, only) {
-        (Ok(mut l), Some(f)) => {
-            l.record
-                .fields
-                .retain(|k, _| k.as_str().is_some_and(|k| f.contains(&k)));
-            Ok(l)
-        }
-        (other, _) => other,
-    };
     let path = rel.to_string_lossy().into_owned();
+    let (loaded, content) =
+        match super::load::read_record(root, &rel).and_then(|b| parse_record(ty, &rel, &b)) {
+            Ok(record) => {
+                let bytes = encode(&record.fields);
+                (Ok(shape.of_record(rel, record)), Ok(bytes))
+            }
+            Err(i) => {
+                let content = Err((i.line, i.column, i.message.clone()));
+                (Err(Box::new(i)), content)
+            }
+        };
     Some(Outcome {
         loaded,
-        source: Err(Fresh {
+        source: Err(Box::new(Fresh {
             path,
             stat,
             content,
-        }),
+        })),
     })
 }
 
-/// Loads a type through the cache (see the module's documentation); with `only`, the
-/// records hold just those top-level fields (for reports that read a few).
-pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData {
-    let bytes = std::fs::read(cache_path(root, ty)).unwrap_or_default();
-    let old = entries(&bytes);
-    let by_path: HashMap<&str, &Entry> = old.iter().map(|e| (e.path, e)).collect();
+/// What a load through the cache gives: one item per record file that reads, the
+/// issues of the others, and whether the cache was rewritten.
+struct Shaped<T> {
+    items: Vec<T>,
+    issues: Vec<LoadIssue>,
+    changed: bool,
+}
+
+fn load_shaped<S: Shape>(root: &Path, ty: RecordType, shape: &S) -> Shaped<S::Out> {
+    let map = map_file(&cache_path(root, ty));
+    let old = entries(map.as_deref().unwrap_or_default());
     let files = super::load::record_files_with(root, ty, true);
-    let outcomes: Vec<Outcome> = files
+    // The cache lists files in the order a listing gives them: look each up at its own
+    // position first, and hash the paths only when the folder changed.
+    let by_path: std::sync::OnceLock<HashMap<&str, usize>> = std::sync::OnceLock::new();
+    let lookup = |i: usize, rel: &Path| -> Option<(usize, &Entry)> {
+        let key = rel.to_str()?;
+        let at = match old.get(i) {
+            Some(e) if e.path == key => i,
+            _ => *by_path
+                .get_or_init(|| old.iter().enumerate().map(|(i, e)| (e.path, i)).collect())
+                .get(key)?,
+        };
+        Some((at, &old[at]))
+    };
+    // Collected in place (an indexed iterator): a file gone since the listing is a `None`.
+    let outcomes: Vec<Option<Outcome<S::Out>>> = files
         .into_par_iter()
-        .filter_map(|(rel, meta)| {
-            let hit = rel.to_str().and_then(|k| by_path.get(k).copied());
-            outcome(root, ty, rel, hit, only, meta)
+        .enumerate()
+        .map(|(i, (rel, stat))| {
+            let hit = lookup(i, &rel);
+            outcome(shape, root, ty, rel, hit, stat)
         })
         .collect();
-    let changed = outcomes.len() != old.len()
+    let count = outcomes.iter().flatten().count();
+    let changed = count != old.len()
         || outcomes
             .iter()
-            .any(|o| o.source.as_ref().map_or(true, |e| e.racy));
-    let mut data = TypeData::default();
-    let mut sources = Vec::with_capacity(outcomes.len());
-    for o in outcomes {
+            .flatten()
+            .any(|o| o.source.as_ref().map_or(true, |&at| old[at].racy));
+    let mut out = Shaped {
+        items: Vec::with_capacity(count),
+        issues: Vec::new(),
+        changed,
+    };
+    let mut sources = Vec::with_capacity(if changed { count } else { 0 });
+    for o in outcomes.into_iter().flatten() {
         match o.loaded {
-            Ok(l) => data.entries.push(l),
-            Err(i) => data.issues.push(i),
+            Ok(l) => out.items.push(l),
+            Err(i) => out.issues.push(*i),
         }
-        sources.push(o.source);
+        if changed {
+            sources.push(o.source);
+        }
     }
-    data.index();
     if changed {
         let new: Vec<Entry> = sources
             .iter()
             .map(|s| match s {
-                Ok(e) => *e,
+                Ok(at) => old[*at],
                 Err(f) => Entry {
                     path: &f.path,
                     stat: f.stat,
@@ -532,7 +691,22 @@ pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData
             .collect();
         write_cache(root, ty, new);
     }
-    if ty == RecordType::Customer && only.is_none() && (changed || !email_index_path(root).exists())
+    out
+}
+
+/// Loads a type through the cache (see the module's documentation); with `only`, the
+/// records hold just those top-level fields (for reports that read a few).
+pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData {
+    let loads = load_shaped(root, ty, &Records(only));
+    let mut data = TypeData {
+        entries: loads.items,
+        issues: loads.issues,
+        ..TypeData::default()
+    };
+    data.index();
+    if ty == RecordType::Customer
+        && only.is_none()
+        && (loads.changed || !email_index_path(root).exists())
     {
         let pairs = data
             .entries
@@ -546,6 +720,14 @@ pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData
         write_emails(root, pairs);
     }
     data
+}
+
+/// Rows of a type's records holding the top-level string fields named, in that order
+/// (for reports over the most numerous records: no map, no key per record), and the
+/// issues of the files that do not read.
+pub fn load_rows(root: &Path, ty: RecordType, fields: &[&str]) -> (Vec<Row>, Vec<LoadIssue>) {
+    let loads = load_shaped(root, ty, &Columns(fields));
+    (loads.items, loads.issues)
 }
 
 /// The e-mail index: `email<TAB>id` lines, e-mails lower-cased, sorted. Written with the

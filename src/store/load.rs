@@ -18,6 +18,71 @@ pub struct Loaded {
     pub path: PathBuf,
 }
 
+/// Some top-level fields of a record, each its text when it is a string (see
+/// [`crate::store::Store::rows`]). One allocation per row: the number of fields, for
+/// each its end in the text (`u32::MAX` for a field the record lacks as a string), then
+/// the texts one after another. Reports read interactions this way: a few dozen bytes
+/// where a whole record takes a kilobyte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row(Box<[u8]>);
+
+const ABSENT: u32 = u32::MAX;
+
+impl Row {
+    /// A row of these values, in the order of the fields asked for (at most 255).
+    pub fn new(values: &[Option<&str>]) -> Row {
+        let n = values.len().min(255);
+        let values = &values[..n];
+        let text: usize = values.iter().flatten().map(|v| v.len()).sum();
+        let mut buf = Vec::with_capacity(1 + 4 * n + text);
+        buf.push(n as u8);
+        let mut end = 0u32;
+        for v in values {
+            let mark = match v {
+                Some(v) => {
+                    end += v.len() as u32;
+                    end
+                }
+                None => ABSENT,
+            };
+            buf.extend_from_slice(&mark.to_le_bytes());
+        }
+        for v in values.iter().flatten() {
+            buf.extend_from_slice(v.as_bytes());
+        }
+        Row(buf.into_boxed_slice())
+    }
+
+    /// The row of `fields` of a record.
+    pub fn of(record: &Record, fields: &[&str]) -> Row {
+        let values: Vec<Option<&str>> = fields.iter().map(|f| record.str(f)).collect();
+        Row::new(&values)
+    }
+
+    fn len(&self) -> usize {
+        self.0.first().map_or(0, |&n| usize::from(n))
+    }
+
+    fn mark(&self, i: usize) -> Option<u32> {
+        let b = self.0.get(1 + 4 * i..5 + 4 * i)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).filter(|&m| m != ABSENT)
+    }
+
+    /// The `i`th field asked for, if the record holds it as a string.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if i >= self.len() {
+            return None;
+        }
+        let end = self.mark(i)?;
+        // A text starts where the previous present field's ended.
+        let start = (0..i).rev().find_map(|j| self.mark(j)).unwrap_or(0);
+        let at = 1 + 4 * self.len();
+        let bytes = self.0.get(at + start as usize..at + end as usize)?;
+        // Built from `&str`s only, so always UTF-8.
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
 /// A file that could not be used, with where in it the problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadIssue {
@@ -79,57 +144,112 @@ pub fn record_files(root: &Path, ty: RecordType) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A record file and, when asked for, its metadata.
-pub type Listed = (PathBuf, Option<std::fs::Metadata>);
+/// What the cache compares to tell a file unchanged: size, modification and change
+/// times in nanoseconds, inode (as git's index does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+    pub ino: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> Stat {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(meta: &std::fs::Metadata) -> Stat {
+        let t = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stat {
+            size: meta.len(),
+            mtime: (t.as_secs() as i64, i64::from(t.subsec_nanos())),
+            ctime: (0, 0),
+            ino: 0,
+        }
+    }
+}
+
+/// A record file and, when asked for, its stat.
+pub type Listed = (PathBuf, Option<Stat>);
 
 /// Like [`record_files`], with each file's metadata when `stat` (read through its
 /// folder's handle, which spares the kernel walking the whole path again).
 pub fn record_files_with(root: &Path, ty: RecordType, stat: bool) -> Vec<Listed> {
-    let mut out = Vec::new();
     let dir = Path::new(ty.dir());
     if std::fs::symlink_metadata(root.join(dir)).is_ok_and(|m| m.file_type().is_symlink()) {
         // Reported (by reading it as a record), not followed.
-        out.push((dir.to_path_buf(), None));
-        return out;
+        return vec![(dir.to_path_buf(), None)];
     }
-    collect(root, dir, stat, &mut out);
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out
+    collect(root, dir, stat)
 }
 
 /// Dot-files and dot-folders are skipped; only `.yaml`/`.yml` files are records.
-/// Subfolders (interactions' months) are listed in parallel.
-fn collect(root: &Path, rel: &Path, stat: bool, out: &mut Vec<Listed>) {
+///
+/// Each folder's entries are sorted by name and a subfolder's files take its place, which
+/// is the order of a sort by path without comparing whole paths. Files are statted and
+/// subfolders (interactions' years and months) listed on all cores: a type's folder may
+/// hold tens of thousands of files, and a stat is a system call.
+fn collect(root: &Path, rel: &Path, stat: bool) -> Vec<Listed> {
     use rayon::prelude::*;
+    enum Item {
+        File(PathBuf, std::fs::DirEntry),
+        Dir(PathBuf),
+    }
     let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
-        return;
+        return Vec::new();
     };
-    let mut dirs = Vec::new();
+    let mut items: Vec<(std::ffi::OsString, Item)> = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name();
-        if name.to_str().is_some_and(|n| n.starts_with('.')) {
+        if name.as_encoded_bytes().first() == Some(&b'.') {
             continue;
         }
         let path = rel.join(&name);
         match e.file_type() {
-            Ok(t) if t.is_dir() => dirs.push(path),
+            Ok(t) if t.is_dir() => items.push((name, Item::Dir(path))),
             // Links are listed so that they are reported, never followed.
             Ok(t) if (t.is_file() && is_record_file(&path)) || t.is_symlink() => {
-                let meta = if stat { e.metadata().ok() } else { None };
-                out.push((path, meta));
+                items.push((name, Item::File(path, e)))
             }
             _ => {}
         }
     }
-    let nested: Vec<Vec<Listed>> = dirs
-        .par_iter()
-        .map(|d| {
-            let mut v = Vec::new();
-            collect(root, d, stat, &mut v);
-            v
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Stats are cheap: hand them out in batches; subfolders one by one.
+    let batch = if items.iter().any(|i| matches!(i.1, Item::Dir(_))) {
+        1
+    } else {
+        256
+    };
+    items
+        .into_par_iter()
+        .with_min_len(batch)
+        .flat_map_iter(|(_, item)| match item {
+            Item::File(path, e) => {
+                // Read through the folder's handle: the kernel need not walk the path again.
+                let meta = if stat {
+                    e.metadata().ok().map(|m| Stat::of(&m))
+                } else {
+                    None
+                };
+                rayon::iter::Either::Left(std::iter::once((path, meta)))
+            }
+            Item::Dir(path) => rayon::iter::Either::Right(collect(root, &path, stat).into_iter()),
         })
-        .collect();
-    out.extend(nested.into_iter().flatten());
+        .collect()
 }
 
 pub fn load_type(root: &Path, ty: RecordType) -> TypeData {

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::model::{canonical, Clock, Record, RecordType};
-use load::{LoadIssue, Loaded, TypeData};
+use load::{LoadIssue, Loaded, Row, TypeData};
 use resolve::{candidate_line, split_typed, ResolveError};
 
 pub struct Store {
@@ -28,6 +28,8 @@ pub struct Store {
     loaded: [OnceLock<TypeData>; 5],
     /// Types read with only some fields (see [`Store::records_with`]).
     projected: [OnceLock<TypeData>; 5],
+    /// Types read as rows of a few string fields (see [`Store::rows`]).
+    rows: [OnceLock<Vec<Row>>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Records read one by one, by exact id, without loading their type.
@@ -56,6 +58,7 @@ impl Store {
             use_cache: true,
             loaded: Default::default(),
             projected: Default::default(),
+            rows: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
             lock: RefCell::new(None),
@@ -115,9 +118,32 @@ impl Store {
         data.entries.iter()
     }
 
+    /// The records of a type as rows of the top-level fields named, each field's text
+    /// when it is a string (read-only use by reports, over the most numerous records:
+    /// a row is a few dozen bytes where a record takes a kilobyte). A type is read in
+    /// one shape of rows per run: the first call's `fields` hold for the next.
+    pub fn rows(&self, ty: RecordType, fields: &[&str]) -> &[Row] {
+        let slot = Self::slot(ty);
+        self.rows[slot].get_or_init(|| {
+            if self.loaded[slot].get().is_some() || !self.use_cache {
+                return self
+                    .records(ty)
+                    .map(|l| Row::of(&l.record, fields))
+                    .collect();
+            }
+            let (rows, issues) = cache::load_rows(&self.root, ty, fields);
+            self.pending_issues.borrow_mut().extend(issues);
+            rows
+        })
+    }
+
     /// Issues found since the last call, for the caller to report.
+    /// A file read in two shapes (rows, then whole records) is reported once.
     pub fn take_issues(&self) -> Vec<LoadIssue> {
-        std::mem::take(&mut self.pending_issues.borrow_mut())
+        let mut issues = std::mem::take(&mut *self.pending_issues.borrow_mut());
+        let mut seen = std::collections::HashSet::new();
+        issues.retain(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())));
+        issues
     }
 
     pub fn abs(&self, rel: &Path) -> PathBuf {
