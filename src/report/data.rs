@@ -512,3 +512,34 @@ impl<'a> Data<'a> {
         (days > i64::from(self.cfg.at_risk_days)).then_some(days)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_touch_is_dated_in_the_folders_time_zone() {
+        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let row = Row::new(&[
+            Some("c-1"),
+            Some("2026-03-01T02:00:00+00:00"),
+            Some("inbound"),
+            Some("d-1"),
+            None,
+        ]);
+        let t = Touch::of(&row, ny).unwrap();
+        // 02:00 UTC is the evening before in New York.
+        assert_eq!(t.day, day(2026, 2, 28));
+        assert_eq!(
+            (t.customer, t.deal, t.campaign, t.direction),
+            (Some("c-1"), Some("d-1"), None, Some("inbound"))
+        );
+        // A date is that day wherever the folder is.
+        let row = Row::new(&[Some("c-1"), Some("2026-03-01"), None, None, None]);
+        assert_eq!(Touch::of(&row, ny).unwrap().day, day(2026, 3, 1));
+        // Without a readable `at` it happened on no day.
+        let row = Row::new(&[Some("c-1"), Some("soon"), None, None, None]);
+        assert!(Touch::of(&row, ny).is_none());
+    }
+}

@@ -831,3 +831,76 @@ fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
     // (atomic rename), so the last one wins and neither is torn.
     write_quietly(&path, &bytes);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &[u8] = b"customer: c-1\nat: 2026-11-02T09:00:00+07:00\ndirection: inbound\n\
+        deal: 42\nnotes:\n  summary: called\ntags: [a, b]\n1: one\ncampaign: ''\n";
+    const FIELDS: &[&str] = &[
+        "customer",
+        "at",
+        "direction",
+        "deal",
+        "notes",
+        "campaign",
+        "by",
+    ];
+
+    fn record() -> Record {
+        parse_record(
+            RecordType::Interaction,
+            Path::new("interactions/i-1.yaml"),
+            TEXT,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn rows_read_from_the_cache_equal_rows_of_the_record() {
+        let r = record();
+        let bytes = encode(&r.fields);
+        let row = Columns(FIELDS)
+            .of_bytes(r.ty, PathBuf::from("interactions/i-1.yaml"), &bytes)
+            .unwrap();
+        assert_eq!(row, Row::of(&r, FIELDS));
+        assert_eq!(row.get(0), Some("c-1"));
+        assert_eq!(row.get(2), Some("inbound"));
+        assert_eq!(row.get(5), Some(""));
+        assert_eq!((row.get(3), row.get(4), row.get(6)), (None, None, None));
+    }
+
+    #[test]
+    fn a_projection_keeps_the_fields_named_whole() {
+        let r = record();
+        let bytes = encode(&r.fields);
+        let rel = PathBuf::from("interactions/i-1.yaml");
+        let some = Records(Some(&["notes", "deal", "by"]))
+            .of_bytes(r.ty, rel.clone(), &bytes)
+            .unwrap();
+        assert_eq!(some.record.id, "i-1");
+        let keys: Vec<&str> = some
+            .record
+            .fields
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(keys, ["deal", "notes"]);
+        assert_eq!(
+            some.record.get("notes.summary").and_then(Value::as_str),
+            Some("called")
+        );
+        let all = Records(None).of_bytes(r.ty, rel, &bytes).unwrap();
+        assert_eq!(all.record, r);
+    }
+
+    #[test]
+    fn a_corrupt_encoding_is_not_a_row() {
+        let bytes = encode(&record().fields);
+        let cut = &bytes[..bytes.len() / 2];
+        assert!(Columns(FIELDS)
+            .of_bytes(RecordType::Interaction, PathBuf::new(), cut)
+            .is_none());
+    }
+}

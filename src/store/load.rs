@@ -532,4 +532,75 @@ mod tests {
             "customers/l.yaml:1:1: is a list, not a customer record (a record is a mapping of fields)"
         );
     }
+
+    #[test]
+    fn a_row_keeps_its_fields_in_one_allocation() {
+        let row = Row::new(&[Some("ab"), None, Some(""), Some("día")]);
+        assert_eq!(
+            &row.0[..],
+            &[
+                4, 2, 0, 0, 0, 255, 255, 255, 255, 2, 0, 0, 0, 6, 0, 0, 0, b'a', b'b', b'd', 0xc3,
+                0xad, b'a'
+            ]
+        );
+        assert_eq!(row.get(0), Some("ab"));
+        assert_eq!(row.get(1), None);
+        assert_eq!(row.get(2), Some(""));
+        assert_eq!(row.get(3), Some("día"));
+        assert_eq!(row.get(4), None);
+    }
+
+    #[test]
+    fn a_row_of_a_record_holds_its_string_fields() {
+        let record = parse_record(
+            RecordType::Interaction,
+            Path::new("interactions/i-1.yaml"),
+            b"customer: c-1\nat: 2026-11-02T09:00:00+07:00\ndeal: 42\nnotes:\n  a: b\n",
+        )
+        .unwrap();
+        let row = Row::of(&record, &["customer", "at", "deal", "notes", "campaign"]);
+        assert_eq!(row.get(0), Some("c-1"));
+        assert_eq!(row.get(1), Some("2026-11-02T09:00:00+07:00"));
+        // A number or a group is not text; a missing field is nothing.
+        assert_eq!((row.get(2), row.get(3), row.get(4)), (None, None, None));
+    }
+
+    #[test]
+    fn a_listing_is_in_path_order_and_skips_dot_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for rel in [
+            "interactions/2026/11/i-2.yaml",
+            "interactions/2026/11/i-1.yml",
+            "interactions/2026/11-x/i-3.yaml",
+            "interactions/2026/1/i-4.yaml",
+            "interactions/2026/i-0.yaml",
+            "interactions/.hidden/i-5.yaml",
+            "interactions/2026/11/.i-6.yaml",
+            "interactions/2026/11/notes.txt",
+        ] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "at: 2026-11-02\n").unwrap();
+        }
+        let listed = record_files_with(dir.path(), RecordType::Interaction, true);
+        let paths: Vec<&str> = listed.iter().map(|(p, _)| p.to_str().unwrap()).collect();
+        assert_eq!(
+            paths,
+            [
+                "interactions/2026/1/i-4.yaml",
+                "interactions/2026/11/i-1.yml",
+                "interactions/2026/11/i-2.yaml",
+                "interactions/2026/11-x/i-3.yaml",
+                "interactions/2026/i-0.yaml",
+            ]
+        );
+        let mut sorted = listed.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        sorted.sort();
+        assert_eq!(
+            listed.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
+            sorted
+        );
+        // Each file's stat came with it: 15 bytes each.
+        assert!(listed.iter().all(|(_, s)| s.is_some_and(|s| s.size == 15)));
+    }
 }

@@ -483,3 +483,26 @@ impl crate::query::Records for Store {
         self.get(ty, id).map(|l| &l.record)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_as_rows_and_as_records_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(config::FILE_NAME), "").unwrap();
+        let month = dir.path().join("interactions/2026/11");
+        std::fs::create_dir_all(&month).unwrap();
+        std::fs::write(month.join("i-1.yaml"), "customer: c-1\nat: 2026-11-02\n").unwrap();
+        std::fs::write(month.join("i-2.yaml"), "customer: [\n").unwrap();
+        let store = Store::open(dir.path(), ClockPins::default()).unwrap();
+        let rows = store.rows(RecordType::Interaction, &["customer", "at"]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get(1), Some("2026-11-02"));
+        assert_eq!(store.records(RecordType::Interaction).count(), 1);
+        let issues = store.take_issues();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].path, Path::new("interactions/2026/11/i-2.yaml"));
+    }
+}
