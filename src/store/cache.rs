@@ -42,12 +42,6 @@ impl Serialize for Enc<'_> {
                 s.collect_seq(self.0.iter().map(Enc))
             }
         }
-        struct Map<'a>(&'a Mapping);
-        impl Serialize for Map<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(|(k, v)| (Enc(k), Enc(v))))
-            }
-        }
         match self.0 {
             Value::Null => s.serialize_unit_variant("Val", 0, VARIANTS[0]),
             Value::Bool(b) => s.serialize_newtype_variant("Val", 1, VARIANTS[1], b),
@@ -68,6 +62,24 @@ impl Serialize for Enc<'_> {
             Value::Mapping(m) => s.serialize_newtype_variant("Val", 7, VARIANTS[7], &Map(m)),
             Value::Tagged(t) => Enc(&t.value).serialize(s),
         }
+    }
+}
+
+/// A map's pairs, for [`Enc`].
+struct Map<'a>(&'a Mapping);
+
+impl Serialize for Map<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(k, v)| (Enc(k), Enc(v))))
+    }
+}
+
+/// A record's fields as [`Enc`] writes a map, without building a value around them.
+struct EncFields<'a>(&'a Mapping);
+
+impl Serialize for EncFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_newtype_variant("Val", 7, VARIANTS[7], &Map(self.0))
     }
 }
 
@@ -226,8 +238,7 @@ fn entries(bytes: &[u8]) -> Vec<Entry<'_>> {
 }
 
 fn encode(fields: &Mapping) -> Vec<u8> {
-    let value = Value::Mapping(fields.clone());
-    postcard::to_stdvec(&Enc(&value)).unwrap_or_default()
+    postcard::to_stdvec(&EncFields(fields)).unwrap_or_default()
 }
 
 fn decode(bytes: &[u8], fields: Option<&[&str]>) -> Option<Mapping> {
@@ -511,9 +522,11 @@ impl Shape for Records<'_> {
     type Out = Loaded;
     fn of_record(&self, rel: PathBuf, mut record: Record) -> Loaded {
         if let Some(f) = self.0 {
-            record
-                .fields
-                .retain(|k, _| k.as_str().is_some_and(|k| f.contains(&k)));
+            // A new map of the fields kept: the record's own would keep room for all.
+            record.fields = std::mem::take(&mut record.fields)
+                .into_iter()
+                .filter(|(k, _)| k.as_str().is_some_and(|k| f.contains(&k)))
+                .collect();
         }
         Loaded { record, path: rel }
     }
