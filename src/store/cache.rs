@@ -321,26 +321,27 @@ fn skip_payload<'de, A: serde::de::VariantAccess<'de>>(i: u32, v: A) -> Result<(
     }
 }
 
-/// A field's name, borrowed from the cache's bytes (`None` for a key that is not a
-/// string): a projection compares names without building a value for each.
-struct Key<'de>(Option<&'de str>);
+/// A string, borrowed from the cache's bytes; anything else is read past (`None`).
+/// Projections compare field names, and rows take string values, without building a
+/// value for each.
+struct Text<'de>(Option<&'de str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
         use serde::de::{EnumAccess, VariantAccess, Visitor};
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
+            type Value = Text<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a cached key")
+                f.write_str("a cached value")
             }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Key<'de>, A::Error> {
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Text<'de>, A::Error> {
                 let (i, v): (u32, _) = data.variant()?;
                 if i == 5 {
-                    return Ok(Key(Some(v.newtype_variant::<&'de str>()?)));
+                    return Ok(Text(Some(v.newtype_variant::<&'de str>()?)));
                 }
                 skip_payload(i, v)?;
-                Ok(Key(None))
+                Ok(Text(None))
             }
         }
         d.deserialize_enum("Val", VARIANTS, V)
@@ -371,7 +372,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
                         self,
                         mut a: A,
                     ) -> Result<Self::Value, A::Error> {
-                        let Some(Key(k)) = a.next_element()? else {
+                        let Some(Text(k)) = a.next_element()? else {
                             return Ok(None);
                         };
                         if let Some(k) = k.filter(|k| self.0.contains(k)) {
@@ -434,31 +435,6 @@ impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
     type Value = Row;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
         use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
-        /// A string value, borrowed; anything else is read past.
-        struct Text<'de>(Option<&'de str>);
-        impl<'de> Deserialize<'de> for Text<'de> {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = Text<'de>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a cached value")
-                    }
-                    fn visit_enum<A: EnumAccess<'de>>(
-                        self,
-                        data: A,
-                    ) -> Result<Text<'de>, A::Error> {
-                        let (i, v): (u32, _) = data.variant()?;
-                        if i == 5 {
-                            return Ok(Text(Some(v.newtype_variant::<&'de str>()?)));
-                        }
-                        skip_payload(i, v)?;
-                        Ok(Text(None))
-                    }
-                }
-                d.deserialize_enum("Val", VARIANTS, V)
-            }
-        }
         struct Fields<'f>(&'f [&'f str]);
         impl<'de> Visitor<'de> for Fields<'_> {
             type Value = Row;
@@ -467,7 +443,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Row, A::Error> {
                 let mut row: Vec<Option<&str>> = vec![None; self.0.len()];
-                while let Some((Key(k), Text(v))) = a.next_element::<(Key, Text)>()? {
+                while let Some((Text(k), Text(v))) = a.next_element::<(Text, Text)>()? {
                     if let (Some(k), Some(v)) = (k, v) {
                         if let Some(i) = self.0.iter().position(|f| *f == k) {
                             row[i] = Some(v);
