@@ -354,7 +354,7 @@ struct Only<'f>(&'f [&'f str]);
 impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
     type Value = Mapping;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
-        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        use serde::de::{SeqAccess, Visitor};
         struct Pair<'f>(&'f [&'f str]);
         impl<'de> serde::de::DeserializeSeed<'de> for Pair<'_> {
             type Value = Option<(Value, Value)>;
@@ -388,43 +388,54 @@ impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
             }
         }
         struct Fields<'f>(&'f [&'f str]);
-        impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
+        impl<'de> Visitor<'de> for Fields<'_> {
             type Value = Mapping;
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
-                struct V<'f>(&'f [&'f str]);
-                impl<'de> Visitor<'de> for V<'_> {
-                    type Value = Mapping;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("fields")
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
-                        let mut out = Mapping::new();
-                        while let Some(pair) = a.next_element_seed(Pair(self.0))? {
-                            if let Some((k, v)) = pair {
-                                out.insert(k, v);
-                            }
-                        }
-                        Ok(out)
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("fields")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
+                let mut out = Mapping::new();
+                while let Some(pair) = a.next_element_seed(Pair(self.0))? {
+                    if let Some((k, v)) = pair {
+                        out.insert(k, v);
                     }
                 }
-                d.deserialize_seq(V(self.0))
+                Ok(out)
             }
         }
-        struct V<'f>(&'f [&'f str]);
-        impl<'de> Visitor<'de> for V<'_> {
-            type Value = Mapping;
+        RecordOf(Fields(self.0)).deserialize(d)
+    }
+}
+
+/// Reads a record's encoding (a map: variant 7) and hands its list of pairs to `V`.
+struct RecordOf<V>(V);
+
+impl<'de, V: serde::de::Visitor<'de>> serde::de::DeserializeSeed<'de> for RecordOf<V> {
+    type Value = V::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        use serde::de::{EnumAccess, VariantAccess, Visitor};
+        struct Pairs<V>(V);
+        impl<'de, V: Visitor<'de>> serde::de::DeserializeSeed<'de> for Pairs<V> {
+            type Value = V::Value;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+                d.deserialize_seq(self.0)
+            }
+        }
+        struct Map<V>(V);
+        impl<'de, V: Visitor<'de>> Visitor<'de> for Map<V> {
+            type Value = V::Value;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a record")
             }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Mapping, A::Error> {
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
                 let (i, v): (u32, _) = data.variant()?;
                 if i != 7 {
                     return Err(serde::de::Error::custom("a record is a map"));
                 }
-                v.newtype_variant_seed(Fields(self.0))
+                v.newtype_variant_seed(Pairs(self.0))
             }
         }
-        d.deserialize_enum("Val", VARIANTS, V(self.0))
+        d.deserialize_enum("Val", VARIANTS, Map(self.0))
     }
 }
 
@@ -434,7 +445,7 @@ struct ColumnsSeed<'f>(&'f [&'f str]);
 impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
     type Value = Row;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
-        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
+        use serde::de::{SeqAccess, Visitor};
         struct Fields<'f>(&'f [&'f str]);
         impl<'de> Visitor<'de> for Fields<'_> {
             type Value = Row;
@@ -453,31 +464,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
                 Ok(Row::new(&row))
             }
         }
-        struct Record<'f>(&'f [&'f str]);
-        impl<'de> Visitor<'de> for Record<'_> {
-            type Value = Row;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a record")
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Row, A::Error> {
-                let (i, v): (u32, _) = data.variant()?;
-                if i != 7 {
-                    return Err(serde::de::Error::custom("a record is a map"));
-                }
-                struct Seed<'f>(&'f [&'f str]);
-                impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_> {
-                    type Value = Row;
-                    fn deserialize<D: serde::Deserializer<'de>>(
-                        self,
-                        d: D,
-                    ) -> Result<Row, D::Error> {
-                        d.deserialize_seq(Fields(self.0))
-                    }
-                }
-                v.newtype_variant_seed(Seed(self.0))
-            }
-        }
-        d.deserialize_enum("Val", VARIANTS, Record(self.0))
+        RecordOf(Fields(self.0)).deserialize(d)
     }
 }
 
