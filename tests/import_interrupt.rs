@@ -5,19 +5,7 @@ use crm::ops::import::{plan, write, DataFormat, ImportOptions, Summary};
 use crm::store::{ClockPins, Store};
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        ty: RecordType::Customer,
-        source: "c.csv".into(),
-        format: DataFormat::Csv,
-        maps: vec![],
-        value_maps: vec![],
-        ignore_unmapped: false,
-        date_format: None,
-        decimal_mark: '.',
-        match_by: None,
-        create_missing_customers: false,
-        raw: false,
-    }
+    ImportOptions::new(RecordType::Customer, "c.csv", DataFormat::Csv)
 }
 
 #[test]

@@ -2,11 +2,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use crm::model::RecordType;
 use crm::ops::export::{export, ExportFormat, ExportOptions};
 use crm::ops::list::{list, ListOptions};
 
-use super::list::parse_type;
+use super::list::Selection;
 use super::Ctx;
 
 /// Export records as csv, tsv, json or jsonl, for spreadsheets, other tools, or `crm import`.
@@ -18,12 +17,8 @@ use super::Ctx;
 /// `crm import` takes the ' off again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// customers, deals, tickets, campaigns or interactions
-    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
-    pub ty: RecordType,
-    /// Only the records matching EXPR (repeatable)
-    #[arg(long = "where", short = 'w', value_name = "EXPR")]
-    pub filters: Vec<String>,
+    #[command(flatten)]
+    pub which: Selection,
     /// The columns, e.g. id,name,email (csv and tsv; json keeps whole records unless given)
     #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
     pub fields: Vec<String>,
@@ -70,9 +65,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let records = list(
         store,
-        args.ty,
+        args.which.ty,
         &ListOptions {
-            filters: args.filters,
+            filters: args.which.filters,
             ..ListOptions::default()
         },
     )?;
@@ -87,7 +82,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         raw: args.raw,
         bom: args.bom,
     };
-    let bytes = export(&records, args.ty, &store.config, &opts)?;
+    let bytes = export(&records, args.which.ty, &store.config, &opts)?;
     match &args.output {
         Some(path) => {
             let path = ctx.start_dir().join(path);
@@ -95,7 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ctx.ui.info(&format!(
                 "exported {} {} to {}",
                 records.len(),
-                args.ty.plural(),
+                args.which.ty.plural(),
                 path.display()
             ));
         }

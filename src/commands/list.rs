@@ -19,12 +19,8 @@ use super::Ctx;
 /// json, jsonl and yaml hold whole records unless --fields is given.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// customers, deals, tickets, campaigns or interactions (singular works too)
-    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
-    pub ty: RecordType,
-    /// Keep records that match EXPR, e.g. 'stage = won and value >= 1000' (repeatable: all must match)
-    #[arg(long = "where", short = 'w', value_name = "EXPR")]
-    pub filters: Vec<String>,
+    #[command(flatten)]
+    pub which: Selection,
     /// Sort by fields; a leading `-` sorts descending: --sort -value,title
     #[arg(long, value_name = "[-]FIELD[,...]", allow_hyphen_values = true)]
     pub sort: Option<String>,
@@ -37,6 +33,18 @@ pub struct Args {
     /// Leave out the header row of csv and tsv
     #[arg(long)]
     pub no_header: bool,
+}
+
+/// The records a command reads: a type and the expressions they must match (`list`
+/// and `export` take the same two).
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// customers, deals, tickets, campaigns or interactions (singular works too)
+    #[arg(value_name = "TYPE", value_parser = parse_type, add = crate::complete::types())]
+    pub ty: RecordType,
+    /// Keep records that match EXPR, e.g. 'stage = won and value >= 1000' (repeatable: all must match)
+    #[arg(long = "where", short = 'w', value_name = "EXPR")]
+    pub filters: Vec<String>,
 }
 
 pub fn parse_type(s: &str) -> Result<RecordType, String> {
@@ -57,14 +65,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let names: Vec<String> = if chosen {
         args.fields.iter().map(|f| f.trim().to_string()).collect()
     } else {
-        default_columns(args.ty)
+        default_columns(args.which.ty)
             .iter()
             .map(|s| s.to_string())
             .collect()
     };
     let fields: Vec<FieldRef> = names
         .iter()
-        .map(|n| FieldRef::new(args.ty, n, &store.config))
+        .map(|n| FieldRef::new(args.which.ty, n, &store.config))
         .collect();
     // Whole records only where the output shows whole records.
     let whole = !chosen && matches!(format, Format::Json | Format::Jsonl | Format::Yaml);
@@ -79,12 +87,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     });
     let opts = ListOptions {
-        filters: args.filters,
+        filters: args.which.filters,
         sort: args.sort,
         limit: args.limit,
         shows,
     };
-    let records = list(store, args.ty, &opts)?;
+    let records = list(store, args.which.ty, &opts)?;
     let cols = Columns {
         fields: &fields,
         chosen,

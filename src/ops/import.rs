@@ -81,6 +81,27 @@ pub struct ImportOptions {
     pub raw: bool,
 }
 
+impl ImportOptions {
+    /// An import of `source` as `ty` records with every option at its default (as
+    /// `crm import` without flags): columns named like fields, `.` decimals, matched by
+    /// the type's default key, no customer created.
+    pub fn new(ty: RecordType, source: impl Into<String>, format: DataFormat) -> ImportOptions {
+        ImportOptions {
+            ty,
+            source: source.into(),
+            format,
+            maps: Vec::new(),
+            value_maps: Vec::new(),
+            ignore_unmapped: false,
+            date_format: None,
+            decimal_mark: '.',
+            match_by: None,
+            create_missing_customers: false,
+            raw: false,
+        }
+    }
+}
+
 /// A bad row: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {

@@ -131,16 +131,13 @@ impl<'a> Data<'a> {
         // deal's customer) still finds it through the store. No report is about
         // interactions: they are read as rows, and first, so that the memory their
         // reading takes for a moment is free again for the records kept whole.
-        let mut order = RecordType::ALL;
-        order.sort_by_key(|t| *t != RecordType::Interaction);
-        for ty in order
+        if needs.contains(&RecordType::Interaction) {
+            data.interactions = Touch::all(store, as_of);
+        }
+        for ty in RecordType::ALL
             .into_iter()
-            .filter(|t| needs.contains(t) || *t == primary)
+            .filter(|t| *t != RecordType::Interaction && (needs.contains(t) || *t == primary))
         {
-            if ty == RecordType::Interaction {
-                data.interactions = Touch::all(store, as_of);
-                continue;
-            }
             let kept: Vec<&Record> = store
                 .records(ty)
                 .map(|l| &l.record)

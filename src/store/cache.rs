@@ -475,7 +475,7 @@ trait Shape: Sync {
     /// From a record read afresh (the cache keeps it whole whatever the shape).
     fn of_record(&self, rel: PathBuf, record: Record) -> Self::Out;
     /// From the cache's encoding of a record; `None` when it does not decode.
-    fn of_bytes(&self, ty: RecordType, rel: PathBuf, bytes: &[u8]) -> Option<Self::Out>;
+    fn of_bytes(&self, ty: RecordType, rel: &Path, bytes: &[u8]) -> Option<Self::Out>;
 }
 
 /// Records with all their fields, or (`Some`) only the top-level fields named.
@@ -493,14 +493,14 @@ impl Shape for Records<'_> {
         }
         Loaded { record, path: rel }
     }
-    fn of_bytes(&self, ty: RecordType, rel: PathBuf, bytes: &[u8]) -> Option<Loaded> {
+    fn of_bytes(&self, ty: RecordType, rel: &Path, bytes: &[u8]) -> Option<Loaded> {
         Some(Loaded {
             record: Record {
                 ty,
-                id: super::load::id_of(&rel),
+                id: super::load::id_of(rel),
                 fields: decode(bytes, self.0)?,
             },
-            path: rel,
+            path: rel.to_path_buf(),
         })
     }
 }
@@ -513,7 +513,7 @@ impl Shape for Columns<'_> {
     fn of_record(&self, _: PathBuf, record: Record) -> Row {
         Row::of(&record, self.0)
     }
-    fn of_bytes(&self, _: RecordType, _: PathBuf, bytes: &[u8]) -> Option<Row> {
+    fn of_bytes(&self, _: RecordType, _: &Path, bytes: &[u8]) -> Option<Row> {
         let mut d = postcard::Deserializer::from_bytes(bytes);
         serde::de::DeserializeSeed::deserialize(ColumnsSeed(self.0), &mut d).ok()
     }
@@ -537,13 +537,13 @@ struct Outcome<T> {
 fn from_entry<S: Shape>(
     shape: &S,
     ty: RecordType,
-    rel: PathBuf,
+    rel: &Path,
     (at, e): (usize, &Entry),
 ) -> Option<Outcome<S::Out>> {
     let loaded = match e.content {
         Content::Record(bytes) => Ok(shape.of_bytes(ty, rel, bytes)?),
         Content::Issue(line, column, message) => Err(Box::new(LoadIssue {
-            path: rel,
+            path: rel.to_path_buf(),
             line,
             column,
             message: message.to_string(),
@@ -568,7 +568,7 @@ fn outcome<S: Shape>(
         None => Stat::of(&std::fs::symlink_metadata(root.join(&rel)).ok()?),
     };
     if let Some(hit) = old.filter(|(_, e)| e.stat == stat && !e.racy) {
-        if let Some(o) = from_entry(shape, ty, rel.clone(), hit) {
+        if let Some(o) = from_entry(shape, ty, &rel, hit) {
             return Some(o);
         }
     }
@@ -838,7 +838,7 @@ mod tests {
         let r = record();
         let bytes = encode(&r.fields);
         let row = Columns(FIELDS)
-            .of_bytes(r.ty, PathBuf::from("interactions/i-1.yaml"), &bytes)
+            .of_bytes(r.ty, Path::new("interactions/i-1.yaml"), &bytes)
             .unwrap();
         assert_eq!(row, Row::of(&r, FIELDS));
         assert_eq!(row.get(0), Some("c-1"));
@@ -851,9 +851,9 @@ mod tests {
     fn a_projection_keeps_the_fields_named_whole() {
         let r = record();
         let bytes = encode(&r.fields);
-        let rel = PathBuf::from("interactions/i-1.yaml");
+        let rel = Path::new("interactions/i-1.yaml");
         let some = Records(Some(&["notes", "deal", "by"]))
-            .of_bytes(r.ty, rel.clone(), &bytes)
+            .of_bytes(r.ty, rel, &bytes)
             .unwrap();
         assert_eq!(some.record.id, "i-1");
         let keys: Vec<&str> = some
@@ -876,7 +876,7 @@ mod tests {
         let bytes = encode(&record().fields);
         let cut = &bytes[..bytes.len() / 2];
         assert!(Columns(FIELDS)
-            .of_bytes(RecordType::Interaction, PathBuf::new(), cut)
+            .of_bytes(RecordType::Interaction, Path::new(""), cut)
             .is_none());
     }
 }

@@ -28,8 +28,8 @@ pub struct Store {
     loaded: [OnceLock<TypeData>; 5],
     /// Types read with only some fields (see [`Store::records_with`]).
     projected: [OnceLock<TypeData>; 5],
-    /// Types read as rows of a few string fields (see [`Store::rows`]).
-    rows: [OnceLock<Vec<Row>>; 5],
+    /// Types read as rows of a few string fields, with those fields (see [`Store::rows`]).
+    rows: [OnceLock<(Vec<String>, Vec<Row>)>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Records read one by one, by exact id, without loading their type.
@@ -121,23 +121,30 @@ impl Store {
     /// The records of a type as rows of the top-level fields named, each field's text
     /// when it is a string (read-only use by reports, over the most numerous records:
     /// a row is a few dozen bytes where a record takes a kilobyte). A type is read in
-    /// one shape of rows per run: the first call's `fields` hold for the next.
+    /// one shape of rows per run; asking for other fields afterwards is a bug.
     pub fn rows(&self, ty: RecordType, fields: &[&str]) -> &[Row] {
         let slot = Self::slot(ty);
-        self.rows[slot].get_or_init(|| {
+        let (read_with, rows) = self.rows[slot].get_or_init(|| {
+            let names = fields.iter().map(|f| f.to_string()).collect();
             if self.loaded[slot].get().is_some() || !self.use_cache {
-                return self
+                let rows = self
                     .records(ty)
                     .map(|l| Row::of(&l.record, fields))
                     .collect();
+                return (names, rows);
             }
             let (rows, issues) = cache::load_rows(&self.root, ty, fields);
             self.pending_issues.borrow_mut().extend(issues);
-            rows
-        })
+            (names, rows)
+        });
+        assert!(
+            read_with.iter().eq(fields),
+            "{} were read as rows of {read_with:?}, not {fields:?}",
+            ty.plural()
+        );
+        rows
     }
 
-    /// Issues found since the last call, for the caller to report.
     /// A file read in two shapes (rows, then whole records) is reported once.
     pub fn take_issues(&self) -> Vec<LoadIssue> {
         let mut issues = std::mem::take(&mut *self.pending_issues.borrow_mut());

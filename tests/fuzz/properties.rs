@@ -89,17 +89,8 @@ pub fn csv_importer(data: &[u8]) {
     let body = data.get(1..).unwrap_or_default();
     FOLDER.with(|(_, store)| {
         let opts = ImportOptions {
-            ty,
-            source: "in.csv".into(),
-            format,
-            maps: vec![],
-            value_maps: vec![],
-            ignore_unmapped: false,
-            date_format: None,
-            decimal_mark: '.',
-            match_by: None,
             create_missing_customers: true,
-            raw: false,
+            ..ImportOptions::new(ty, "in.csv", format)
         };
         let _ = plan(store, body, &opts);
     });
