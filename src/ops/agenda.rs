@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::{Record, RecordType};
 use crate::report::pipeline::stale;
 use crate::report::service::{is_open, moment, sla_met, target};
-use crate::report::{Data, Period};
+use crate::report::{Data, Need, Period};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +56,8 @@ pub fn agenda<'s>(
         RecordType::Deal,
         RecordType::Ticket,
         RecordType::Interaction,
-    ];
+    ]
+    .map(Need::all);
     let data = Data::new(
         store,
         today,

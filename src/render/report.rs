@@ -4,10 +4,12 @@
 use std::io::{self, Write};
 
 use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use super::Format;
 use crate::report::stats::round;
-use crate::report::{Amounts, Body, Cell, Report};
+use crate::report::{Amounts, Body, Cell, Column, Figure, Report, Section};
 
 /// How wide the longest bar is, in characters.
 const BAR_WIDTH: u64 = 20;
@@ -49,44 +51,149 @@ pub fn cell_text(c: &Cell) -> String {
     }
 }
 
-/// Whole numbers as JSON integers, others as JSON decimals.
-fn json_number(d: Decimal) -> serde_json::Value {
-    let d = d.normalize();
-    if d.scale() == 0 {
-        if let Ok(i) = i64::try_from(d.mantissa()) {
-            return serde_json::Value::from(i);
+/// A number for machines: whole numbers as JSON integers, others as JSON decimals.
+struct JsonNumber(Decimal);
+
+impl Serialize for JsonNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0.normalize();
+        if d.scale() == 0 {
+            if let Ok(i) = i64::try_from(d.mantissa()) {
+                return s.serialize_i64(i);
+            }
+        }
+        match dec(d).parse::<f64>() {
+            Ok(f) if f.is_finite() => s.serialize_f64(f),
+            _ => s.serialize_unit(),
         }
     }
-    dec(d)
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
 }
 
 /// A cell for machines: rates as fractions (4 places), amounts per currency.
-pub fn cell_json(c: &Cell) -> serde_json::Value {
-    use serde_json::Value as J;
-    match c {
-        Cell::Text(s) => J::String(s.clone()),
-        Cell::Count(n) => J::from(*n),
-        Cell::Money(a) => {
-            let mut obj = serde_json::Map::new();
-            for (cur, v) in &a.by_currency {
-                obj.insert(cur.clone(), json_number(round(*v, 2)));
+struct JsonCell<'a>(&'a Cell);
+
+impl Serialize for JsonCell<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let number = |n: Option<Decimal>, places| n.map(|n| JsonNumber(round(n, places)));
+        match self.0 {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Count(n) => s.serialize_u64(*n),
+            Cell::Money(a) => {
+                let mut m = s.serialize_map(None)?;
+                for (cur, v) in &a.by_currency {
+                    m.serialize_entry(cur, &JsonNumber(round(*v, 2)))?;
+                }
+                if let Some((cur, v)) = &a.converted {
+                    m.serialize_entry(
+                        "converted",
+                        &Converted {
+                            currency: cur,
+                            amount: JsonNumber(round(*v, 2)),
+                        },
+                    )?;
+                }
+                m.end()
             }
-            if let Some((cur, v)) = &a.converted {
-                obj.insert(
-                    "converted".into(),
-                    serde_json::json!({"currency": cur, "amount": json_number(round(*v, 2))}),
-                );
-            }
-            J::Object(obj)
+            Cell::Rate(r) => number(*r, 4).serialize(s),
+            Cell::Number(n) | Cell::Delta(n) => number(*n, 1).serialize(s),
+            Cell::Factor(n) => number(*n, 2).serialize(s),
         }
-        Cell::Rate(r) => r.map(|r| json_number(round(r, 4))).unwrap_or(J::Null),
-        Cell::Number(n) | Cell::Delta(n) => n.map(|n| json_number(round(n, 1))).unwrap_or(J::Null),
-        Cell::Factor(n) => n.map(|n| json_number(round(n, 2))).unwrap_or(J::Null),
+    }
+}
+
+#[derive(Serialize)]
+struct Converted<'a> {
+    currency: &'a str,
+    amount: JsonNumber,
+}
+
+/// A report for machines, written as it is walked: a report's rows can be tens of
+/// thousands (stale deals), and a JSON tree of them would double the run's memory.
+struct JsonReport<'a>(&'a Report);
+
+impl Serialize for JsonReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("report", r.name)?;
+        m.serialize_entry("title", &r.title)?;
+        m.serialize_entry("as_of", &r.as_of.to_string())?;
+        m.serialize_entry(
+            "period",
+            &JsonPeriod {
+                since: r.period.since.to_string(),
+                until: r.period.until.to_string(),
+            },
+        )?;
+        m.serialize_entry("sections", &JsonSections(&r.sections))?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonPeriod {
+    since: String,
+    until: String,
+}
+
+struct JsonSections<'a>(&'a [Section]);
+
+impl Serialize for JsonSections<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for section in self.0 {
+            m.serialize_entry(&section.id, &JsonSection(section))?;
+        }
+        m.end()
+    }
+}
+
+/// `{"title", "figures": {id: value}}` or `{"title", "rows": [{column: value}]}`.
+struct JsonSection<'a>(&'a Section);
+
+impl Serialize for JsonSection<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("title", &self.0.title)?;
+        match &self.0.body {
+            Body::Figures(f) => m.serialize_entry("figures", &JsonFigures(f))?,
+            Body::Table { columns, rows, .. } => {
+                m.serialize_entry("rows", &JsonRows(columns, rows))?
+            }
+        }
+        m.end()
+    }
+}
+
+struct JsonFigures<'a>(&'a [Figure]);
+
+impl Serialize for JsonFigures<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for f in self.0 {
+            m.serialize_entry(&f.id, &JsonCell(&f.value))?;
+        }
+        m.end()
+    }
+}
+
+struct JsonRows<'a>(&'a [Column], &'a [Vec<Cell>]);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|r| JsonRow(self.0, r)))
+    }
+}
+
+struct JsonRow<'a>(&'a [Column], &'a [Cell]);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len().min(self.1.len())))?;
+        for (c, v) in self.0.iter().zip(self.1) {
+            m.serialize_entry(&c.id, &JsonCell(v))?;
+        }
+        m.end()
     }
 }
 
@@ -132,28 +239,7 @@ pub fn write_report(
     match format {
         Format::Html => super::html::write_html(out, r),
         Format::Json => {
-            let mut sections = serde_json::Map::new();
-            for s in &r.sections {
-                let body = match &s.body {
-                    Body::Figures(f) => serde_json::json!({
-                        "title": s.title,
-                        "figures": f.iter().map(|f| (f.id.clone(), cell_json(&f.value))).collect::<serde_json::Map<_, _>>(),
-                    }),
-                    Body::Table { columns, rows, .. } => serde_json::json!({
-                        "title": s.title,
-                        "rows": rows.iter().map(|row| columns.iter().zip(row).map(|(c, v)| (c.id.clone(), cell_json(v))).collect::<serde_json::Map<_, _>>()).collect::<Vec<_>>(),
-                    }),
-                };
-                sections.insert(s.id.clone(), body);
-            }
-            let doc = serde_json::json!({
-                "report": r.name,
-                "title": r.title,
-                "as_of": r.as_of.to_string(),
-                "period": {"since": r.period.since.to_string(), "until": r.period.until.to_string()},
-                "sections": sections,
-            });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            serde_json::to_writer_pretty(&mut *out, &JsonReport(r))?;
             writeln!(out)
         }
         Format::Csv => {
@@ -247,5 +333,107 @@ fn rows_of(body: &Body) -> (Vec<String>, Vec<Vec<String>>) {
                 .map(|r| r.iter().map(cell_text).collect())
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{fig, Period, Section};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn json_is_written_field_by_field_in_report_order() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let mut money = Amounts::default();
+        money.add("USD", d("1000.50"));
+        money.add("EUR", d("20"));
+        money.converted = Some(("USD".into(), d("1030.504")));
+        let r = Report {
+            name: "pipeline",
+            title: "Pipeline".into(),
+            as_of: day(22),
+            period: Period {
+                since: day(1),
+                until: day(22),
+            },
+            sections: vec![
+                Section::figures(
+                    "closed",
+                    "Closed",
+                    vec![
+                        fig("won", "Won", Cell::Count(3)),
+                        fig("value", "Value", Cell::Money(money)),
+                        fig("rate", "Rate", Cell::Rate(Some(d("0.666666")))),
+                        fig("none", "None", Cell::Rate(None)),
+                        // Halves round away from zero: 10.3.
+                        fig("days", "Days", Cell::Number(Some(d("10.25")))),
+                        fig("lift", "Lift", Cell::Factor(Some(d("1.5")))),
+                        fig("delta", "Delta", Cell::Delta(Some(d("-2")))),
+                    ],
+                ),
+                Section::table(
+                    "stale",
+                    "Stale",
+                    &[("id", "Deal"), ("money", "Value")],
+                    vec![vec![
+                        Cell::Text("d1 \"x\"".into()),
+                        Cell::Money(Amounts::default()),
+                    ]],
+                    None,
+                ),
+                Section::table("empty", "Empty", &[("id", "Deal")], vec![], None),
+            ],
+        };
+        let mut out = Vec::new();
+        write_report(&mut out, &r, Format::Json, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{
+  "report": "pipeline",
+  "title": "Pipeline",
+  "as_of": "2026-11-22",
+  "period": {
+    "since": "2026-11-01",
+    "until": "2026-11-22"
+  },
+  "sections": {
+    "closed": {
+      "title": "Closed",
+      "figures": {
+        "won": 3,
+        "value": {
+          "EUR": 20,
+          "USD": 1000.5,
+          "converted": {
+            "currency": "USD",
+            "amount": 1030.5
+          }
+        },
+        "rate": 0.6667,
+        "none": null,
+        "days": 10.3,
+        "lift": 1.5,
+        "delta": -2
+      }
+    },
+    "stale": {
+      "title": "Stale",
+      "rows": [
+        {
+          "id": "d1 \"x\"",
+          "money": {}
+        }
+      ]
+    },
+    "empty": {
+      "title": "Empty",
+      "rows": []
+    }
+  }
+}
+"#
+        );
     }
 }

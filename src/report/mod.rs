@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use data::{Data, Touch};
+pub use data::{Data, Need, Touch};
 pub use period::{Period, PeriodArgs};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,22 @@ use super::stats::{mean, median, ratio, round, share};
 use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
 use crate::model::Record;
 
+/// The deal fields this report reads (with those `--where` reads): deals are kept
+/// with only these. `customer` is for the report index's won value per customer.
+pub const DEAL_FIELDS: &[&str] = &[
+    "title",
+    "customer",
+    "stage",
+    "history",
+    "value",
+    "currency",
+    "probability",
+    "created",
+    "closed",
+    "expected_close",
+    "lost_reason",
+];
+
 /// A deal's win probability in percent: its own `probability`, else its stage's.
 pub fn probability(data: &Data, deal: &Record) -> Decimal {
     deal.decimal("probability").unwrap_or_else(|| {

@@ -394,7 +394,10 @@ impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
                 f.write_str("fields")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
-                let mut out = Mapping::new();
+                // Room for no more than the fields kept: a map grown entry by entry
+                // ends up with room for twice as many.
+                let room = a.size_hint().unwrap_or(0).min(self.0.len());
+                let mut out = Mapping::with_capacity(room);
                 while let Some(pair) = a.next_element_seed(Pair(self.0))? {
                     if let Some((k, v)) = pair {
                         out.insert(k, v);
