@@ -66,7 +66,7 @@ pub fn campaigns(data: &Data) -> Report {
                 .is_some_and(|c| c.str("source") == Some(&k.id));
             if d.str("campaign") == Some(&k.id) || from_lead {
                 if let Some((c, v)) = data.amount(d, "value") {
-                    won.add(&c, v);
+                    won.add(c, v);
                 }
             }
         }
@@ -75,7 +75,7 @@ pub fn campaigns(data: &Data) -> Report {
         let won_here: Option<Decimal> = won
             .by_currency
             .iter()
-            .map(|(c, v)| to_currency(data, c, *v, &currency))
+            .map(|(c, v)| to_currency(data, c, *v, currency))
             .sum();
         let roi = match (cost, won_here) {
             (Some(cost), Some(w)) => ratio(w - cost, cost),
@@ -90,7 +90,7 @@ pub fn campaigns(data: &Data) -> Report {
             })
             .count();
         let amount = |field: &str| match k.decimal(field) {
-            Some(v) => one(&currency, v),
+            Some(v) => one(currency, v),
             None => Cell::Number(None),
         };
         rows.push(vec![
@@ -102,8 +102,8 @@ pub fn campaigns(data: &Data) -> Report {
             count(acquired),
             Cell::Money(data.convert(won)),
             Cell::Rate(roi),
-            cost_per(&currency, cost, leads.len()),
-            cost_per(&currency, cost, acquired),
+            cost_per(currency, cost, leads.len()),
+            cost_per(currency, cost, acquired),
             count(responses),
         ]);
     }

@@ -4,7 +4,9 @@
 //! Days are calendar days in `crm.toml`'s time zone. Records created after the
 //! as-of date, and interactions after it, are left out: they did not exist yet.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -96,20 +98,58 @@ impl Need {
     }
 }
 
-/// Facts computed once per report run, so no figure scans one type per record of another.
-#[derive(Clone, Default)]
+/// A map over the run's own keys (ids, record addresses): foldhash hashes a short key
+/// several times faster than the standard library's SipHash, and no key comes from an
+/// adversary who could aim at its collisions.
+type Map<K, V> = foldhash::HashMap<K, V>;
+
+/// Facts computed once per report run, each on first use: no figure scans one type per
+/// record of another, and a report pays only for the facts it reads (the pipeline never
+/// builds the customers' ones).
+#[derive(Default)]
 struct Index<'a> {
     /// Won deals closed by the as-of date, with their close day.
-    won: Vec<(&'a Record, NaiveDate)>,
+    won: OnceCell<Vec<(&'a Record, NaiveDate)>>,
     /// The last day of an interaction, by customer id and by deal id.
-    last_by_customer: HashMap<&'a str, NaiveDate>,
-    last_by_deal: HashMap<&'a str, NaiveDate>,
+    last_by_customer: OnceCell<Map<&'a str, NaiveDate>>,
+    last_by_deal: OnceCell<Map<&'a str, NaiveDate>>,
     /// Won value of the last 365 days in the default currency, by customer id.
-    trailing: HashMap<&'a str, Decimal>,
+    trailing: OnceCell<Map<&'a str, Decimal>>,
     /// Tickets by customer id.
-    tickets_by_customer: HashMap<&'a str, Vec<&'a Record>>,
+    tickets_by_customer: OnceCell<Map<&'a str, Vec<&'a Record>>>,
     /// The stage history of each customer and deal, parsed once, by the record's address.
-    history: HashMap<usize, Vec<(String, NaiveDate)>>,
+    history: OnceCell<Map<usize, Vec<(&'a str, NaiveDate)>>>,
+}
+
+/// The last day of an interaction, by the id `key` reads off it.
+fn last_by<'a>(
+    touches: &[Touch<'a>],
+    key: impl Fn(&Touch<'a>) -> Option<&'a str>,
+) -> Map<&'a str, NaiveDate> {
+    let mut out = Map::default();
+    for t in touches {
+        if let Some(id) = key(t) {
+            let e = out.entry(id).or_insert(t.day);
+            *e = (*e).max(t.day);
+        }
+    }
+    out
+}
+
+/// A record's `history` entries as (stage, day), in the order written; entries without
+/// a stage or a readable `at` are left out.
+fn history_of(r: &Record, tz: chrono_tz::Tz) -> Vec<(&str, NaiveDate)> {
+    let Some(Value::Sequence(items)) = r.get("history") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|i| {
+            let stage = i.get("stage")?.as_str()?;
+            let day = day_in(i.get("at")?.as_str()?, tz)?;
+            Some((stage, day))
+        })
+        .collect()
 }
 
 #[derive(Clone)]
@@ -125,7 +165,7 @@ pub struct Data<'a> {
     pub interactions: Vec<Touch<'a>>,
     db: &'a dyn Records,
     /// Shared by the copies [`Data::with_period`] makes: it does not depend on the period.
-    index: std::rc::Rc<std::cell::OnceCell<Index<'a>>>,
+    index: Rc<Index<'a>>,
 }
 
 impl<'a> Data<'a> {
@@ -246,25 +286,20 @@ impl<'a> Data<'a> {
     }
 
     /// The history entries as (stage, day), in the order written.
-    pub fn history(&self, r: &Record) -> std::borrow::Cow<'_, [(String, NaiveDate)]> {
-        match self.index().history.get(&(r as *const Record as usize)) {
-            Some(h) => std::borrow::Cow::Borrowed(h.as_slice()),
-            None => std::borrow::Cow::Owned(self.parse_history(r)),
+    pub fn history<'r>(&'r self, r: &'r Record) -> Cow<'r, [(&'r str, NaiveDate)]> {
+        let all = self.index.history.get_or_init(|| {
+            use rayon::prelude::*;
+            let tz = self.cfg.tz();
+            let records: Vec<&Record> = self.customers.iter().chain(&self.deals).copied().collect();
+            records
+                .par_iter()
+                .map(|r| (*r as *const Record as usize, history_of(r, tz)))
+                .collect()
+        });
+        match all.get(&(r as *const Record as usize)) {
+            Some(h) => Cow::Borrowed(h.as_slice()),
+            None => Cow::Owned(history_of(r, self.cfg.tz())),
         }
-    }
-
-    fn parse_history(&self, r: &Record) -> Vec<(String, NaiveDate)> {
-        let Some(Value::Sequence(items)) = r.get("history") else {
-            return Vec::new();
-        };
-        items
-            .iter()
-            .filter_map(|i| {
-                let stage = i.get("stage")?.as_str()?.to_string();
-                let day = self.day_of(i.get("at")?.as_str()?)?;
-                Some((stage, day))
-            })
-            .collect()
     }
 
     /// The first day a record was at `stage`: from its history, or, for a record
@@ -276,7 +311,7 @@ impl<'a> Data<'a> {
         }
         history
             .iter()
-            .filter(|(s, _)| s == stage)
+            .filter(|(s, _)| *s == stage)
             .map(|(_, d)| *d)
             .min()
     }
@@ -293,7 +328,7 @@ impl<'a> Data<'a> {
         history
             .iter()
             .rfind(|(_, d)| *d <= day)
-            .map(|(s, _)| s.clone())
+            .map(|(s, _)| s.to_string())
     }
 
     pub fn is_customer_stage(&self, stage: &str) -> bool {
@@ -350,79 +385,45 @@ impl<'a> Data<'a> {
 
     /// Won deals, with their close day.
     pub fn won(&self) -> impl Iterator<Item = (&'a Record, NaiveDate)> + '_ {
-        self.index().won.iter().copied()
-    }
-
-    fn index(&self) -> &Index<'a> {
-        self.index.get_or_init(|| {
-            let mut ix = Index {
-                won: self
-                    .deals
-                    .iter()
-                    .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
-                    .collect(),
-                ..Index::default()
-            };
-            for t in &self.interactions {
-                for (id, map) in [
-                    (t.customer, &mut ix.last_by_customer),
-                    (t.deal, &mut ix.last_by_deal),
-                ] {
-                    if let Some(id) = id {
-                        let e = map.entry(id).or_insert(t.day);
-                        *e = (*e).max(t.day);
-                    }
-                }
-            }
-            let from = self.as_of - chrono::Duration::days(365);
-            for (d, closed) in &ix.won {
-                let Some(c) = d.str("customer") else { continue };
-                if *closed <= from {
-                    continue;
-                }
-                if let Some(v) = self
-                    .amount(d, "value")
-                    .and_then(|(cur, v)| self.in_default(&cur, v))
-                {
-                    *ix.trailing.entry(c).or_default() += v;
-                }
-            }
-            for t in &self.tickets {
-                if let Some(c) = t.str("customer") {
-                    ix.tickets_by_customer.entry(c).or_default().push(t);
-                }
-            }
-            for r in self.customers.iter().chain(&self.deals) {
-                ix.history
-                    .insert(*r as *const Record as usize, self.parse_history(r));
-            }
-            ix
-        })
+        let won = self.index.won.get_or_init(|| {
+            self.deals
+                .iter()
+                .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
+                .collect()
+        });
+        won.iter().copied()
     }
 
     /// A customer's tickets.
     pub fn tickets_of(&self, customer: &str) -> &[&'a Record] {
-        self.index()
-            .tickets_by_customer
-            .get(customer)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        let by_customer = self.index.tickets_by_customer.get_or_init(|| {
+            let mut out: Map<&str, Vec<&Record>> = Map::default();
+            for t in &self.tickets {
+                if let Some(c) = t.str("customer") {
+                    out.entry(c).or_default().push(t);
+                }
+            }
+            out
+        });
+        by_customer.get(customer).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The last day of an interaction naming this deal.
     pub fn last_deal_interaction(&self, deal: &str) -> Option<NaiveDate> {
-        self.index().last_by_deal.get(deal).copied()
+        self.index
+            .last_by_deal
+            .get_or_init(|| last_by(&self.interactions, |t| t.deal))
+            .get(deal)
+            .copied()
     }
 
     /// The currency of a record's amounts: its own, else the folder's.
-    pub fn currency(&self, r: &Record) -> String {
-        r.str("currency")
-            .unwrap_or(&self.cfg.currency.0)
-            .to_string()
+    pub fn currency<'r>(&'r self, r: &'r Record) -> &'r str {
+        r.str("currency").unwrap_or(&self.cfg.currency.0)
     }
 
     /// `field` of a record as (currency, amount).
-    pub fn amount(&self, r: &Record, field: &str) -> Option<(String, Decimal)> {
+    pub fn amount<'r>(&'r self, r: &'r Record, field: &str) -> Option<(&'r str, Decimal)> {
         r.decimal(field).map(|v| (self.currency(r), v))
     }
 
@@ -454,7 +455,11 @@ impl<'a> Data<'a> {
 
     /// The last day a customer was touched by an interaction, if ever.
     pub fn last_interaction(&self, customer: &str) -> Option<NaiveDate> {
-        self.index().last_by_customer.get(customer).copied()
+        self.index
+            .last_by_customer
+            .get_or_init(|| last_by(&self.interactions, |t| t.customer))
+            .get(customer)
+            .copied()
     }
 }
 
@@ -519,11 +524,24 @@ impl<'a> Data<'a> {
     /// Won value of a customer's deals closed in the 365 days up to the as-of date,
     /// in the default currency (deals in a currency without a rate are left out).
     pub fn trailing_value(&self, customer: &str) -> Decimal {
-        self.index()
-            .trailing
-            .get(customer)
-            .copied()
-            .unwrap_or_default()
+        let trailing = self.index.trailing.get_or_init(|| {
+            let from = self.as_of - chrono::Duration::days(365);
+            let mut out: Map<&str, Decimal> = Map::default();
+            for (d, closed) in self.won() {
+                let Some(c) = d.str("customer") else { continue };
+                if closed <= from {
+                    continue;
+                }
+                if let Some(v) = self
+                    .amount(d, "value")
+                    .and_then(|(cur, v)| self.in_default(cur, v))
+                {
+                    *out.entry(c).or_default() += v;
+                }
+            }
+            out
+        });
+        trailing.get(customer).copied().unwrap_or_default()
     }
 
     /// The highest loyalty tier whose `min` the value reaches.

@@ -116,13 +116,13 @@ pub fn funnel(data: &Data) -> Report {
     let mut by_kind: BTreeMap<&str, (usize, Amounts)> = BTreeMap::new();
     for d in &won_in {
         if let Some((c, v)) = data.amount(d, "value") {
-            won_value.add(&c, v);
+            won_value.add(c, v);
         }
         if let Some(kind @ ("upsell" | "cross-sell")) = d.str("kind") {
             let e = by_kind.entry(kind).or_default();
             e.0 += 1;
             if let Some((c, v)) = data.amount(d, "value") {
-                e.1.add(&c, v);
+                e.1.add(c, v);
             }
         }
     }

@@ -101,7 +101,14 @@ pub struct Amounts {
 
 impl Amounts {
     pub fn add(&mut self, currency: &str, amount: Decimal) {
-        *self.by_currency.entry(currency.to_string()).or_default() += amount;
+        // Found before inserting: a report adds to a handful of currencies tens of
+        // thousands of times, and an entry would copy the name each time.
+        match self.by_currency.get_mut(currency) {
+            Some(total) => *total += amount,
+            None => {
+                self.by_currency.insert(currency.to_string(), amount);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::stats::{mean, median, ratio, round, share};
@@ -36,7 +36,7 @@ pub fn probability(data: &Data, deal: &Record) -> Decimal {
 }
 
 /// Weighted value: value × probability / 100.
-fn weighted(data: &Data, deal: &Record) -> Option<(String, Decimal)> {
+fn weighted<'r>(data: &'r Data, deal: &'r Record) -> Option<(&'r str, Decimal)> {
     data.amount(deal, "value")
         .map(|(c, v)| (c, v * probability(data, deal) / Decimal::ONE_HUNDRED))
 }
@@ -44,13 +44,9 @@ fn weighted(data: &Data, deal: &Record) -> Option<(String, Decimal)> {
 /// The last day anything happened to a deal: its last stage change, its creation,
 /// or the last interaction naming it.
 pub fn last_activity(data: &Data, deal: &Record) -> Option<NaiveDate> {
-    let history = data
-        .history(deal)
-        .iter()
-        .map(|(_, d)| *d)
-        .collect::<Vec<_>>();
-    let history = history.into_iter();
+    let history = data.history(deal).iter().map(|(_, d)| *d).max();
     history
+        .into_iter()
         .chain(data.start(deal))
         .chain(data.last_deal_interaction(&deal.id))
         .max()
@@ -96,12 +92,12 @@ pub fn pipeline(data: &Data) -> Report {
         let (mut value, mut weight) = (Amounts::default(), Amounts::default());
         for d in &here {
             if let Some((c, v)) = data.amount(d, "value") {
-                value.add(&c, v);
-                all_value.add(&c, v);
+                value.add(c, v);
+                all_value.add(c, v);
             }
             if let Some((c, w)) = weighted(data, d) {
-                weight.add(&c, w);
-                all_weighted.add(&c, w);
+                weight.add(c, w);
+                all_weighted.add(c, w);
             }
         }
         stage_rows.push(vec![
@@ -127,16 +123,16 @@ pub fn pipeline(data: &Data) -> Report {
         .filter(|d| data.lost_on(d).is_some_and(|c| p.contains(c)))
         .collect();
     let (mut won_value, mut lost_value) = (Amounts::default(), Amounts::default());
-    let mut won_count_by_currency: BTreeMap<String, usize> = BTreeMap::new();
+    let mut won_count_by_currency: BTreeMap<&str, usize> = BTreeMap::new();
     for (d, _) in &won {
         if let Some((c, v)) = data.amount(d, "value") {
-            won_value.add(&c, v);
+            won_value.add(c, v);
             *won_count_by_currency.entry(c).or_default() += 1;
         }
     }
     for d in &lost {
         if let Some((c, v)) = data.amount(d, "value") {
-            lost_value.add(&c, v);
+            lost_value.add(c, v);
         }
     }
     // Win rate: won / (won + lost), deals closed in the period.
@@ -155,7 +151,7 @@ pub fn pipeline(data: &Data) -> Report {
     let mut velocity = Amounts::default();
     if let (Some(rate), Some(days)) = (win_rate, mean_cycle) {
         for (c, total) in &won_value.by_currency {
-            let avg = *total / Decimal::from(won_count_by_currency[c]);
+            let avg = *total / Decimal::from(won_count_by_currency[c.as_str()]);
             if let Some(v) = ratio(Decimal::from(open.len()) * avg * rate, days) {
                 velocity.add(c, round(v, 2));
             }
@@ -167,25 +163,26 @@ pub fn pipeline(data: &Data) -> Report {
         money(velocity, data)
     };
 
-    // Forecast: open deals by the month of `expected_close`.
-    let mut months: BTreeMap<String, (usize, Amounts, Amounts)> = BTreeMap::new();
+    // Forecast: open deals by the month of `expected_close` (its first day; deals
+    // without one first, as "(none)").
+    let mut months: BTreeMap<Option<NaiveDate>, (usize, Amounts, Amounts)> = BTreeMap::new();
     for d in &open {
-        let month = data
-            .day(d, "expected_close")
-            .map(|x| x.format("%Y-%m").to_string())
-            .unwrap_or_else(|| "(none)".into());
+        let month = data.day(d, "expected_close").and_then(|x| x.with_day(1));
         let e = months.entry(month).or_default();
         e.0 += 1;
         if let Some((c, v)) = data.amount(d, "value") {
-            e.1.add(&c, v);
+            e.1.add(c, v);
         }
         if let Some((c, w)) = weighted(data, d) {
-            e.2.add(&c, w);
+            e.2.add(c, w);
         }
     }
     let forecast_rows = months
         .into_iter()
-        .map(|(m, (n, v, w))| vec![text(m), count(n), money(v, data), money(w, data)])
+        .map(|(m, (n, v, w))| {
+            let m = m.map_or_else(|| "(none)".into(), |m| m.format("%Y-%m").to_string());
+            vec![text(m), count(n), money(v, data), money(w, data)]
+        })
         .collect();
 
     let stale_rows = stale(data)

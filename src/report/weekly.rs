@@ -161,7 +161,7 @@ fn trend_rows(data: &Data) -> Vec<Vec<Cell>> {
             for (d, _) in data.won_in(&p) {
                 won += 1;
                 if let Some((c, v)) = data.amount(d, "value") {
-                    value.add(&c, v);
+                    value.add(c, v);
                 }
             }
             vec![
