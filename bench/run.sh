@@ -17,11 +17,13 @@ cargo build --release --locked --quiet --bin crm --example bare_parse
 crm="$PWD/target/release/crm"
 bare="$PWD/target/release/examples/bare_parse"
 
-# mean seconds of a command, over hyperfine runs; extra hyperfine options first
-mean() {
+# median seconds of a command, over hyperfine runs; extra hyperfine options first (the
+# median, not the mean: on a shared virtual machine one run in several can take
+# seconds longer for reasons outside the program)
+median() {
   local json; json=$(mktemp)
   hyperfine --style none --export-json "$json" "$@" >/dev/null 2>&1
-  python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['mean'])" "$json"
+  python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$json"
   rm -f "$json"
 }
 ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.0f} ms')" "$1"; }
@@ -57,18 +59,18 @@ run() {
   )
   for cmd in "list deals --where 'stage = won' --format ids" "report pipeline --format json" "report weekly --format json"; do
     local cold warm mem base
-    cold=$(mean --runs 2 --prepare "rm -rf $dir/.crm" "$crm -C $dir $cmd")
+    cold=$(median --runs 3 --prepare "rm -rf $dir/.crm" "$crm -C $dir $cmd")
     "$crm" -C "$dir" $cmd >/dev/null 2>&1 || true
     eval "$crm -C $dir $cmd" >/dev/null
-    warm=$(mean --warmup 1 --runs 3 "$crm -C $dir $cmd")
+    warm=$(median --warmup 1 --runs 5 "$crm -C $dir $cmd")
     mem=$(eval "rss $crm -C $dir $cmd")
-    base=$(mean --runs 2 "$bare $dir ${reads[$cmd]}")
+    base=$(median --runs 3 "$bare $dir ${reads[$cmd]}")
     echo "| \`crm $cmd\` | ${reads[$cmd]} | $(ms "$base") | $(ms "$cold") | $(ms "$warm") | $mem |"
   done
   # The floor of any stat-checked cache: statting every file a pipeline report reads.
   echo
   local floor
-  floor=$(mean --runs 3 "find $dir/deals $dir/interactions -type f -printf '%s %T@ %C@ %i\\n'")
+  floor=$(median --runs 3 "find $dir/deals $dir/interactions -type f -printf '%s %T@ %C@ %i\\n'")
   echo "Stat of every deal and interaction file (find -printf of size, times and inode; one process): $(ms "$floor")"
   echo
   echo "| write | mean of 20 |"
