@@ -273,7 +273,7 @@ fn kills_during_an_import_of_2000_rows_then_a_rerun_completes_it() {
         let mut cmd = f.process();
         cmd.args(["import", "customers", "leads.csv"]);
         // Early enough in the run to land among the writes of the rows left.
-        kills += usize::from(run_and_kill(cmd, Duration::from_millis(rng.u64(50..700))));
+        kills += usize::from(run_and_kill(cmd, Duration::from_millis(rng.u64(30..300))));
         let after = files(f.root());
         for (rel, bytes) in &after {
             if is_temp(rel) || before.get(rel) == Some(bytes) {
