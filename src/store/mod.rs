@@ -26,8 +26,8 @@ pub struct Store {
     /// Read records through `.crm/cache` (off with `--no-cache` or `CRM_NO_CACHE=1`).
     pub use_cache: bool,
     loaded: [OnceLock<TypeData>; 5],
-    /// Types read with only some fields (see [`Store::records_with`]).
-    projected: [OnceLock<TypeData>; 5],
+    /// Types read with only some fields, with those fields (see [`Store::records_with`]).
+    projected: [OnceLock<(Vec<String>, TypeData)>; 5],
     /// Types read as rows of a few string fields, with those fields (see [`Store::rows`]).
     rows: [OnceLock<(Vec<String>, Vec<Row>)>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
@@ -97,25 +97,30 @@ impl Store {
 
     /// Records of a type holding only the top-level fields named (read-only use, such as
     /// a report's secondary records): cheaper to read from the cache and to keep. The
-    /// whole records when the type is loaded already or the cache is off.
+    /// whole records when the type is loaded already or the cache is off. A type is
+    /// projected once per run: asking again for a field the first projection left out
+    /// gets whole records.
     pub fn records_with(&self, ty: RecordType, fields: &[&str]) -> impl Iterator<Item = &Loaded> {
         let slot = Self::slot(ty);
-        let data = if self.loaded[slot].get().is_some() || !self.use_cache {
-            self.load(ty)
+        if self.loaded[slot].get().is_some() || !self.use_cache {
+            return self.load(ty).entries.iter();
+        }
+        let mut fresh = false;
+        let (kept, data) = self.projected[slot].get_or_init(|| {
+            fresh = true;
+            let kept = fields.iter().map(|f| f.to_string()).collect();
+            (kept, cache::load_type(&self.root, ty, Some(fields)))
+        });
+        if fresh {
+            self.pending_issues
+                .borrow_mut()
+                .extend(data.issues.iter().cloned());
+        }
+        if fields.iter().all(|f| kept.iter().any(|k| k == f)) {
+            data.entries.iter()
         } else {
-            let mut fresh = false;
-            let data = self.projected[slot].get_or_init(|| {
-                fresh = true;
-                cache::load_type(&self.root, ty, Some(fields))
-            });
-            if fresh {
-                self.pending_issues
-                    .borrow_mut()
-                    .extend(data.issues.iter().cloned());
-            }
-            data
-        };
-        data.entries.iter()
+            self.load(ty).entries.iter()
+        }
     }
 
     /// The records of a type as rows of the top-level fields named, each field's text
@@ -511,5 +516,28 @@ mod tests {
         let issues = store.take_issues();
         assert_eq!(issues.len(), 1, "{issues:?}");
         assert_eq!(issues[0].path, Path::new("interactions/2026/11/i-2.yaml"));
+    }
+
+    #[test]
+    fn a_field_left_out_of_the_first_projection_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(config::FILE_NAME), "").unwrap();
+        std::fs::create_dir_all(dir.path().join("deals")).unwrap();
+        std::fs::write(
+            dir.path().join("deals/d-1.yaml"),
+            "title: Pos\nstage: won\nowner: dewi\n",
+        )
+        .unwrap();
+        let store = Store::open(dir.path(), ClockPins::default()).unwrap();
+        let fields = |store: &Store, asked: &[&str], read: &str| -> Option<String> {
+            let d = store.records_with(RecordType::Deal, asked).next().unwrap();
+            d.record.str(read).map(String::from)
+        };
+        // The first projection keeps only what it names.
+        assert_eq!(fields(&store, &["stage"], "stage").as_deref(), Some("won"));
+        assert_eq!(fields(&store, &["stage"], "owner"), None);
+        // A field it left out: whole records, not a silent blank.
+        assert_eq!(fields(&store, &["owner"], "owner").as_deref(), Some("dewi"));
+        assert_eq!(fields(&store, &["owner"], "title").as_deref(), Some("Pos"));
     }
 }
