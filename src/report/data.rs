@@ -194,19 +194,19 @@ impl<'a> Data<'a> {
             db: store,
             index: Default::default(),
         };
-        let need = |ty| needs.iter().find(|n| n.ty == ty).copied();
+        let need_of = |ty| needs.iter().find(|n| n.ty == ty).copied();
         // Only the types the report reads are loaded; a lookup of another record (a
         // deal's customer) still finds it through the store. No report is about
         // interactions: they are read as rows, and first, so that the memory their
         // reading takes for a moment is free again for the records kept.
-        if need(RecordType::Interaction).is_some() {
+        if need_of(RecordType::Interaction).is_some() {
             data.interactions = Touch::all(store, as_of);
         }
         for ty in RecordType::ALL
             .into_iter()
             .filter(|t| *t != RecordType::Interaction)
         {
-            let need = match need(ty) {
+            let need = match need_of(ty) {
                 Some(n) => n,
                 None if ty == primary => Need::all(ty),
                 None => continue,
@@ -290,9 +290,9 @@ impl<'a> Data<'a> {
         let all = self.index.history.get_or_init(|| {
             use rayon::prelude::*;
             let tz = self.cfg.tz();
-            let records: Vec<&Record> = self.customers.iter().chain(&self.deals).copied().collect();
-            records
+            self.customers
                 .par_iter()
+                .chain(&self.deals)
                 .map(|r| (*r as *const Record as usize, history_of(r, tz)))
                 .collect()
         });

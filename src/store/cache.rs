@@ -219,7 +219,6 @@ fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
     root.join(DIR).join(format!("{}.bin", ty.plural()))
 }
 
-/// The entries of a cache file's bytes; none when it is missing, corrupt or of another version.
 /// A cache file's bytes, mapped rather than copied: the file is tens of megabytes at
 /// a few hundred thousand records, already in the page cache, and read once.
 ///
@@ -230,6 +229,7 @@ fn map_file(path: &Path) -> Option<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 
+/// The entries of a cache file's bytes; none when it is missing, corrupt or of another version.
 fn entries(bytes: &[u8]) -> Vec<Entry<'_>> {
     match postcard::from_bytes::<File>(bytes) {
         Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => f.entries,
@@ -801,11 +801,6 @@ fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
         return;
     };
     let path = cache_path(root, ty);
-    if let Some(dir) = path.parent() {
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-    }
     // Another crm may write the same cache at the same time: each write is whole
     // (atomic rename), so the last one wins and neither is torn.
     write_quietly(&path, &bytes);
