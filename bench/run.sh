@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds crm and the bare-parse baseline, generates folders from a seed,
-# and prints a markdown table of cold (no .crm cache) and warm runs, peak memory, and
-# the baseline that walks, reads and parses every file with the same YAML crate.
+# and prints a markdown table of cold (no .crm cache) and warm runs (every file statted,
+# and with `crm watch` running), peak memory, and the baseline that walks, reads and
+# parses every file with the same YAML crate.
 #
 # Usage: bench/run.sh [small|full|both]   (default: both; folders go to $BENCH_DIR or /tmp)
 set -euo pipefail
@@ -50,22 +51,26 @@ run() {
   echo
   echo "### $name: $customers customers, $deals deals, $tickets tickets, $interactions interactions ($records records)"
   echo
-  echo "| command | reads | bare parse of those files | cold (no cache) | warm | peak RSS (warm) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| command | reads | bare parse of those files | cold (no cache) | warm, every file statted | warm, with \`crm watch\` | peak RSS (watched) |"
+  echo "|---|---|---|---|---|---|---|"
   local -A reads=(
     ["list deals --where 'stage = won' --format ids"]="deals"
     ["report pipeline --format json"]="deals interactions"
     ["report weekly --format json"]="customers deals tickets campaigns interactions"
   )
+  "$crm" -C "$dir" watch --stop >/dev/null 2>&1 || true
   for cmd in "list deals --where 'stage = won' --format ids" "report pipeline --format json" "report weekly --format json"; do
-    local cold warm mem base
+    local cold warm watched mem base
     cold=$(median --runs 3 --prepare "rm -rf $dir/.crm" "$crm -C $dir $cmd")
-    "$crm" -C "$dir" $cmd >/dev/null 2>&1 || true
     eval "$crm -C $dir $cmd" >/dev/null
-    warm=$(median --warmup 1 --runs 5 "$crm -C $dir $cmd")
+    warm=$(median --warmup 1 --runs 10 "$crm -C $dir $cmd")
+    "$crm" -C "$dir" watch --detach 2>/dev/null
+    eval "$crm -C $dir $cmd" >/dev/null
+    watched=$(median --warmup 2 --runs 20 "$crm -C $dir $cmd")
     mem=$(eval "rss $crm -C $dir $cmd")
+    "$crm" -C "$dir" watch --stop 2>/dev/null
     base=$(median --runs 3 "$bare $dir ${reads[$cmd]}")
-    echo "| \`crm $cmd\` | ${reads[$cmd]} | $(ms "$base") | $(ms "$cold") | $(ms "$warm") | $mem |"
+    echo "| \`crm $cmd\` | ${reads[$cmd]} | $(ms "$base") | $(ms "$cold") | $(ms "$warm") | $(ms "$watched") | $mem |"
   done
   # The floor of any stat-checked cache: statting every file a pipeline report reads.
   echo

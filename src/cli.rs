@@ -120,4 +120,5 @@ pub enum Command {
     Stage(commands::stage::Args),
     Edit(commands::edit::Args),
     Rm(commands::rm::Args),
+    Watch(commands::watch::Args),
 }

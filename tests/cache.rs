@@ -165,7 +165,7 @@ fn every_list_and_report_is_the_same_with_and_without_the_cache() {
         ],
         vec!["report", "funnel", "--format", "json"],
         vec!["report", "pipeline", "--format", "json"],
-        // Deals are read with the report's fields only, and those --where reads.
+        // Deals are read as views; --where reads their records.
         vec![
             "report",
             "pipeline",

@@ -21,6 +21,7 @@ fn every_kept_fuzz_input_passes_its_target() {
             "record_loader" => properties::record_loader,
             "csv_importer" => properties::csv_importer,
             "merge_driver" => properties::merge_driver,
+            "cache_reader" => properties::cache_reader,
             _ => continue,
         };
         check(&data);

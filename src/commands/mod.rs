@@ -24,6 +24,7 @@ pub mod show;
 pub mod stage;
 pub mod timeline;
 pub mod unset;
+pub mod watch;
 
 use std::cell::OnceCell;
 use std::io::{self, BufWriter, StdoutLock, Write};
@@ -239,5 +240,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Stage(args) => stage::run(ctx, args),
         Command::Edit(args) => edit::run(ctx, args),
         Command::Rm(args) => rm::run(ctx, args),
+        Command::Watch(args) => watch::run(ctx, args),
     }
 }

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use crm::model::RecordType;
 use crm::render::report::write_report;
 use crm::render::Format;
-use crm::report::{self, Data, Need, Period, PeriodArgs};
+use crm::report::{self, Data, Period, PeriodArgs};
 
 use super::Ctx;
 
@@ -92,18 +92,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Funnel | Kind::Customers | Kind::Weekly => RecordType::Customer,
     };
     use RecordType::*;
-    let all = |types: &[RecordType]| types.iter().map(|t| Need::all(*t)).collect::<Vec<_>>();
-    let needs = match args.report {
-        Kind::Pipeline => vec![
-            Need::only(Deal, report::pipeline::DEAL_FIELDS),
-            Need::all(Interaction),
-        ],
-        Kind::Service => all(&[Ticket]),
-        Kind::Campaigns => all(&[Campaign, Customer, Deal, Interaction]),
-        Kind::Funnel | Kind::Customers => all(&[Customer, Deal, Ticket, Interaction]),
-        Kind::Weekly => all(&RecordType::ALL),
+    let needs: &[RecordType] = match args.report {
+        Kind::Pipeline => &[Deal, Interaction],
+        Kind::Service => &[Ticket],
+        Kind::Campaigns => &[Campaign, Customer, Deal, Interaction],
+        Kind::Funnel | Kind::Customers => &[Customer, Deal, Ticket, Interaction],
+        Kind::Weekly => &RecordType::ALL,
     };
-    let data = Data::new(store, as_of, period, primary, &args.filters, &needs)?;
+    let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
     let r = match args.report {
         Kind::Funnel => report::funnel::funnel(&data),
         Kind::Pipeline => report::pipeline::pipeline(&data),

@@ -80,16 +80,118 @@ pub fn parse_moment(s: &str) -> Option<DateTime<FixedOffset>> {
 
 /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
+    date_of(s.as_bytes())
+}
+
+/// The decimal number written in `b[r]` (digits only).
+fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
+    b.get(r)?.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// [`parse_date`] of bytes. Digits are read by hand: reports read hundreds of thousands
+/// of dates, and a format string is interpreted anew on every call.
+fn date_of(b: &[u8]) -> Option<NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    NaiveDate::from_ymd_opt(digits(b, 0..4)? as i32, digits(b, 5..7)?, digits(b, 8..10)?)
+}
+
+/// The calendar day in time zone `tz` of a date (that day, wherever the folder is) or
+/// of a moment ([`parse_moment`]), from its text.
+///
+/// The form crm writes, `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`, is read by hand;
+/// anything else RFC 3339 allows (fractions of a second, a leap second, lower case)
+/// goes through chrono, so both read every moment alike.
+pub fn day_of(b: &[u8], tz: Tz) -> Option<NaiveDate> {
+    if let Some(d) = date_of(b) {
+        return Some(d);
+    }
+    let plain = |b: &[u8]| {
+        if b.len() < 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let (h, m, s) = (digits(b, 11..13)?, digits(b, 14..16)?, digits(b, 17..19)?);
+        let offset = match &b[19..] {
+            b"Z" => 0,
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+                let (oh, om) = (digits(b, 20..22)?, digits(b, 23..25)?);
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                let secs = (oh * 3600 + om * 60) as i64;
+                if *sign == b'-' {
+                    -secs
+                } else {
+                    secs
+                }
+            }
+            _ => return None,
+        };
+        let local = date_of(&b[..10])?.and_hms_opt(h, m, s)?;
+        Some(local - chrono::Duration::seconds(offset))
+    };
+    if let Some(utc) = plain(b) {
+        return Some(tz.from_utc_datetime(&utc).date_naive());
+    }
+    let m = parse_moment(std::str::from_utf8(b).ok()?)?;
+    Some(m.with_timezone(&tz).date_naive())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_read_strictly() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_date("2026-11-22"), day(2026, 11, 22));
+        for bad in [
+            "2026-02-30",
+            "2026-1-01",
+            "+026-01-01",
+            "2026-11-2x",
+            "2026/11/22",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_moments_day_is_the_same_by_hand_and_by_chrono() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let jkt: Tz = "Asia/Jakarta".parse().unwrap();
+        for text in [
+            "2026-03-01T02:00:00+00:00",
+            "2026-03-01T02:00:00Z",
+            "2026-03-08T06:59:59Z",
+            "2026-03-08T07:00:00Z",
+            "2026-11-15T23:41:00+07:00",
+            "2026-11-15T00:10:00-05:30",
+            "2026-11-15T00:10:00.5+07:00",
+            "2026-11-15t00:10:00z",
+            "2026-12-31T23:59:60Z",
+            "2026-02-30T00:00:00Z",
+            "2026-11-15T24:00:00Z",
+            "2026-11-15T10:00:00+24:00",
+            "2026-11-15",
+            "soon",
+        ] {
+            for tz in [Tz::UTC, ny, jkt] {
+                let by_chrono = parse_moment(text).map(|m| m.with_timezone(&tz).date_naive());
+                let by_chrono = parse_date(text).or(by_chrono);
+                assert_eq!(day_of(text.as_bytes(), tz), by_chrono, "{text} in {tz}");
+            }
+        }
+        // 02:00 UTC is the evening before in New York; 23:41 in Jakarta is 16:41 UTC.
+        let d = day_of(b"2026-03-01T02:00:00+00:00", ny).unwrap();
+        assert_eq!(d, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        let d = day_of(b"2026-11-15T23:41:00+07:00", Tz::UTC).unwrap();
+        assert_eq!(d, NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+    }
 
     #[test]
     fn pinned_today_pins_now() {

@@ -214,21 +214,64 @@ fn decimal_of_f64(f: f64) -> Option<Decimal> {
         .map(|d| d.normalize())
 }
 
+/// A scalar value, borrowed: from a YAML value or from the cache's encoding of one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl<'a> Scalar<'a> {
+    /// `None` for a list, a map or a tagged value.
+    pub fn of(v: &'a Value) -> Option<Scalar<'a>> {
+        Some(match v {
+            Value::Null => Scalar::Null,
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => Scalar::Int(i),
+                (None, Some(u), _) => Scalar::UInt(u),
+                (None, None, Some(f)) => Scalar::Float(f),
+                _ => return None,
+            },
+            Value::String(s) => Scalar::Str(s),
+            _ => return None,
+        })
+    }
+
+    /// The decimal it holds: a number, or a string holding a decimal.
+    pub fn decimal(self) -> Option<Decimal> {
+        match self {
+            Scalar::Int(i) => Some(Decimal::from(i)),
+            Scalar::UInt(u) => Some(Decimal::from(u)),
+            Scalar::Float(f) => decimal_of_f64(f),
+            Scalar::Str(s) => parse_decimal(s.trim()).ok(),
+            Scalar::Null | Scalar::Bool(_) => None,
+        }
+    }
+
+    /// The text a script wants: strings bare, numbers as decimals, booleans as written,
+    /// null as nothing.
+    pub fn text(self) -> String {
+        match self {
+            Scalar::Str(s) => s.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Null => String::new(),
+            Scalar::Int(_) | Scalar::UInt(_) | Scalar::Float(_) => match (self.decimal(), self) {
+                (Some(d), _) => d.normalize().to_string(),
+                (None, Scalar::Float(f)) => serde_yaml::Number::from(f).to_string(),
+                (None, _) => String::new(),
+            },
+        }
+    }
+}
+
 /// The decimal a stored value holds (a YAML number or a quoted decimal string).
 pub fn as_decimal(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Some(Decimal::from(i))
-            } else if let Some(u) = n.as_u64() {
-                Some(Decimal::from(u))
-            } else {
-                n.as_f64().and_then(decimal_of_f64)
-            }
-        }
-        Value::String(s) => parse_decimal(s.trim()).ok(),
-        _ => None,
-    }
+    Scalar::of(v)?.decimal()
 }
 
 /// A scalar as the text a script wants: strings bare, numbers and booleans as written.
@@ -271,15 +314,8 @@ pub fn flow_text(v: &Value) -> String {
 
 pub fn scalar_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(match as_decimal(v) {
-            Some(d) => d.normalize().to_string(),
-            None => n.to_string(),
-        }),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null => Some(String::new()),
         Value::Tagged(t) => scalar_text(&t.value),
-        _ => None,
+        v => Scalar::of(v).map(Scalar::text),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::{Record, RecordType};
 use crate::report::pipeline::stale;
 use crate::report::service::{is_open, moment, sla_met, target};
-use crate::report::{Data, Need, Period};
+use crate::report::{Data, Period};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,8 +56,7 @@ pub fn agenda<'s>(
         RecordType::Deal,
         RecordType::Ticket,
         RecordType::Interaction,
-    ]
-    .map(Need::all);
+    ];
     let data = Data::new(
         store,
         today,
@@ -67,33 +66,43 @@ pub fn agenda<'s>(
         &needs,
     )?;
     let mut items: Vec<(u8, Item<'s>)> = Vec::new();
-    let open_or_customer = |r: &&&Record| match r.ty {
-        RecordType::Deal => data.is_open(r),
-        RecordType::Ticket => is_open(r),
-        _ => true,
+    // A deal's record, for the agenda's line (deals are read as views).
+    let deal = |id: &str| store.get(RecordType::Deal, id).map(|l| &l.record);
+    let mut follow_up = |on: NaiveDate, note: Option<&str>, record: &'s Record| {
+        if on > today {
+            return;
+        }
+        let when = if on == today {
+            "due today".to_string()
+        } else {
+            format!("was due {}", days((today - on).num_days()))
+        };
+        let why = format!("follow-up {when}: {}", note.unwrap_or("(no note)"));
+        items.push((
+            0,
+            Item {
+                due: on,
+                record,
+                why,
+            },
+        ));
     };
-    for r in data
-        .customers
-        .iter()
-        .chain(&data.deals)
-        .chain(&data.tickets)
-        .filter(open_or_customer)
-    {
-        if let Some(on) = data.day(r, "next_action.on").filter(|d| *d <= today) {
-            let note = r.str("next_action.note").unwrap_or("(no note)");
-            let when = if on == today {
-                "due today".to_string()
-            } else {
-                format!("was due {}", days((today - on).num_days()))
-            };
-            items.push((
-                0,
-                Item {
-                    due: on,
-                    record: r,
-                    why: format!("follow-up {when}: {note}"),
-                },
-            ));
+    fn next<'r>(data: &Data, r: &'r Record) -> Option<(NaiveDate, Option<&'r str>)> {
+        Some((data.day(r, "next_action.on")?, r.str("next_action.note")))
+    }
+    for c in &data.customers {
+        if let Some((on, note)) = next(&data, c) {
+            follow_up(on, note, c);
+        }
+    }
+    for d in data.deals.iter().filter(|d| data.is_open(d)) {
+        if let (Some(on), Some(r)) = (d.next_on, deal(d.id)) {
+            follow_up(on, d.next_note, r);
+        }
+    }
+    for t in data.tickets.iter().filter(|t| is_open(t)) {
+        if let Some((on, note)) = next(&data, t) {
+            follow_up(on, note, t);
         }
     }
     for t in data.tickets.iter().filter(|t| is_open(t)) {
@@ -127,12 +136,13 @@ pub fn agenda<'s>(
         }
     }
     for (d, last, n) in stale(&data) {
+        let Some(record) = deal(d.id) else { continue };
         let due = last + Duration::days(i64::from(store.config.stale_days));
         items.push((
             2,
             Item {
                 due,
-                record: d,
+                record,
                 why: format!("stale: no stage change or interaction for {n} days (since {last})"),
             },
         ));

@@ -60,7 +60,12 @@ pub fn audience<'s>(
         .map_err(|e| Error::Failed(format!("the audience of campaign {}: {e}", campaign.id)))?;
     let channel = campaign.str("channel");
     let needs_consent = channel.is_some_and(|c| store.config.consent.required_for(c));
-    let touches = Touch::all(store, today);
+    let touches = Touch::all(
+        store.snapshot(RecordType::Interaction),
+        store.config.tz(),
+        today,
+        false,
+    );
     let last = last_outbound(touches.iter());
     let mut out = Vec::new();
     for l in store.records(RecordType::Customer) {

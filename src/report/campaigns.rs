@@ -61,11 +61,11 @@ pub fn campaigns(data: &Data) -> Report {
                 continue;
             }
             let from_lead = d
-                .str("customer")
+                .customer
                 .and_then(|c| data.record(crate::model::RecordType::Customer, c))
                 .is_some_and(|c| c.str("source") == Some(&k.id));
-            if d.str("campaign") == Some(&k.id) || from_lead {
-                if let Some((c, v)) = data.amount(d, "value") {
+            if d.campaign == Some(k.id.as_str()) || from_lead {
+                if let Some((c, v)) = data.deal_value(d) {
                     won.add(c, v);
                 }
             }

@@ -58,7 +58,7 @@ pub fn rfm<'a>(data: &Data<'a>) -> Vec<Rfm<'a>> {
     let mut last: BTreeMap<&str, NaiveDate> = BTreeMap::new();
     let mut freq: BTreeMap<&str, usize> = BTreeMap::new();
     for (d, closed) in data.won() {
-        let Some(c) = d.str("customer") else { continue };
+        let Some(c) = d.customer else { continue };
         let e = last.entry(c).or_insert(closed);
         *e = (*e).max(closed);
         if closed > from {
@@ -178,7 +178,7 @@ pub fn customers(data: &Data) -> Report {
     // (m0 = the first month, up to m11), the share of the cohort with a deal won in it.
     let mut buys: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
     for (d, closed) in data.won() {
-        if let Some(c) = d.str("customer") {
+        if let Some(c) = d.customer {
             buys.entry(c).or_default().insert(month_index(closed));
         }
     }
@@ -304,11 +304,9 @@ pub const SEGMENTS: [&str; 11] = [
 fn cross_sell(data: &Data) -> Vec<Vec<Cell>> {
     let mut bought: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (d, _) in data.won() {
-        let Some(c) = d.str("customer") else { continue };
-        if let Some(serde_yaml::Value::Sequence(items)) = d.get("products") {
-            for p in items.iter().filter_map(crate::model::value::scalar_text) {
-                bought.entry(c).or_default().insert(p);
-            }
+        let Some(c) = d.customer else { continue };
+        for p in d.products() {
+            bought.entry(c).or_default().insert(p);
         }
     }
     let n = bought.len();

@@ -12,91 +12,16 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_yaml::Value;
 
+use super::deal::Deal;
+use super::touch::{day_in, Touch};
 use super::{Amounts, Period};
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::clock::{parse_date, parse_moment};
 use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
-use crate::store::load::{Loaded, Row};
+use crate::store::snapshot::Encoded;
 use crate::store::Store;
-
-/// The fields of interactions any report reads, in the order of a [`Row`]'s columns.
-pub const INTERACTION_FIELDS: &[&str] = &["customer", "at", "direction", "deal", "campaign"];
-
-/// An interaction as reports see it: whom and what it names, its day, its direction.
-/// Interactions are the most numerous records and reports read these five facts of
-/// them, so they are read as rows (see [`Store::rows`]) rather than whole records.
-#[derive(Debug, Clone, Copy)]
-pub struct Touch<'a> {
-    pub customer: Option<&'a str>,
-    pub deal: Option<&'a str>,
-    pub campaign: Option<&'a str>,
-    /// The calendar day of `at`, in the folder's time zone.
-    pub day: NaiveDate,
-    pub direction: Option<&'a str>,
-}
-
-impl<'a> Touch<'a> {
-    /// None for an interaction without a readable `at`: it happened on no day, so no
-    /// figure counts it.
-    pub fn of(row: &'a Row, tz: chrono_tz::Tz) -> Option<Touch<'a>> {
-        Some(Touch {
-            customer: row.get(0),
-            day: day_in(row.get(1)?, tz)?,
-            direction: row.get(2),
-            deal: row.get(3),
-            campaign: row.get(4),
-        })
-    }
-}
-
-impl Touch<'_> {
-    /// The interactions up to `as_of` (their days parsed on all cores).
-    pub fn all(store: &Store, as_of: NaiveDate) -> Vec<Touch<'_>> {
-        use rayon::prelude::*;
-        let tz = store.config.tz();
-        store
-            .rows(RecordType::Interaction, INTERACTION_FIELDS)
-            .par_iter()
-            .filter_map(|r| Touch::of(r, tz))
-            .filter(|t| t.day <= as_of)
-            .collect()
-    }
-}
-
-/// The calendar day of a date or moment, in time zone `tz`.
-fn day_in(v: &str, tz: chrono_tz::Tz) -> Option<NaiveDate> {
-    if let Some(d) = parse_date(v) {
-        return Some(d);
-    }
-    parse_moment(v).map(|m| m.with_timezone(&tz).date_naive())
-}
-
-/// A record type a report reads, and which of its fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Need {
-    pub ty: RecordType,
-    /// Only these top-level fields, or all of them (`None`). A report over tens of
-    /// thousands of records that names the few fields it reads keeps a fraction of the
-    /// memory whole records take (a deal read whole is about 3 kB).
-    pub fields: Option<&'static [&'static str]>,
-}
-
-impl Need {
-    /// Every field of the type.
-    pub const fn all(ty: RecordType) -> Need {
-        Need { ty, fields: None }
-    }
-
-    /// Only the top-level fields named.
-    pub const fn only(ty: RecordType, fields: &'static [&'static str]) -> Need {
-        Need {
-            ty,
-            fields: Some(fields),
-        }
-    }
-}
+use std::path::Path;
 
 /// A map over the run's own keys (ids, record addresses): foldhash hashes a short key
 /// several times faster than the standard library's SipHash, and no key comes from an
@@ -108,8 +33,8 @@ type Map<K, V> = foldhash::HashMap<K, V>;
 /// builds the customers' ones).
 #[derive(Default)]
 struct Index<'a> {
-    /// Won deals closed by the as-of date, with their close day.
-    won: OnceCell<Vec<(&'a Record, NaiveDate)>>,
+    /// Won deals closed by the as-of date (their place in `deals`), with their close day.
+    won: OnceCell<Vec<(usize, NaiveDate)>>,
     /// The last day of an interaction, by customer id and by deal id.
     last_by_customer: OnceCell<Map<&'a str, NaiveDate>>,
     last_by_deal: OnceCell<Map<&'a str, NaiveDate>>,
@@ -117,16 +42,19 @@ struct Index<'a> {
     trailing: OnceCell<Map<&'a str, Decimal>>,
     /// Tickets by customer id.
     tickets_by_customer: OnceCell<Map<&'a str, Vec<&'a Record>>>,
-    /// The stage history of each customer and deal, parsed once, by the record's address.
+    /// The stage history of each customer, parsed once, by the record's address.
     history: OnceCell<Map<usize, Vec<(&'a str, NaiveDate)>>>,
 }
 
-/// The last day of an interaction, by the id `key` reads off it.
+/// The last day of an interaction, by the id `key` reads off it, for `ids` ids or so.
 fn last_by<'a>(
     touches: &[Touch<'a>],
+    ids: usize,
     key: impl Fn(&Touch<'a>) -> Option<&'a str>,
 ) -> Map<&'a str, NaiveDate> {
-    let mut out = Map::default();
+    // Room for every id at once: a map grown step by step takes fresh memory at each
+    // step, which on a virtual machine costs more than the hashing.
+    let mut out = Map::with_capacity_and_hasher(ids.min(touches.len()), Default::default());
     for t in touches {
         if let Some(id) = key(t) {
             let e = out.entry(id).or_insert(t.day);
@@ -158,70 +86,90 @@ pub struct Data<'a> {
     pub as_of: NaiveDate,
     pub period: Period,
     pub customers: Vec<&'a Record>,
-    pub deals: Vec<&'a Record>,
+    /// Deals as reports read them (shared by the copies [`Data::with_period`] makes).
+    pub deals: Rc<[Deal<'a>]>,
     pub tickets: Vec<&'a Record>,
     pub campaigns: Vec<&'a Record>,
-    /// Interactions up to the as-of date (of the customers kept, under --where).
-    pub interactions: Vec<Touch<'a>>,
+    /// Interactions up to the as-of date (of the customers kept, under --where). A
+    /// report about deals reads interactions only for deals' activity, and keeps only
+    /// those that name a deal.
+    pub interactions: Rc<[Touch<'a>]>,
     db: &'a dyn Records,
     /// Shared by the copies [`Data::with_period`] makes: it does not depend on the period.
     index: Rc<Index<'a>>,
 }
 
 impl<'a> Data<'a> {
-    /// Loads the `needs` types (the primary one whether named or not, whole unless
-    /// named with its fields). `--where` filters the report's `primary` records; when
-    /// those are customers, deals, tickets and interactions are kept only for the
-    /// customers kept.
+    /// Loads the `needs` types (and the primary one whether named or not). `--where`
+    /// filters the report's `primary` records; when those are customers, deals,
+    /// tickets and interactions are kept only for the customers kept.
     pub fn new(
         store: &'a Store,
         as_of: NaiveDate,
         period: Period,
         primary: RecordType,
         filters: &[String],
-        needs: &[Need],
+        needs: &[RecordType],
     ) -> Result<Data<'a>> {
         let query = Query::new(filters, primary, &store.config, as_of)?;
+        let wanted = |ty| ty == primary || needs.contains(&ty);
+        let types: Vec<RecordType> = RecordType::ALL.into_iter().filter(|t| wanted(*t)).collect();
+        store.preload(&types);
+        let mut interactions = Vec::new();
+        if wanted(RecordType::Interaction) {
+            let tz = store.config.tz();
+            let snapshot = store.snapshot(RecordType::Interaction);
+            interactions = Touch::all(snapshot, tz, as_of, primary == RecordType::Deal);
+        }
+        let mut deals = Vec::new();
+        if wanted(RecordType::Deal) {
+            use rayon::prelude::*;
+            // A query reads records: the paths of the deals it keeps.
+            let kept: Option<std::collections::HashSet<&Path>> =
+                (primary == RecordType::Deal && !filters.is_empty()).then(|| {
+                    store
+                        .records_with(RecordType::Deal, &query.fields())
+                        .filter(|l| query.matches(&l.record, store))
+                        .map(|l| l.path.as_path())
+                        .collect()
+                });
+            let kept = |e: &Encoded| kept.as_ref().is_none_or(|k| k.contains(Path::new(e.path)));
+            let cfg = &store.config;
+            // Collected in place, one slot per file, then the slots left empty dropped:
+            // a list grown piece by piece would copy every deal several times.
+            let all: Vec<Option<Deal>> = store
+                .snapshot(RecordType::Deal)
+                .par_records()
+                .map(|e| {
+                    e.filter(kept)
+                        .map(|e| Deal::of(e, cfg))
+                        .filter(|d| d.created.is_none_or(|c| c <= as_of))
+                })
+                .collect();
+            deals = all.into_iter().flatten().collect();
+        }
         let mut data = Data {
             cfg: &store.config,
             as_of,
             period,
             customers: Vec::new(),
-            deals: Vec::new(),
+            deals: Rc::from([]),
             tickets: Vec::new(),
             campaigns: Vec::new(),
-            interactions: Vec::new(),
+            interactions: Rc::from([]),
             db: store,
             index: Default::default(),
         };
-        let need_of = |ty| needs.iter().find(|n| n.ty == ty).copied();
-        // Only the types the report reads are loaded; a lookup of another record (a
-        // deal's customer) still finds it through the store. No report is about
-        // interactions: they are read as rows, and first, so that the memory their
-        // reading takes for a moment is free again for the records kept.
-        if need_of(RecordType::Interaction).is_some() {
-            data.interactions = Touch::all(store, as_of);
-        }
-        for ty in RecordType::ALL
-            .into_iter()
-            .filter(|t| *t != RecordType::Interaction)
-        {
-            let need = match need_of(ty) {
-                Some(n) => n,
-                None if ty == primary => Need::all(ty),
-                None => continue,
-            };
-            let records: Box<dyn Iterator<Item = &Loaded>> = match need.fields {
-                None => Box::new(store.records(ty)),
-                Some(fields) => {
-                    let mut fields = fields.to_vec();
-                    if ty == primary {
-                        fields.extend(query.fields());
-                    }
-                    Box::new(store.records_with(ty, &fields))
-                }
-            };
-            let kept: Vec<&Record> = records
+        for ty in [
+            RecordType::Customer,
+            RecordType::Ticket,
+            RecordType::Campaign,
+        ] {
+            if !wanted(ty) {
+                continue;
+            }
+            let kept: Vec<&Record> = store
+                .records(ty)
                 .map(|l| &l.record)
                 .filter(|r| data.existed(r))
                 .filter(|r| ty != primary || query.matches(r, store))
@@ -231,12 +179,13 @@ impl<'a> Data<'a> {
         if primary == RecordType::Customer && !filters.is_empty() {
             let ids: std::collections::HashSet<&str> =
                 data.customers.iter().map(|c| c.id.as_str()).collect();
-            let mine = |r: &&Record| r.str("customer").is_some_and(|c| ids.contains(c));
-            data.deals.retain(mine);
-            data.tickets.retain(mine);
-            data.interactions
-                .retain(|t| t.customer.is_some_and(|c| ids.contains(c)));
+            let mine = |c: Option<&str>| c.is_some_and(|c| ids.contains(c));
+            deals.retain(|d| mine(d.customer));
+            data.tickets.retain(|t| mine(t.str("customer")));
+            interactions.retain(|t| mine(t.customer));
         }
+        data.deals = deals.into();
+        data.interactions = interactions.into();
         Ok(data)
     }
 
@@ -251,10 +200,11 @@ impl<'a> Data<'a> {
     fn of_type(&mut self, ty: RecordType) -> &mut Vec<&'a Record> {
         match ty {
             RecordType::Customer => &mut self.customers,
-            RecordType::Deal => &mut self.deals,
             RecordType::Ticket => &mut self.tickets,
             RecordType::Campaign => &mut self.campaigns,
-            RecordType::Interaction => unreachable!("interactions are read as rows"),
+            RecordType::Deal | RecordType::Interaction => {
+                unreachable!("deals and interactions are read as views")
+            }
         }
     }
 
@@ -285,14 +235,13 @@ impl<'a> Data<'a> {
         }
     }
 
-    /// The history entries as (stage, day), in the order written.
+    /// A customer's history entries as (stage, day), in the order written.
     pub fn history<'r>(&'r self, r: &'r Record) -> Cow<'r, [(&'r str, NaiveDate)]> {
         let all = self.index.history.get_or_init(|| {
             use rayon::prelude::*;
             let tz = self.cfg.tz();
             self.customers
                 .par_iter()
-                .chain(&self.deals)
                 .map(|r| (*r as *const Record as usize, history_of(r, tz)))
                 .collect()
         });
@@ -356,42 +305,46 @@ impl<'a> Data<'a> {
             .min()
     }
 
+    /// A deal's pipeline stage, as configured.
+    fn deal_stage(&self, deal: &Deal) -> Option<&'a crate::config::PipelineStage> {
+        deal.step.map(|i| &self.cfg.pipeline.0[i])
+    }
+
     /// A deal's close day, if it is in a won stage and closed by the as-of date.
-    pub fn won_on(&self, deal: &Record) -> Option<NaiveDate> {
-        let won = deal
-            .stage()
-            .and_then(|s| self.cfg.pipeline_stage(s))
-            .is_some_and(|s| s.won);
+    pub fn won_on(&self, deal: &Deal) -> Option<NaiveDate> {
+        let won = self.deal_stage(deal).is_some_and(|s| s.won);
         self.closed_on(deal).filter(|_| won)
     }
 
-    pub fn lost_on(&self, deal: &Record) -> Option<NaiveDate> {
-        let lost = deal
-            .stage()
-            .and_then(|s| self.cfg.pipeline_stage(s))
-            .is_some_and(|s| s.lost);
+    pub fn lost_on(&self, deal: &Deal) -> Option<NaiveDate> {
+        let lost = self.deal_stage(deal).is_some_and(|s| s.lost);
         self.closed_on(deal).filter(|_| lost)
     }
 
-    fn closed_on(&self, deal: &Record) -> Option<NaiveDate> {
-        self.day(deal, "closed").filter(|d| *d <= self.as_of)
+    fn closed_on(&self, deal: &Deal) -> Option<NaiveDate> {
+        deal.closed.filter(|d| *d <= self.as_of)
     }
 
-    pub fn is_open(&self, deal: &Record) -> bool {
-        deal.stage()
-            .and_then(|s| self.cfg.pipeline_stage(s))
-            .is_some_and(|s| !s.is_closed())
+    pub fn is_open(&self, deal: &Deal) -> bool {
+        self.deal_stage(deal).is_some_and(|s| !s.is_closed())
     }
 
     /// Won deals, with their close day.
-    pub fn won(&self) -> impl Iterator<Item = (&'a Record, NaiveDate)> + '_ {
+    pub fn won(&self) -> impl Iterator<Item = (&Deal<'a>, NaiveDate)> + '_ {
         let won = self.index.won.get_or_init(|| {
             self.deals
                 .iter()
-                .filter_map(|d| self.won_on(d).map(|c| (*d, c)))
+                .enumerate()
+                .filter_map(|(i, d)| self.won_on(d).map(|c| (i, c)))
                 .collect()
         });
-        won.iter().copied()
+        won.iter().map(|(i, c)| (&self.deals[*i], *c))
+    }
+
+    /// A deal's value as (currency, amount): its own currency, else the folder's.
+    pub fn deal_value<'r>(&'r self, deal: &'r Deal) -> Option<(&'r str, Decimal)> {
+        let currency = deal.currency.unwrap_or(&self.cfg.currency.0);
+        deal.value.map(|v| (currency, v))
     }
 
     /// A customer's tickets.
@@ -412,7 +365,7 @@ impl<'a> Data<'a> {
     pub fn last_deal_interaction(&self, deal: &str) -> Option<NaiveDate> {
         self.index
             .last_by_deal
-            .get_or_init(|| last_by(&self.interactions, |t| t.deal))
+            .get_or_init(|| last_by(&self.interactions, self.deals.len(), |t| t.deal))
             .get(deal)
             .copied()
     }
@@ -457,7 +410,7 @@ impl<'a> Data<'a> {
     pub fn last_interaction(&self, customer: &str) -> Option<NaiveDate> {
         self.index
             .last_by_customer
-            .get_or_init(|| last_by(&self.interactions, |t| t.customer))
+            .get_or_init(|| last_by(&self.interactions, self.customers.len(), |t| t.customer))
             .get(customer)
             .copied()
     }
@@ -505,7 +458,7 @@ impl<'a> Data<'a> {
     pub fn won_in<'p>(
         &'p self,
         p: &'p Period,
-    ) -> impl Iterator<Item = (&'a Record, NaiveDate)> + 'p {
+    ) -> impl Iterator<Item = (&'p Deal<'a>, NaiveDate)> + 'p {
         self.won().filter(move |(_, d)| p.contains(*d))
     }
 
@@ -528,12 +481,12 @@ impl<'a> Data<'a> {
             let from = self.as_of - chrono::Duration::days(365);
             let mut out: Map<&str, Decimal> = Map::default();
             for (d, closed) in self.won() {
-                let Some(c) = d.str("customer") else { continue };
+                let Some(c) = d.customer else { continue };
                 if closed <= from {
                     continue;
                 }
                 if let Some(v) = self
-                    .amount(d, "value")
+                    .deal_value(d)
                     .and_then(|(cur, v)| self.in_default(cur, v))
                 {
                     *out.entry(c).or_default() += v;
@@ -567,36 +520,5 @@ impl<'a> Data<'a> {
             .max()?;
         let days = (self.as_of - last).num_days();
         (days > i64::from(self.cfg.at_risk_days)).then_some(days)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_touch_is_dated_in_the_folders_time_zone() {
-        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let row = Row::new(&[
-            Some("c-1"),
-            Some("2026-03-01T02:00:00+00:00"),
-            Some("inbound"),
-            Some("d-1"),
-            None,
-        ]);
-        let t = Touch::of(&row, ny).unwrap();
-        // 02:00 UTC is the evening before in New York.
-        assert_eq!(t.day, day(2026, 2, 28));
-        assert_eq!(
-            (t.customer, t.deal, t.campaign, t.direction),
-            (Some("c-1"), Some("d-1"), None, Some("inbound"))
-        );
-        // A date is that day wherever the folder is.
-        let row = Row::new(&[Some("c-1"), Some("2026-03-01"), None, None, None]);
-        assert_eq!(Touch::of(&row, ny).unwrap().day, day(2026, 3, 1));
-        // Without a readable `at` it happened on no day.
-        let row = Row::new(&[Some("c-1"), Some("soon"), None, None, None]);
-        assert!(Touch::of(&row, ny).is_none());
     }
 }

@@ -110,18 +110,18 @@ pub fn funnel(data: &Data) -> Report {
         .filter(|(_, d)| p.contains(*d))
         .map(|(r, _)| r)
         .collect();
-    let buyers: HashSet<&str> = won_in.iter().filter_map(|d| d.str("customer")).collect();
+    let buyers: HashSet<&str> = won_in.iter().filter_map(|d| d.customer).collect();
     let existing_buyers = buyers.iter().filter(|b| existing.contains(**b)).count();
     let mut won_value = Amounts::default();
     let mut by_kind: BTreeMap<&str, (usize, Amounts)> = BTreeMap::new();
     for d in &won_in {
-        if let Some((c, v)) = data.amount(d, "value") {
+        if let Some((c, v)) = data.deal_value(d) {
             won_value.add(c, v);
         }
-        if let Some(kind @ ("upsell" | "cross-sell")) = d.str("kind") {
+        if let Some(kind @ ("upsell" | "cross-sell")) = d.kind {
             let e = by_kind.entry(kind).or_default();
             e.0 += 1;
-            if let Some((c, v)) = data.amount(d, "value") {
+            if let Some((c, v)) = data.deal_value(d) {
                 e.1.add(c, v);
             }
         }
@@ -168,7 +168,7 @@ pub fn funnel(data: &Data) -> Report {
     };
     let mut won_count: BTreeMap<&str, usize> = BTreeMap::new();
     for (d, _) in data.won() {
-        if let Some(c) = d.str("customer") {
+        if let Some(c) = d.customer {
             *won_count.entry(c).or_default() += 1;
         }
     }

@@ -6,11 +6,13 @@
 pub mod campaigns;
 pub mod customers;
 pub mod data;
+pub mod deal;
 pub mod funnel;
 pub mod period;
 pub mod pipeline;
 pub mod service;
 pub mod stats;
+pub mod touch;
 pub mod weekly;
 
 use std::collections::BTreeMap;
@@ -18,8 +20,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use data::{Data, Need, Touch};
+pub use data::Data;
+pub use deal::Deal;
 pub use period::{Period, PeriodArgs};
+pub use touch::Touch;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

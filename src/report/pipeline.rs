@@ -6,54 +6,35 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::stats::{mean, median, ratio, round, share};
-use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
-use crate::model::Record;
-
-/// The deal fields this report reads (with those `--where` reads): deals are kept
-/// with only these. `customer` is for the report index's won value per customer.
-pub const DEAL_FIELDS: &[&str] = &[
-    "title",
-    "customer",
-    "stage",
-    "history",
-    "value",
-    "currency",
-    "probability",
-    "created",
-    "closed",
-    "expected_close",
-    "lost_reason",
-];
+use super::{count, fig, text, Amounts, Cell, Data, Deal, Report, Section};
 
 /// A deal's win probability in percent: its own `probability`, else its stage's.
-pub fn probability(data: &Data, deal: &Record) -> Decimal {
-    deal.decimal("probability").unwrap_or_else(|| {
-        deal.stage()
-            .and_then(|s| data.cfg.pipeline_stage(s))
-            .map(|s| s.probability.0)
+pub fn probability(data: &Data, deal: &Deal) -> Decimal {
+    deal.probability.unwrap_or_else(|| {
+        deal.step
+            .map(|i| data.cfg.pipeline.0[i].probability.0)
             .unwrap_or_default()
     })
 }
 
 /// Weighted value: value × probability / 100.
-fn weighted<'r>(data: &'r Data, deal: &'r Record) -> Option<(&'r str, Decimal)> {
-    data.amount(deal, "value")
+fn weighted<'r>(data: &'r Data, deal: &'r Deal) -> Option<(&'r str, Decimal)> {
+    data.deal_value(deal)
         .map(|(c, v)| (c, v * probability(data, deal) / Decimal::ONE_HUNDRED))
 }
 
 /// The last day anything happened to a deal: its last stage change, its creation,
 /// or the last interaction naming it.
-pub fn last_activity(data: &Data, deal: &Record) -> Option<NaiveDate> {
-    let history = data.history(deal).iter().map(|(_, d)| *d).max();
-    history
+pub fn last_activity(data: &Data, deal: &Deal) -> Option<NaiveDate> {
+    deal.last_change
         .into_iter()
-        .chain(data.start(deal))
-        .chain(data.last_deal_interaction(&deal.id))
+        .chain(deal.created)
+        .chain(data.last_deal_interaction(deal.id))
         .max()
 }
 
 /// Open deals with no activity for more than `stale_days`: (deal, last activity, days).
-pub fn stale<'a>(data: &Data<'a>) -> Vec<(&'a Record, NaiveDate, i64)> {
+pub fn stale<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'d Deal<'a>, NaiveDate, i64)> {
     let mut out: Vec<_> = data
         .deals
         .iter()
@@ -61,10 +42,10 @@ pub fn stale<'a>(data: &Data<'a>) -> Vec<(&'a Record, NaiveDate, i64)> {
         .filter_map(|d| {
             let last = last_activity(data, d)?;
             let days = (data.as_of - last).num_days();
-            (days > i64::from(data.cfg.stale_days)).then_some((*d, last, days))
+            (days > i64::from(data.cfg.stale_days)).then_some((d, last, days))
         })
         .collect();
-    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.id.cmp(&b.0.id)));
+    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.id.cmp(b.0.id)));
     out
 }
 
@@ -74,35 +55,39 @@ fn money(a: Amounts, data: &Data) -> Cell {
 
 pub fn pipeline(data: &Data) -> Report {
     let p = data.period;
-    let open: Vec<&Record> = data
-        .deals
+    let open: Vec<&Deal> = data.deals.iter().filter(|d| data.is_open(d)).collect();
+    // Each open deal's value and weighted value, worked out once for both tables.
+    let amounts: Vec<_> = open
         .iter()
-        .copied()
-        .filter(|d| data.is_open(d))
+        .map(|d| (data.deal_value(d), weighted(data, d)))
         .collect();
 
     // Open deals by stage, in pipeline order: count, value, weighted value, per currency.
     let mut stage_rows = Vec::new();
     let (mut all_value, mut all_weighted) = (Amounts::default(), Amounts::default());
-    for stage in data.cfg.pipeline.0.iter().filter(|s| !s.is_closed()) {
-        let here: Vec<_> = open
+    for (step, stage) in data.cfg.pipeline.0.iter().enumerate() {
+        if stage.is_closed() {
+            continue;
+        }
+        let (mut value, mut weight, mut here) = (Amounts::default(), Amounts::default(), 0);
+        for (_, (v, w)) in open
             .iter()
-            .filter(|d| d.stage() == Some(&stage.name))
-            .collect();
-        let (mut value, mut weight) = (Amounts::default(), Amounts::default());
-        for d in &here {
-            if let Some((c, v)) = data.amount(d, "value") {
-                value.add(c, v);
-                all_value.add(c, v);
+            .zip(&amounts)
+            .filter(|(d, _)| d.step == Some(step))
+        {
+            here += 1;
+            if let Some((c, v)) = v {
+                value.add(c, *v);
+                all_value.add(c, *v);
             }
-            if let Some((c, w)) = weighted(data, d) {
-                weight.add(c, w);
-                all_weighted.add(c, w);
+            if let Some((c, w)) = w {
+                weight.add(c, *w);
+                all_weighted.add(c, *w);
             }
         }
         stage_rows.push(vec![
             text(stage.name.clone()),
-            count(here.len()),
+            count(here),
             money(value, data),
             money(weight, data),
         ]);
@@ -115,23 +100,22 @@ pub fn pipeline(data: &Data) -> Report {
     ]);
 
     // Won and lost in the period, by `closed` date.
-    let won: Vec<(&Record, NaiveDate)> = data.won_in(&p).collect();
-    let lost: Vec<&Record> = data
+    let won: Vec<(&Deal, NaiveDate)> = data.won_in(&p).collect();
+    let lost: Vec<&Deal> = data
         .deals
         .iter()
-        .copied()
         .filter(|d| data.lost_on(d).is_some_and(|c| p.contains(c)))
         .collect();
     let (mut won_value, mut lost_value) = (Amounts::default(), Amounts::default());
     let mut won_count_by_currency: BTreeMap<&str, usize> = BTreeMap::new();
     for (d, _) in &won {
-        if let Some((c, v)) = data.amount(d, "value") {
+        if let Some((c, v)) = data.deal_value(d) {
             won_value.add(c, v);
             *won_count_by_currency.entry(c).or_default() += 1;
         }
     }
     for d in &lost {
-        if let Some((c, v)) = data.amount(d, "value") {
+        if let Some((c, v)) = data.deal_value(d) {
             lost_value.add(c, v);
         }
     }
@@ -140,10 +124,7 @@ pub fn pipeline(data: &Data) -> Report {
     // Cycle days: created → closed, for deals won in the period.
     let cycles: Vec<Decimal> = won
         .iter()
-        .filter_map(|(d, closed)| {
-            data.day(d, "created")
-                .map(|c| Decimal::from((*closed - c).num_days()))
-        })
+        .filter_map(|(d, closed)| d.created.map(|c| Decimal::from((*closed - c).num_days())))
         .collect();
     let mean_cycle = mean(&cycles);
     // Sales velocity, per currency: open deals × average won value × win rate / mean
@@ -166,15 +147,15 @@ pub fn pipeline(data: &Data) -> Report {
     // Forecast: open deals by the month of `expected_close` (its first day; deals
     // without one first, as "(none)").
     let mut months: BTreeMap<Option<NaiveDate>, (usize, Amounts, Amounts)> = BTreeMap::new();
-    for d in &open {
-        let month = data.day(d, "expected_close").and_then(|x| x.with_day(1));
+    for (d, (v, w)) in open.iter().zip(&amounts) {
+        let month = d.expected_close.and_then(|x| x.with_day(1));
         let e = months.entry(month).or_default();
         e.0 += 1;
-        if let Some((c, v)) = data.amount(d, "value") {
-            e.1.add(c, v);
+        if let Some((c, v)) = v {
+            e.1.add(c, *v);
         }
-        if let Some((c, w)) = weighted(data, d) {
-            e.2.add(c, w);
+        if let Some((c, w)) = w {
+            e.2.add(c, *w);
         }
     }
     let forecast_rows = months
@@ -189,9 +170,9 @@ pub fn pipeline(data: &Data) -> Report {
         .into_iter()
         .map(|(d, last, days)| {
             vec![
-                text(d.id.clone()),
-                text(d.title().unwrap_or_default()),
-                text(d.stage().unwrap_or_default()),
+                text(d.id),
+                text(d.title.unwrap_or_default()),
+                text(d.stage.unwrap_or_default()),
                 text(last.to_string()),
                 count(days as usize),
             ]
@@ -202,7 +183,7 @@ pub fn pipeline(data: &Data) -> Report {
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for d in &lost {
         *reasons
-            .entry(d.str("lost_reason").unwrap_or("(none)").to_string())
+            .entry(d.lost_reason.unwrap_or("(none)").to_string())
             .or_default() += 1;
     }
     let mut reasons: Vec<_> = reasons.into_iter().collect();

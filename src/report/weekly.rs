@@ -1,5 +1,6 @@
 //! The weekly page for a CI job: this week against the week before, and what needs attention.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::customers::at_risk_section;
@@ -9,7 +10,7 @@ use super::stats::round;
 use super::{
     campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Chart, Data, Report, Section,
 };
-use crate::model::Record;
+use crate::model::{Record, RecordType};
 
 /// The change between two values of one figure: counts and numbers as the difference,
 /// rates in percentage points, amounts per currency; n/a where either side is.
@@ -112,27 +113,54 @@ fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)>
     ]
 }
 
+/// A follow-up past due: what it is on, the day it was due, its note.
+pub struct FollowUp<'d> {
+    pub ty: RecordType,
+    pub id: &'d str,
+    pub title: Option<&'d str>,
+    pub on: NaiveDate,
+    pub note: &'d str,
+}
+
 /// Follow-ups whose `next_action.on` is before the as-of date, on customers, open
-/// deals and open tickets: (record, due day, note), earliest first.
-pub fn overdue<'a>(data: &Data<'a>) -> Vec<(&'a Record, chrono::NaiveDate, String)> {
-    let mut out = Vec::new();
-    let candidates = data
+/// deals and open tickets, earliest first.
+pub fn overdue<'d>(data: &'d Data) -> Vec<FollowUp<'d>> {
+    let of_record = |r: &&'d Record| {
+        Some(FollowUp {
+            ty: r.ty,
+            id: &r.id,
+            title: r.title(),
+            on: data.day(r, "next_action.on")?,
+            note: r.str("next_action.note").unwrap_or_default(),
+        })
+    };
+    let deals = data
+        .deals
+        .iter()
+        .filter(|d| data.is_open(d))
+        .filter_map(|d| {
+            Some(FollowUp {
+                ty: RecordType::Deal,
+                id: d.id,
+                title: d.title,
+                on: d.next_on?,
+                note: d.next_note.unwrap_or_default(),
+            })
+        });
+    let mut out: Vec<FollowUp> = data
         .customers
         .iter()
-        .chain(data.deals.iter().filter(|d| data.is_open(d)))
-        .chain(data.tickets.iter().filter(|t| is_open(t)));
-    for r in candidates {
-        if let Some(on) = data.day(r, "next_action.on") {
-            if on < data.as_of {
-                out.push((
-                    *r,
-                    on,
-                    r.str("next_action.note").unwrap_or_default().to_string(),
-                ));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        .filter_map(of_record)
+        .chain(deals)
+        .chain(
+            data.tickets
+                .iter()
+                .filter(|t| is_open(t))
+                .filter_map(of_record),
+        )
+        .filter(|f| f.on < data.as_of)
+        .collect();
+    out.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.id.cmp(b.id)));
     out
 }
 
@@ -160,7 +188,7 @@ fn trend_rows(data: &Data) -> Vec<Vec<Cell>> {
             let mut won = 0;
             for (d, _) in data.won_in(&p) {
                 won += 1;
-                if let Some((c, v)) = data.amount(d, "value") {
+                if let Some((c, v)) = data.deal_value(d) {
                     value.add(c, v);
                 }
             }
@@ -198,13 +226,13 @@ pub fn weekly(data: &Data) -> Report {
         .collect();
     let overdue_rows = overdue(data)
         .into_iter()
-        .map(|(r, on, note)| {
+        .map(|f| {
             vec![
-                text(format!("{}/{}", r.ty, r.id)),
-                text(r.title().unwrap_or_default()),
-                text(on.to_string()),
-                count((data.as_of - on).num_days() as usize),
-                text(note),
+                text(format!("{}/{}", f.ty, f.id)),
+                text(f.title.unwrap_or_default()),
+                text(f.on.to_string()),
+                count((data.as_of - f.on).num_days() as usize),
+                text(f.note),
             ]
         })
         .collect();
@@ -212,8 +240,8 @@ pub fn weekly(data: &Data) -> Report {
         .into_iter()
         .map(|(d, last, days)| {
             vec![
-                text(d.id.clone()),
-                text(d.title().unwrap_or_default()),
+                text(d.id),
+                text(d.title.unwrap_or_default()),
                 text(last.to_string()),
                 count(days as usize),
             ]

@@ -1,880 +1,452 @@
-//! The record cache under `.crm/cache/` (never shared: `.crm/` is git-ignored).
+//! The record cache's files under `.crm/cache/` (never shared: `.crm/` is git-ignored),
+//! one per record type.
 //!
-//! One file per record type holds, for each record file, its path, size, modification
-//! and change times (nanoseconds) and inode, as git's index does, and the parsed record
-//! in a compact binary form. A load lists the type's folder, stats every file, and takes
-//! from the cache the records whose file has not changed; the others are read and
-//! parsed, on all cores. Entries written within two seconds of a file's change are
-//! re-read next time (a second edit in the same second could otherwise look unchanged).
-//! A missing, corrupt or old-version cache is rebuilt without a word; a cache that
-//! cannot be written is skipped.
+//! A file holds, for each record file of the type, its path, size, modification and
+//! change times (nanoseconds) and inode, as git's index does, and the parsed record in
+//! the binary form of [`super::encoding`]: a fixed header, a table of fixed-size
+//! entries, the paths one after another (all of them text, checked at once), then the
+//! records. It is mapped and read in place: opening it builds nothing, whatever the
+//! number of records. A file that is
+//! missing, cut short, of another layout or of another crm version is not used (and
+//! is rebuilt by the next load); see [`super::snapshot`] for how entries are checked
+//! against the folder.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use serde_yaml::{Mapping, Value};
+use zerocopy::little_endian::{I64, U32, U64};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use super::load::{parse_record, LoadIssue, Loaded, Row, Stat, TypeData};
-use crate::model::Record;
+use super::load::Stat;
+use super::watch::Token;
 use crate::model::RecordType;
-
-/// Bumped whenever the cache's layout or the meaning of what it stores changes.
-const VERSION: u32 = 2;
 
 /// Where the caches live, below the crm folder.
 pub const DIR: &str = ".crm/cache";
 
-/// A YAML value in the cache's binary form, written and read straight from and into
-/// [`Value`]: a variant index (0 null, 1 bool, 2 signed, 3 unsigned, 4 float, 5 string,
-/// 6 list, 7 map as a list of pairs), then its payload.
-struct Enc<'a>(&'a Value);
+const MAGIC: [u8; 8] = *b"crmcache";
 
-const VARIANTS: &[&str] = &["Null", "Bool", "Int", "UInt", "Float", "Str", "Seq", "Map"];
+/// Bumped whenever the layout or the meaning of what it stores changes.
+const LAYOUT: u32 = 3;
 
-impl Serialize for Enc<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Seq<'a>(&'a [Value]);
-        impl Serialize for Seq<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(Enc))
-            }
-        }
-        match self.0 {
-            Value::Null => s.serialize_unit_variant("Val", 0, VARIANTS[0]),
-            Value::Bool(b) => s.serialize_newtype_variant("Val", 1, VARIANTS[1], b),
-            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => s.serialize_newtype_variant("Val", 2, VARIANTS[2], &i),
-                (None, Some(u)) => s.serialize_newtype_variant("Val", 3, VARIANTS[3], &u),
-                _ => s.serialize_newtype_variant(
-                    "Val",
-                    4,
-                    VARIANTS[4],
-                    &n.as_f64().unwrap_or_default(),
-                ),
-            },
-            Value::String(t) => s.serialize_newtype_variant("Val", 5, VARIANTS[5], t),
-            Value::Sequence(items) => {
-                s.serialize_newtype_variant("Val", 6, VARIANTS[6], &Seq(items))
-            }
-            Value::Mapping(m) => s.serialize_newtype_variant("Val", 7, VARIANTS[7], &Map(m)),
-            Value::Tagged(t) => Enc(&t.value).serialize(s),
-        }
-    }
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct Header {
+    magic: [u8; 8],
+    layout: U32,
+    count: U32,
+    /// The byte lengths of the paths and of the records.
+    paths: U64,
+    bodies: U64,
+    /// The watcher's token the entries are current as of (instance 0: none).
+    watch_instance: U64,
+    watch_seq: U64,
+    /// The crm version that wrote it, NUL-padded: another version may encode differently.
+    crm: [u8; 16],
 }
 
-/// A map's pairs, for [`Enc`].
-struct Map<'a>(&'a Mapping);
-
-impl Serialize for Map<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|(k, v)| (Enc(k), Enc(v))))
-    }
-}
-
-/// A record's fields as [`Enc`] writes a map, without building a value around them.
-struct EncFields<'a>(&'a Mapping);
-
-impl Serialize for EncFields<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_newtype_variant("Val", 7, VARIANTS[7], &Map(self.0))
-    }
-}
-
-/// Reads what [`Enc`] wrote.
-struct Dec(Value);
-
-impl<'de> Deserialize<'de> for Dec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
-        use serde::de::{EnumAccess, SeqAccess, VariantAccess, Visitor};
-        struct Items;
-        impl<'de> serde::de::DeserializeSeed<'de> for Items {
-            type Value = Vec<Value>;
-            fn deserialize<D: serde::Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> Result<Vec<Value>, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = Vec<Value>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a list")
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(
-                        self,
-                        mut a: A,
-                    ) -> Result<Vec<Value>, A::Error> {
-                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0));
-                        while let Some(Dec(v)) = a.next_element()? {
-                            out.push(v);
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_seq(V)
-            }
-        }
-        struct Pairs;
-        impl<'de> serde::de::DeserializeSeed<'de> for Pairs {
-            type Value = Mapping;
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = Mapping;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a list of pairs")
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
-                        let mut out = Mapping::with_capacity(a.size_hint().unwrap_or(0));
-                        while let Some((Dec(k), Dec(v))) = a.next_element()? {
-                            out.insert(k, v);
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_seq(V)
-            }
-        }
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Value;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a cached value")
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
-                let (i, v): (u32, _) = data.variant()?;
-                Ok(match i {
-                    0 => {
-                        v.unit_variant()?;
-                        Value::Null
-                    }
-                    1 => Value::Bool(v.newtype_variant()?),
-                    2 => Value::Number(v.newtype_variant::<i64>()?.into()),
-                    3 => Value::Number(v.newtype_variant::<u64>()?.into()),
-                    4 => Value::Number(v.newtype_variant::<f64>()?.into()),
-                    5 => Value::String(v.newtype_variant()?),
-                    6 => Value::Sequence(v.newtype_variant_seed(Items)?),
-                    7 => Value::Mapping(v.newtype_variant_seed(Pairs)?),
-                    _ => return Err(serde::de::Error::custom("unknown cached value")),
-                })
-            }
-        }
-        d.deserialize_enum("Val", VARIANTS, V).map(Dec)
-    }
-}
-
-/// What a file held when it was last read: the record's fields, encoded, or the problem
-/// reported for it (line, column, message). Read borrowing from the cache file's bytes.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-enum Content<'a> {
-    Record(&'a [u8]),
-    Issue(Option<usize>, Option<usize>, &'a str),
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct Entry<'a> {
-    path: &'a str,
-    stat: Stat,
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy)]
+#[repr(C)]
+struct RawEntry {
+    size: U64,
+    mtime: I64,
+    mtime_ns: U32,
+    ctime: I64,
+    ctime_ns: U32,
+    ino: U64,
+    path_at: U32,
+    path_len: U32,
+    body_at: U32,
+    body_len: U32,
+    /// 0: the body is a record's encoding; 1: it is the problem reported for the file.
+    kind: u8,
     /// Changed too close to the cache's writing to trust the stat next time.
-    racy: bool,
-    #[serde(borrow)]
-    content: Content<'a>,
+    racy: u8,
+    pad: [u8; 6],
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct File<'a> {
-    version: u32,
-    crm: &'a str,
-    #[serde(borrow, deserialize_with = "exact")]
-    entries: Vec<Entry<'a>>,
+const RECORD: u8 = 0;
+const ISSUE: u8 = 1;
+
+/// What a file held when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// The record's fields, encoded.
+    Record(&'a [u8]),
+    /// The problem reported for it.
+    Issue {
+        line: Option<usize>,
+        column: Option<usize>,
+        message: &'a str,
+    },
 }
 
-/// A list read into a vector of the length the file gives (serde's own reading grows
-/// it step by step, copying it each time), within a bound a corrupt length cannot pass.
-fn exact<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    struct V<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list")
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Vec<T>, A::Error> {
-            let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(1 << 22));
-            while let Some(x) = a.next_element()? {
-                out.push(x);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_seq(V(std::marker::PhantomData))
+/// One file's entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub path: &'a str,
+    pub stat: Stat,
+    pub racy: bool,
+    pub body: Body<'a>,
 }
 
-fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
-    root.join(DIR).join(format!("{}.bin", ty.plural()))
-}
-
-/// A cache file's bytes, mapped rather than copied: the file is tens of megabytes at
-/// a few hundred thousand records, already in the page cache, and read once.
-///
-/// Safety: crm never writes a cache file in place, it replaces it whole (rename), so
-/// the mapped file's bytes do not change while they are read.
-fn map_file(path: &Path) -> Option<memmap2::Mmap> {
-    let file = std::fs::File::open(path).ok()?;
-    unsafe { memmap2::Mmap::map(&file) }.ok()
-}
-
-/// The entries of a cache file's bytes; none when it is missing, corrupt or of another version.
-fn entries(bytes: &[u8]) -> Vec<Entry<'_>> {
-    match postcard::from_bytes::<File>(bytes) {
-        Ok(f) if f.version == VERSION && f.crm == env!("CARGO_PKG_VERSION") => f.entries,
-        _ => Vec::new(),
-    }
-}
-
-fn encode(fields: &Mapping) -> Vec<u8> {
-    postcard::to_stdvec(&EncFields(fields)).unwrap_or_default()
-}
-
-fn decode(bytes: &[u8], fields: Option<&[&str]>) -> Option<Mapping> {
-    match fields {
-        None => match postcard::from_bytes::<Dec>(bytes).ok()?.0 {
-            Value::Mapping(m) => Some(m),
-            _ => None,
-        },
-        Some(f) => {
-            let mut d = postcard::Deserializer::from_bytes(bytes);
-            serde::de::DeserializeSeed::deserialize(Only(f), &mut d).ok()
-        }
-    }
-}
-
-/// Reads a value without building it (the fields a projection leaves out).
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
-        use serde::de::{EnumAccess, Visitor};
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Skip;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a cached value")
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Skip, A::Error> {
-                let (i, v): (u32, _) = data.variant()?;
-                skip_payload(i, v)?;
-                Ok(Skip)
-            }
-        }
-        d.deserialize_enum("Val", VARIANTS, V)
-    }
-}
-
-/// Reads the payload of a cached value of variant `i` without building it.
-fn skip_payload<'de, A: serde::de::VariantAccess<'de>>(i: u32, v: A) -> Result<(), A::Error> {
-    use serde::de::{SeqAccess, Visitor};
-    struct Each;
-    impl<'de> Visitor<'de> for Each {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-            while a.next_element::<Skip>()?.is_some() {}
-            Ok(())
-        }
-    }
-    struct Pairs;
-    impl<'de> Visitor<'de> for Pairs {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of pairs")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-            while a.next_element::<(Skip, Skip)>()?.is_some() {}
-            Ok(())
-        }
-    }
-    struct SeqOf<V>(V);
-    impl<'de, V: Visitor<'de, Value = ()>> serde::de::DeserializeSeed<'de> for SeqOf<V> {
-        type Value = ();
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self.0)
-        }
-    }
-    match i {
-        0 => v.unit_variant(),
-        1 => v.newtype_variant::<bool>().map(drop),
-        2 => v.newtype_variant::<i64>().map(drop),
-        3 => v.newtype_variant::<u64>().map(drop),
-        4 => v.newtype_variant::<f64>().map(drop),
-        5 => v.newtype_variant::<&str>().map(drop),
-        6 => v.newtype_variant_seed(SeqOf(Each)),
-        7 => v.newtype_variant_seed(SeqOf(Pairs)),
-        _ => Err(serde::de::Error::custom("unknown cached value")),
-    }
-}
-
-/// A string, borrowed from the cache's bytes; anything else is read past (`None`).
-/// Projections compare field names, and rows take string values, without building a
-/// value for each.
-struct Text<'de>(Option<&'de str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
-        use serde::de::{EnumAccess, VariantAccess, Visitor};
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a cached value")
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Text<'de>, A::Error> {
-                let (i, v): (u32, _) = data.variant()?;
-                if i == 5 {
-                    return Ok(Text(Some(v.newtype_variant::<&'de str>()?)));
-                }
-                skip_payload(i, v)?;
-                Ok(Text(None))
-            }
-        }
-        d.deserialize_enum("Val", VARIANTS, V)
-    }
-}
-
-/// Decodes a record keeping only some of its top-level fields.
-struct Only<'f>(&'f [&'f str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
-    type Value = Mapping;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Mapping, D::Error> {
-        use serde::de::{SeqAccess, Visitor};
-        struct Pair<'f>(&'f [&'f str]);
-        impl<'de> serde::de::DeserializeSeed<'de> for Pair<'_> {
-            type Value = Option<(Value, Value)>;
-            fn deserialize<D: serde::Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> Result<Self::Value, D::Error> {
-                struct T<'f>(&'f [&'f str]);
-                impl<'de> Visitor<'de> for T<'_> {
-                    type Value = Option<(Value, Value)>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a field")
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(
-                        self,
-                        mut a: A,
-                    ) -> Result<Self::Value, A::Error> {
-                        let Some(Text(k)) = a.next_element()? else {
-                            return Ok(None);
-                        };
-                        if let Some(k) = k.filter(|k| self.0.contains(k)) {
-                            let k = Value::String(k.to_string());
-                            Ok(a.next_element::<Dec>()?.map(|Dec(v)| (k, v)))
-                        } else {
-                            a.next_element::<Skip>()?;
-                            Ok(None)
-                        }
-                    }
-                }
-                d.deserialize_tuple(2, T(self.0))
-            }
-        }
-        struct Fields<'f>(&'f [&'f str]);
-        impl<'de> Visitor<'de> for Fields<'_> {
-            type Value = Mapping;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("fields")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Mapping, A::Error> {
-                // Room for no more than the fields kept: a map grown entry by entry
-                // ends up with room for twice as many.
-                let room = a.size_hint().unwrap_or(0).min(self.0.len());
-                let mut out = Mapping::with_capacity(room);
-                while let Some(pair) = a.next_element_seed(Pair(self.0))? {
-                    if let Some((k, v)) = pair {
-                        out.insert(k, v);
-                    }
-                }
-                Ok(out)
-            }
-        }
-        RecordOf(Fields(self.0)).deserialize(d)
-    }
-}
-
-/// Reads a record's encoding (a map: variant 7) and hands its list of pairs to `V`.
-struct RecordOf<V>(V);
-
-impl<'de, V: serde::de::Visitor<'de>> serde::de::DeserializeSeed<'de> for RecordOf<V> {
-    type Value = V::Value;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        use serde::de::{EnumAccess, VariantAccess, Visitor};
-        struct Pairs<V>(V);
-        impl<'de, V: Visitor<'de>> serde::de::DeserializeSeed<'de> for Pairs<V> {
-            type Value = V::Value;
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-                d.deserialize_seq(self.0)
-            }
-        }
-        struct Map<V>(V);
-        impl<'de, V: Visitor<'de>> Visitor<'de> for Map<V> {
-            type Value = V::Value;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a record")
-            }
-            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-                let (i, v): (u32, _) = data.variant()?;
-                if i != 7 {
-                    return Err(serde::de::Error::custom("a record is a map"));
-                }
-                v.newtype_variant_seed(Pairs(self.0))
-            }
-        }
-        d.deserialize_enum("Val", VARIANTS, Map(self.0))
-    }
-}
-
-/// Decodes a record into a [`Row`] of the fields named.
-struct ColumnsSeed<'f>(&'f [&'f str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for ColumnsSeed<'_> {
-    type Value = Row;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
-        use serde::de::{SeqAccess, Visitor};
-        struct Fields<'f>(&'f [&'f str]);
-        impl<'de> Visitor<'de> for Fields<'_> {
-            type Value = Row;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("fields")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Row, A::Error> {
-                let mut row: Vec<Option<&str>> = vec![None; self.0.len()];
-                while let Some((Text(k), Text(v))) = a.next_element::<(Text, Text)>()? {
-                    if let (Some(k), Some(v)) = (k, v) {
-                        if let Some(i) = self.0.iter().position(|f| *f == k) {
-                            row[i] = Some(v);
-                        }
-                    }
-                }
-                Ok(Row::new(&row))
-            }
-        }
-        RecordOf(Fields(self.0)).deserialize(d)
-    }
-}
-
-/// What a load makes of each record: whole records, records with some of their fields,
-/// or rows of string columns.
-trait Shape: Sync {
-    type Out: Send;
-    /// From a record read afresh (the cache keeps it whole whatever the shape).
-    fn of_record(&self, rel: PathBuf, record: Record) -> Self::Out;
-    /// From the cache's encoding of a record; `None` when it does not decode.
-    fn of_bytes(&self, ty: RecordType, rel: &Path, bytes: &[u8]) -> Option<Self::Out>;
-}
-
-/// Records with all their fields, or (`Some`) only the top-level fields named.
-struct Records<'f>(Option<&'f [&'f str]>);
-
-impl Shape for Records<'_> {
-    type Out = Loaded;
-    fn of_record(&self, rel: PathBuf, mut record: Record) -> Loaded {
-        if let Some(f) = self.0 {
-            // A new map of the fields kept: the record's own would keep room for all.
-            record.fields = std::mem::take(&mut record.fields)
-                .into_iter()
-                .filter(|(k, _)| k.as_str().is_some_and(|k| f.contains(&k)))
-                .collect();
-        }
-        Loaded { record, path: rel }
-    }
-    fn of_bytes(&self, ty: RecordType, rel: &Path, bytes: &[u8]) -> Option<Loaded> {
-        Some(Loaded {
-            record: Record {
-                ty,
-                id: super::load::id_of(rel),
-                fields: decode(bytes, self.0)?,
-            },
-            path: rel.to_path_buf(),
-        })
-    }
-}
-
-/// Rows of the top-level fields named, each a string or nothing.
-struct Columns<'f>(&'f [&'f str]);
-
-impl Shape for Columns<'_> {
-    type Out = Row;
-    fn of_record(&self, _: PathBuf, record: Record) -> Row {
-        Row::of(&record, self.0)
-    }
-    fn of_bytes(&self, _: RecordType, _: &Path, bytes: &[u8]) -> Option<Row> {
-        let mut d = postcard::Deserializer::from_bytes(bytes);
-        serde::de::DeserializeSeed::deserialize(ColumnsSeed(self.0), &mut d).ok()
-    }
-}
-
-/// What a load made of a file that was not taken from the cache.
-struct Fresh {
-    path: String,
-    stat: Stat,
-    /// The encoded record, or the issue's message.
-    content: Result<Vec<u8>, (Option<usize>, Option<usize>, String)>,
-}
-
-/// One file's outcome: the record or issue, and where it came from: the cache entry at
-/// this position, or a fresh read (boxed: most loads read next to nothing afresh).
-struct Outcome<T> {
-    loaded: Result<T, Box<LoadIssue>>,
-    source: Result<usize, Box<Fresh>>,
-}
-
-fn from_entry<S: Shape>(
-    shape: &S,
-    ty: RecordType,
-    rel: &Path,
-    (at, e): (usize, &Entry),
-) -> Option<Outcome<S::Out>> {
-    let loaded = match e.content {
-        Content::Record(bytes) => Ok(shape.of_bytes(ty, rel, bytes)?),
-        Content::Issue(line, column, message) => Err(Box::new(LoadIssue {
-            path: rel.to_path_buf(),
-            line,
-            column,
-            message: message.to_string(),
-        })),
-    };
-    Some(Outcome {
-        loaded,
-        source: Ok(at),
-    })
-}
-
-fn outcome<S: Shape>(
-    shape: &S,
-    root: &Path,
-    ty: RecordType,
-    rel: PathBuf,
-    old: Option<(usize, &Entry)>,
-    stat: Option<Stat>,
-) -> Option<Outcome<S::Out>> {
-    let stat = match stat {
-        Some(s) => s,
-        None => Stat::of(&std::fs::symlink_metadata(root.join(&rel)).ok()?),
-    };
-    if let Some(hit) = old.filter(|(_, e)| e.stat == stat && !e.racy) {
-        if let Some(o) = from_entry(shape, ty, &rel, hit) {
-            return Some(o);
-        }
-    }
-    let path = rel.to_string_lossy().into_owned();
-    let (loaded, content) =
-        match super::load::read_record(root, &rel).and_then(|b| parse_record(ty, &rel, &b)) {
-            Ok(record) => {
-                let bytes = encode(&record.fields);
-                (Ok(shape.of_record(rel, record)), Ok(bytes))
-            }
-            Err(i) => {
-                let content = Err((i.line, i.column, i.message.clone()));
-                (Err(Box::new(i)), content)
-            }
-        };
-    Some(Outcome {
-        loaded,
-        source: Err(Box::new(Fresh {
-            path,
-            stat,
-            content,
-        })),
-    })
-}
-
-/// What a load through the cache gives: one item per record file that reads, the
-/// issues of the others, and whether the cache was rewritten.
-struct Shaped<T> {
-    items: Vec<T>,
-    issues: Vec<LoadIssue>,
-    changed: bool,
-}
-
-fn load_shaped<S: Shape>(root: &Path, ty: RecordType, shape: &S) -> Shaped<S::Out> {
-    let map = map_file(&cache_path(root, ty));
-    let old = entries(map.as_deref().unwrap_or_default());
-    let files = super::load::record_files_with(root, ty, true);
-    // The cache lists files in the order a listing gives them: look each up at its own
-    // position first, and hash the paths only when the folder changed.
-    let by_path: std::sync::OnceLock<HashMap<&str, usize>> = std::sync::OnceLock::new();
-    let lookup = |i: usize, rel: &Path| -> Option<(usize, &Entry)> {
-        let key = rel.to_str()?;
-        let at = match old.get(i) {
-            Some(e) if e.path == key => i,
-            _ => *by_path
-                .get_or_init(|| old.iter().enumerate().map(|(i, e)| (e.path, i)).collect())
-                .get(key)?,
-        };
-        Some((at, &old[at]))
-    };
-    // Collected in place (an indexed iterator): a file gone since the listing is a `None`.
-    let outcomes: Vec<Option<Outcome<S::Out>>> = files
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (rel, stat))| {
-            let hit = lookup(i, &rel);
-            outcome(shape, root, ty, rel, hit, stat)
-        })
-        .collect();
-    let count = outcomes.iter().flatten().count();
-    let changed = count != old.len()
-        || outcomes
-            .iter()
-            .flatten()
-            .any(|o| o.source.as_ref().map_or(true, |&at| old[at].racy));
-    let mut out = Shaped {
-        items: Vec::with_capacity(count),
-        issues: Vec::new(),
-        changed,
-    };
-    let mut sources = Vec::with_capacity(if changed { count } else { 0 });
-    for o in outcomes.into_iter().flatten() {
-        match o.loaded {
-            Ok(l) => out.items.push(l),
-            Err(i) => out.issues.push(*i),
-        }
-        if changed {
-            sources.push(o.source);
-        }
-    }
-    if changed {
-        let new: Vec<Entry> = sources
-            .iter()
-            .map(|s| match s {
-                Ok(at) => old[*at],
-                Err(f) => Entry {
-                    path: &f.path,
-                    stat: f.stat,
-                    racy: false,
-                    content: match &f.content {
-                        Ok(b) => Content::Record(b),
-                        Err((line, col, msg)) => Content::Issue(*line, *col, msg),
-                    },
-                },
-            })
-            .collect();
-        write_cache(root, ty, new);
-    }
+fn crm_version() -> [u8; 16] {
+    let mut out = [0u8; 16];
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    out[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
     out
 }
 
-/// Loads a type through the cache (see the module's documentation); with `only`, the
-/// records hold just those top-level fields (for reports that read a few).
-pub fn load_type(root: &Path, ty: RecordType, only: Option<&[&str]>) -> TypeData {
-    let loads = load_shaped(root, ty, &Records(only));
-    let mut data = TypeData {
-        entries: loads.items,
-        issues: loads.issues,
-        ..TypeData::default()
-    };
-    data.index();
-    if ty == RecordType::Customer
-        && only.is_none()
-        && (loads.changed || !email_index_path(root).exists())
-    {
-        let pairs = data
-            .entries
-            .iter()
-            .filter_map(|l| {
-                l.record
-                    .str("email")
-                    .map(|e| (e.to_ascii_lowercase(), l.record.id.clone()))
-            })
-            .collect();
-        write_emails(root, pairs);
+pub fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
+    root.join(DIR).join(format!("{}.bin", ty.plural()))
+}
+
+/// A cache file, mapped and checked: the paths are UTF-8, and every entry's path and
+/// record lie within the file (a path on character boundaries).
+pub struct CacheFile {
+    map: memmap2::Mmap,
+    count: usize,
+    /// Where the paths and the records start.
+    paths: usize,
+    bodies: usize,
+}
+
+impl CacheFile {
+    /// The type's cache file, if there is one of this layout and crm version.
+    ///
+    /// Safety of the mapping: crm never writes a cache file in place, it replaces it
+    /// whole (rename), so the mapped bytes do not change while they are read. They are
+    /// read in at once (populated): the file is read whole, and the kernel filling the
+    /// mapping in one go is several times quicker than a fault per page.
+    pub fn open(root: &Path, ty: RecordType) -> Option<CacheFile> {
+        let file = std::fs::File::open(cache_path(root, ty)).ok()?;
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
+        let (header, rest) = Header::ref_from_prefix(&map).ok()?;
+        if header.magic != MAGIC || header.layout.get() != LAYOUT || header.crm != crm_version() {
+            return None;
+        }
+        let count = header.count.get() as usize;
+        let (entries, rest) = <[RawEntry]>::ref_from_prefix_with_elems(rest, count).ok()?;
+        let paths_len = usize::try_from(header.paths.get()).ok()?;
+        if rest.len() as u64 != header.paths.get().checked_add(header.bodies.get())? {
+            return None;
+        }
+        let (paths, bodies) = rest.split_at(paths_len);
+        let paths = std::str::from_utf8(paths).ok()?;
+        let sound = entries.iter().all(|e| {
+            let (at, len) = (e.path_at.get() as usize, e.path_len.get() as usize);
+            let (b_at, b_len) = (e.body_at.get() as usize, e.body_len.get() as usize);
+            paths.get(at..at + len).is_some()
+                && b_at
+                    .checked_add(b_len)
+                    .is_some_and(|end| end <= bodies.len())
+                && (e.kind == RECORD || (e.kind == ISSUE && b_len >= 8))
+        });
+        if !sound {
+            return None;
+        }
+        let paths = map.len() - rest.len();
+        Some(CacheFile {
+            count,
+            paths,
+            bodies: paths + paths_len,
+            map,
+        })
     }
-    data
+
+    fn header(&self) -> &Header {
+        Header::ref_from_prefix(&self.map)
+            .expect("checked on open")
+            .0
+    }
+
+    pub fn token(&self) -> Option<Token> {
+        let h = self.header();
+        (h.watch_instance.get() != 0).then(|| Token {
+            instance: h.watch_instance.get(),
+            seq: h.watch_seq.get(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn raw(&self, i: usize) -> &RawEntry {
+        let entries = &self.map[std::mem::size_of::<Header>()..self.paths];
+        &<[RawEntry]>::ref_from_bytes(entries).expect("checked on open")[i]
+    }
+
+    fn paths(&self) -> &str {
+        // SAFETY: checked to be UTF-8 on open, and the mapped bytes do not change (see
+        // `open`); checking them again for each record read would cost a tenth of a
+        // warm report.
+        unsafe { std::str::from_utf8_unchecked(&self.map[self.paths..self.bodies]) }
+    }
+
+    /// Whether entry `i` holds a problem rather than a record.
+    pub fn is_issue(&self, i: usize) -> bool {
+        self.raw(i).kind == ISSUE
+    }
+
+    /// Entry `i` (below [`CacheFile::len`]).
+    pub fn entry(&self, i: usize) -> Entry<'_> {
+        let e = self.raw(i);
+        let at = e.path_at.get() as usize;
+        let path = self
+            .paths()
+            .get(at..at + e.path_len.get() as usize)
+            .expect("checked on open");
+        let body = &self.map[self.bodies + e.body_at.get() as usize..][..e.body_len.get() as usize];
+        let body = if e.kind == RECORD {
+            Body::Record(body)
+        } else {
+            let num = |b: &[u8]| {
+                let n = u32::from_le_bytes(b.try_into().expect("4 bytes"));
+                (n != 0).then_some(n as usize)
+            };
+            Body::Issue {
+                line: num(&body[..4]),
+                column: num(&body[4..8]),
+                message: std::str::from_utf8(&body[8..]).unwrap_or("(unreadable message)"),
+            }
+        };
+        Entry {
+            path,
+            stat: Stat {
+                size: e.size.get(),
+                mtime: (e.mtime.get(), i64::from(e.mtime_ns.get())),
+                ctime: (e.ctime.get(), i64::from(e.ctime_ns.get())),
+                ino: e.ino.get(),
+            },
+            racy: e.racy != 0,
+            body,
+        }
+    }
 }
 
-/// Rows of a type's records holding the top-level string fields named, in that order
-/// (for reports over the most numerous records: no map, no key per record), and the
-/// issues of the files that do not read.
-pub fn load_rows(root: &Path, ty: RecordType, fields: &[&str]) -> (Vec<Row>, Vec<LoadIssue>) {
-    let loads = load_shaped(root, ty, &Columns(fields));
-    (loads.items, loads.issues)
+/// Builds a cache file: entries in the order given.
+#[derive(Default)]
+pub struct CacheWriter {
+    entries: Vec<RawEntry>,
+    paths: Vec<u8>,
+    bodies: Vec<u8>,
 }
 
-/// The e-mail index: `email<TAB>id` lines, e-mails lower-cased, sorted. Written with the
-/// customers' cache and kept current by crm's own writes, so adding a customer need not
-/// read every customer to keep e-mails unique.
-fn email_index_path(root: &Path) -> PathBuf {
-    root.join(DIR).join("emails")
+/// Appends bytes; `None` once the region would pass 4 GiB.
+fn put(region: &mut Vec<u8>, parts: &[&[u8]]) -> Option<(U32, U32)> {
+    let at = u32::try_from(region.len()).ok()?;
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let len = u32::try_from(len).ok()?;
+    at.checked_add(len)?;
+    for p in parts {
+        region.extend_from_slice(p);
+    }
+    Some((at.into(), len.into()))
 }
 
-fn write_emails(root: &Path, mut pairs: Vec<(String, String)>) {
-    pairs.sort();
-    let text: String = pairs.iter().map(|(e, i)| format!("{e}\t{i}\n")).collect();
-    write_quietly(&email_index_path(root), text.as_bytes());
+impl CacheWriter {
+    pub fn with_capacity(entries: usize, paths: usize, bodies: usize) -> CacheWriter {
+        CacheWriter {
+            entries: Vec::with_capacity(entries),
+            paths: Vec::with_capacity(paths),
+            bodies: Vec::with_capacity(bodies),
+        }
+    }
+
+    /// Adds a file's entry; a file written within two seconds of `now` (seconds since
+    /// the epoch) is marked racy. False when the cache would be too big to write.
+    pub fn push(&mut self, path: &str, stat: Stat, now: i64, body: Body) -> bool {
+        let Some((path_at, path_len)) = put(&mut self.paths, &[path.as_bytes()]) else {
+            return false;
+        };
+        let (kind, place) = match body {
+            Body::Record(bytes) => (RECORD, put(&mut self.bodies, &[bytes])),
+            Body::Issue {
+                line,
+                column,
+                message,
+            } => {
+                let num =
+                    |n: Option<usize>| u32::try_from(n.unwrap_or(0)).unwrap_or(0).to_le_bytes();
+                (
+                    ISSUE,
+                    put(
+                        &mut self.bodies,
+                        &[&num(line), &num(column), message.as_bytes()],
+                    ),
+                )
+            }
+        };
+        let Some((body_at, body_len)) = place else {
+            return false;
+        };
+        // A file changed in the last two seconds may change again within its
+        // timestamp's granularity without looking changed: read it again next time.
+        let racy = stat.mtime.0 >= now - 2 || stat.ctime.0 >= now - 2;
+        self.entries.push(RawEntry {
+            size: stat.size.into(),
+            mtime: stat.mtime.0.into(),
+            mtime_ns: (stat.mtime.1 as u32).into(),
+            ctime: stat.ctime.0.into(),
+            ctime_ns: (stat.ctime.1 as u32).into(),
+            ino: stat.ino.into(),
+            path_at,
+            path_len,
+            body_at,
+            body_len,
+            kind,
+            racy: u8::from(racy),
+            pad: [0; 6],
+        });
+        true
+    }
+
+    /// Writes the type's cache file (see [`write_quietly`]).
+    pub fn write(self, root: &Path, ty: RecordType, token: Option<Token>) {
+        let Ok(count) = u32::try_from(self.entries.len()) else {
+            return;
+        };
+        let token = token.unwrap_or(Token {
+            instance: 0,
+            seq: 0,
+        });
+        let header = Header {
+            magic: MAGIC,
+            layout: LAYOUT.into(),
+            count: count.into(),
+            paths: (self.paths.len() as u64).into(),
+            bodies: (self.bodies.len() as u64).into(),
+            watch_instance: token.instance.into(),
+            watch_seq: token.seq.into(),
+            crm: crm_version(),
+        };
+        // Another crm may write the same cache at the same time: each write is whole
+        // (rename), so the last one wins and neither is torn.
+        write_quietly(
+            &cache_path(root, ty),
+            &[
+                header.as_bytes(),
+                self.entries.as_bytes(),
+                &self.paths,
+                &self.bodies,
+            ],
+        );
+    }
 }
 
-/// Writes a cache file whole (rename), without syncing: after a crash a cache that
-/// does not read back is rebuilt, so durability would only cost time.
-fn write_quietly(path: &Path, bytes: &[u8]) {
+/// Seconds since the epoch, for marking racy entries.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Writes a cache file whole (a temporary file renamed over it), without syncing: after
+/// a crash a cache that does not read back is rebuilt, so durability would only cost
+/// time. A cache that cannot be written is skipped.
+pub fn write_quietly(path: &Path, parts: &[&[u8]]) {
+    use std::io::Write;
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(mut tmp) = tempfile::Builder::new()
+    let Ok(tmp) = tempfile::Builder::new()
         .prefix(".crm-new-")
         .tempfile_in(dir)
     else {
         return;
     };
-    if std::io::Write::write_all(&mut tmp, bytes).is_ok() {
-        let _ = tmp.persist(path);
-    }
-}
-
-/// The `id` of the index line for `email` (lower-cased), other than `except`. The index
-/// is scanned as text: no line is parsed into memory.
-fn find_email<'t>(text: &'t str, email: &str, except: &str) -> Option<&'t str> {
-    let needle = format!("{email}\t");
-    let mut at = 0;
-    while let Some(i) = text[at..].find(&needle) {
-        let start = at + i;
-        at = start + needle.len();
-        if start > 0 && text.as_bytes()[start - 1] != b'\n' {
-            continue;
-        }
-        let id = text[at..].split('\n').next().unwrap_or_default();
-        if id != except {
-            return Some(id);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    if parts.iter().all(|p| out.write_all(p).is_ok()) {
+        if let Ok(tmp) = out.into_inner() {
+            let _ = tmp.persist(path);
         }
     }
-    None
-}
-
-/// `Some(owner)` when the index answers (`None` inside: nobody else has it); `None`
-/// when there is no index.
-pub fn email_owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
-    let text = std::fs::read_to_string(email_index_path(root)).ok()?;
-    Some(find_email(&text, &email.to_ascii_lowercase(), except).map(String::from))
-}
-
-/// Records a customer's e-mail (or its absence) in the index, if there is one.
-pub fn update_email(root: &Path, id: &str, email: Option<&str>) {
-    let Ok(text) = std::fs::read_to_string(email_index_path(root)) else {
-        return;
-    };
-    let suffix = format!("\t{id}");
-    let mut out: String = text
-        .split_inclusive('\n')
-        .filter(|l| !l.trim_end_matches('\n').ends_with(&suffix))
-        .collect();
-    if let Some(e) = email {
-        out.push_str(&format!("{}\t{id}\n", e.to_ascii_lowercase()));
-    }
-    write_quietly(&email_index_path(root), out.as_bytes());
-}
-
-fn write_cache(root: &Path, ty: RecordType, mut entries: Vec<Entry>) {
-    // A file changed in the last two seconds may change again within its timestamp's
-    // granularity without looking changed: read it again next time.
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    for e in &mut entries {
-        e.racy = e.stat.mtime.0 >= now - 2 || e.stat.ctime.0 >= now - 2;
-    }
-    let file = File {
-        version: VERSION,
-        crm: env!("CARGO_PKG_VERSION"),
-        entries,
-    };
-    let Ok(bytes) = postcard::to_stdvec(&file) else {
-        return;
-    };
-    let path = cache_path(root, ty);
-    // Another crm may write the same cache at the same time: each write is whole
-    // (atomic rename), so the last one wins and neither is torn.
-    write_quietly(&path, &bytes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TEXT: &[u8] = b"customer: c-1\nat: 2026-11-02T09:00:00+07:00\ndirection: inbound\n\
-        deal: 42\nnotes:\n  summary: called\ntags: [a, b]\n1: one\ncampaign: ''\n";
-    const FIELDS: &[&str] = &[
-        "customer",
-        "at",
-        "direction",
-        "deal",
-        "notes",
-        "campaign",
-        "by",
-    ];
-
-    fn record() -> Record {
-        parse_record(
-            RecordType::Interaction,
-            Path::new("interactions/i-1.yaml"),
-            TEXT,
-        )
-        .unwrap()
+    fn stat(n: u64) -> Stat {
+        Stat {
+            size: n,
+            mtime: (1_700_000_000 + n as i64, 5),
+            ctime: (1_700_000_001, 999_999_999),
+            ino: 40 + n,
+        }
     }
 
     #[test]
-    fn rows_read_from_the_cache_equal_rows_of_the_record() {
-        let r = record();
-        let bytes = encode(&r.fields);
-        let row = Columns(FIELDS)
-            .of_bytes(r.ty, Path::new("interactions/i-1.yaml"), &bytes)
-            .unwrap();
-        assert_eq!(row, Row::of(&r, FIELDS));
-        assert_eq!(row.get(0), Some("c-1"));
-        assert_eq!(row.get(2), Some("inbound"));
-        assert_eq!(row.get(5), Some(""));
-        assert_eq!((row.get(3), row.get(4), row.get(6)), (None, None, None));
+    fn a_cache_file_reads_back_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CacheWriter::default();
+        assert!(w.push(
+            "deals/a.yaml",
+            stat(1),
+            1_800_000_000,
+            Body::Record(&[7, 0])
+        ));
+        let issue = Body::Issue {
+            line: Some(2),
+            column: None,
+            message: "does not parse",
+        };
+        assert!(w.push("deals/sub/b.yaml", stat(2), 1_700_000_003, issue));
+        let token = Token {
+            instance: 9,
+            seq: 12,
+        };
+        w.write(dir.path(), RecordType::Deal, Some(token));
+        let f = CacheFile::open(dir.path(), RecordType::Deal).unwrap();
+        assert_eq!((f.len(), f.token()), (2, Some(token)));
+        let a = f.entry(0);
+        assert_eq!((a.path, a.stat, a.racy), ("deals/a.yaml", stat(1), false));
+        assert_eq!(a.body, Body::Record(&[7, 0]));
+        let b = f.entry(1);
+        assert_eq!((b.path, b.racy, b.body), ("deals/sub/b.yaml", true, issue));
+        // 64-byte header, 64 bytes an entry, then the paths and the records.
+        let len = std::fs::metadata(cache_path(dir.path(), RecordType::Deal))
+            .unwrap()
+            .len();
+        assert_eq!(len, 64 + 2 * 64 + (12 + 16) + (2 + 8 + 14));
     }
 
     #[test]
-    fn a_projection_keeps_the_fields_named_whole() {
-        let r = record();
-        let bytes = encode(&r.fields);
-        let rel = Path::new("interactions/i-1.yaml");
-        let some = Records(Some(&["notes", "deal", "by"]))
-            .of_bytes(r.ty, rel, &bytes)
-            .unwrap();
-        assert_eq!(some.record.id, "i-1");
-        let keys: Vec<&str> = some
-            .record
-            .fields
-            .keys()
-            .filter_map(Value::as_str)
-            .collect();
-        assert_eq!(keys, ["deal", "notes"]);
-        assert_eq!(
-            some.record.get("notes.summary").and_then(Value::as_str),
-            Some("called")
-        );
-        let all = Records(None).of_bytes(r.ty, rel, &bytes).unwrap();
-        assert_eq!(all.record, r);
-    }
-
-    #[test]
-    fn a_corrupt_encoding_is_not_a_row() {
-        let bytes = encode(&record().fields);
-        let cut = &bytes[..bytes.len() / 2];
-        assert!(Columns(FIELDS)
-            .of_bytes(RecordType::Interaction, Path::new(""), cut)
+    fn a_cut_or_foreign_cache_file_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CacheWriter::default();
+        w.push("deals/a.yaml", stat(1), 0, Body::Record(&[7, 0]));
+        w.write(dir.path(), RecordType::Deal, None);
+        let path = cache_path(dir.path(), RecordType::Deal);
+        let whole = std::fs::read(&path).unwrap();
+        assert!(CacheFile::open(dir.path(), RecordType::Deal)
+            .unwrap()
+            .token()
             .is_none());
+        for cut in [0, 10, 64, 100, whole.len() - 1] {
+            std::fs::write(&path, &whole[..cut]).unwrap();
+            assert!(
+                CacheFile::open(dir.path(), RecordType::Deal).is_none(),
+                "{cut}"
+            );
+        }
+        let mut other = whole.clone();
+        other[48] ^= 1; // the crm version
+        std::fs::write(&path, &other).unwrap();
+        assert!(CacheFile::open(dir.path(), RecordType::Deal).is_none());
+        let mut out_of_bounds = whole.clone();
+        out_of_bounds[64 + 40] = 200; // the path's offset
+        std::fs::write(&path, &out_of_bounds).unwrap();
+        assert!(CacheFile::open(dir.path(), RecordType::Deal).is_none());
+        let mut not_text = whole.clone();
+        not_text[64 + 64] = 0xff; // the path's first byte
+        std::fs::write(&path, &not_text).unwrap();
+        assert!(CacheFile::open(dir.path(), RecordType::Deal).is_none());
     }
 }

@@ -18,71 +18,6 @@ pub struct Loaded {
     pub path: PathBuf,
 }
 
-/// Some top-level fields of a record, each its text when it is a string (see
-/// [`crate::store::Store::rows`]). One allocation per row: the number of fields, for
-/// each its end in the text (`u32::MAX` for a field the record lacks as a string), then
-/// the texts one after another. Reports read interactions this way: a few dozen bytes
-/// where a whole record takes a kilobyte.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row(Box<[u8]>);
-
-const ABSENT: u32 = u32::MAX;
-
-impl Row {
-    /// A row of these values, in the order of the fields asked for (at most 255).
-    pub fn new(values: &[Option<&str>]) -> Row {
-        let n = values.len().min(255);
-        let values = &values[..n];
-        let text: usize = values.iter().flatten().map(|v| v.len()).sum();
-        let mut buf = Vec::with_capacity(1 + 4 * n + text);
-        buf.push(n as u8);
-        let mut end = 0u32;
-        for v in values {
-            let mark = match v {
-                Some(v) => {
-                    end += v.len() as u32;
-                    end
-                }
-                None => ABSENT,
-            };
-            buf.extend_from_slice(&mark.to_le_bytes());
-        }
-        for v in values.iter().flatten() {
-            buf.extend_from_slice(v.as_bytes());
-        }
-        Row(buf.into_boxed_slice())
-    }
-
-    /// The row of `fields` of a record.
-    pub fn of(record: &Record, fields: &[&str]) -> Row {
-        let values: Vec<Option<&str>> = fields.iter().map(|f| record.str(f)).collect();
-        Row::new(&values)
-    }
-
-    fn len(&self) -> usize {
-        self.0.first().map_or(0, |&n| usize::from(n))
-    }
-
-    fn mark(&self, i: usize) -> Option<u32> {
-        let b = self.0.get(1 + 4 * i..5 + 4 * i)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).filter(|&m| m != ABSENT)
-    }
-
-    /// The `i`th field asked for, if the record holds it as a string.
-    pub fn get(&self, i: usize) -> Option<&str> {
-        if i >= self.len() {
-            return None;
-        }
-        let end = self.mark(i)?;
-        // A text starts where the previous present field's ended.
-        let start = (0..i).rev().find_map(|j| self.mark(j)).unwrap_or(0);
-        let at = 1 + 4 * self.len();
-        let bytes = self.0.get(at + start as usize..at + end as usize)?;
-        // Built from `&str`s only, so always UTF-8.
-        std::str::from_utf8(bytes).ok()
-    }
-}
-
 /// A file that could not be used, with where in it the problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadIssue {
@@ -146,7 +81,7 @@ pub fn record_files(root: &Path, ty: RecordType) -> Vec<PathBuf> {
 
 /// What the cache compares to tell a file unchanged: size, modification and change
 /// times in nanoseconds, inode (as git's index does).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stat {
     pub size: u64,
     pub mtime: (i64, i64),
@@ -194,6 +129,23 @@ pub fn record_files_with(root: &Path, ty: RecordType, stat: bool) -> Vec<Listed>
         return vec![(dir.to_path_buf(), None)];
     }
     collect(root, dir, stat)
+}
+
+/// What a listing holds at `rel` (relative to the crm folder), with stats: the file, if
+/// it is a record file or a link (reported, not followed); every record file below it,
+/// if it is a folder; nothing if it is gone or anything else.
+pub fn listed_at(root: &Path, rel: &Path) -> Vec<Listed> {
+    let Ok(meta) = std::fs::symlink_metadata(root.join(rel)) else {
+        return Vec::new();
+    };
+    let t = meta.file_type();
+    if t.is_dir() {
+        collect(root, rel, true)
+    } else if t.is_symlink() || (t.is_file() && is_record_file(rel)) {
+        vec![(rel.to_path_buf(), Some(Stat::of(&meta)))]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Dot-files and dot-folders are skipped; only `.yaml`/`.yml` files are records.
@@ -250,18 +202,6 @@ fn collect(root: &Path, rel: &Path, stat: bool) -> Vec<Listed> {
             Item::Dir(path) => rayon::iter::Either::Right(collect(root, &path, stat).into_iter()),
         })
         .collect()
-}
-
-pub fn load_type(root: &Path, ty: RecordType) -> TypeData {
-    let mut data = TypeData::default();
-    for rel in record_files(root, ty) {
-        match read_record(root, &rel).and_then(|bytes| parse_record(ty, &rel, &bytes)) {
-            Ok(record) => data.entries.push(Loaded { record, path: rel }),
-            Err(issue) => data.issues.push(issue),
-        }
-    }
-    data.index();
-    data
 }
 
 /// The id a file holds: its stem.
@@ -531,38 +471,6 @@ mod tests {
             e.to_string(),
             "customers/l.yaml:1:1: is a list, not a customer record (a record is a mapping of fields)"
         );
-    }
-
-    #[test]
-    fn a_row_keeps_its_fields_in_one_allocation() {
-        let row = Row::new(&[Some("ab"), None, Some(""), Some("día")]);
-        assert_eq!(
-            &row.0[..],
-            &[
-                4, 2, 0, 0, 0, 255, 255, 255, 255, 2, 0, 0, 0, 6, 0, 0, 0, b'a', b'b', b'd', 0xc3,
-                0xad, b'a'
-            ]
-        );
-        assert_eq!(row.get(0), Some("ab"));
-        assert_eq!(row.get(1), None);
-        assert_eq!(row.get(2), Some(""));
-        assert_eq!(row.get(3), Some("día"));
-        assert_eq!(row.get(4), None);
-    }
-
-    #[test]
-    fn a_row_of_a_record_holds_its_string_fields() {
-        let record = parse_record(
-            RecordType::Interaction,
-            Path::new("interactions/i-1.yaml"),
-            b"customer: c-1\nat: 2026-11-02T09:00:00+07:00\ndeal: 42\nnotes:\n  a: b\n",
-        )
-        .unwrap();
-        let row = Row::of(&record, &["customer", "at", "deal", "notes", "campaign"]);
-        assert_eq!(row.get(0), Some("c-1"));
-        assert_eq!(row.get(1), Some("2026-11-02T09:00:00+07:00"));
-        // A number or a group is not text; a missing field is nothing.
-        assert_eq!((row.get(2), row.get(3), row.get(4)), (None, None, None));
     }
 
     #[test]

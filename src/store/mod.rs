@@ -4,10 +4,14 @@
 
 pub mod atomic;
 pub mod cache;
+pub mod emails;
+pub mod encoding;
 pub mod load;
 pub mod lock;
 pub mod resolve;
 pub mod root;
+pub mod snapshot;
+pub mod watch;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -16,8 +20,10 @@ use std::sync::OnceLock;
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::model::{canonical, Clock, Record, RecordType};
-use load::{LoadIssue, Loaded, Row, TypeData};
+use encoding::Pairs;
+use load::{LoadIssue, Loaded, TypeData};
 use resolve::{candidate_line, split_typed, ResolveError};
+use snapshot::{Encoded, Snapshot};
 
 pub struct Store {
     pub root: PathBuf,
@@ -25,11 +31,12 @@ pub struct Store {
     pub clock: Clock,
     /// Read records through `.crm/cache` (off with `--no-cache` or `CRM_NO_CACHE=1`).
     pub use_cache: bool,
+    /// Each type as read, encoded (see [`Store::snapshot`]).
+    snapshots: [OnceLock<Snapshot>; 5],
+    /// Whole records, decoded from the snapshot.
     loaded: [OnceLock<TypeData>; 5],
     /// Types read with only some fields, with those fields (see [`Store::records_with`]).
     projected: [OnceLock<(Vec<String>, TypeData)>; 5],
-    /// Types read as rows of a few string fields, with those fields (see [`Store::rows`]).
-    rows: [OnceLock<(Vec<String>, Vec<Row>)>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Records read one by one, by exact id, without loading their type.
@@ -56,9 +63,9 @@ impl Store {
             config,
             clock,
             use_cache: true,
+            snapshots: Default::default(),
             loaded: Default::default(),
             projected: Default::default(),
-            rows: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
             lock: RefCell::new(None),
@@ -72,23 +79,85 @@ impl Store {
             .expect("known type")
     }
 
+    /// A type's records as read, encoded, on first use: the one reading of the type's
+    /// files that whole records, projections and reports' views are all decoded from.
+    /// Each file that cannot be used is reported once, here.
+    pub fn snapshot(&self, ty: RecordType) -> &Snapshot {
+        let slot = &self.snapshots[Self::slot(ty)];
+        if slot.get().is_none() {
+            self.adopt(ty, Snapshot::load(&self.root, ty, self.use_cache));
+        }
+        slot.get().expect("just read")
+    }
+
+    /// Reads the snapshots of several types at once, each on its own core, for a
+    /// command that reads them all (a report).
+    pub fn preload(&self, types: &[RecordType]) {
+        use rayon::prelude::*;
+        let missing: Vec<RecordType> = types
+            .iter()
+            .copied()
+            .filter(|t| self.snapshots[Self::slot(*t)].get().is_none())
+            .collect();
+        let (root, use_cache) = (self.root.as_path(), self.use_cache);
+        let read: Vec<(RecordType, Snapshot)> = missing
+            .into_par_iter()
+            .map(|ty| (ty, Snapshot::load(root, ty, use_cache)))
+            .collect();
+        for (ty, snap) in read {
+            self.adopt(ty, snap);
+        }
+    }
+
+    /// Keeps a snapshot read: its issues are reported, and the e-mail index follows
+    /// the customers'.
+    fn adopt(&self, ty: RecordType, snap: Snapshot) {
+        self.pending_issues
+            .borrow_mut()
+            .extend(snap.issues().iter().cloned());
+        if ty == RecordType::Customer
+            && self.use_cache
+            && (snap.rewritten || !emails::exists(&self.root))
+        {
+            let pairs = snap
+                .records()
+                .filter_map(|e| Some((e.fields().str("email")?.to_ascii_lowercase(), e.id())))
+                .collect();
+            emails::write(&self.root, pairs);
+        }
+        let _ = self.snapshots[Self::slot(ty)].set(snap);
+    }
+
+    /// Decodes a type's records, whole or (`only`) with some top-level fields.
+    fn decode(&self, ty: RecordType, only: Option<&[&str]>) -> TypeData {
+        use rayon::prelude::*;
+        let root = self.root.as_path();
+        let snapshot = self.snapshot(ty);
+        let decoded: Vec<Result<Loaded, LoadIssue>> = snapshot
+            .par_records()
+            .flatten()
+            .map(|e| decode_one(root, ty, e, only))
+            .collect();
+        let mut data = TypeData {
+            issues: snapshot.issues().to_vec(),
+            ..TypeData::default()
+        };
+        for d in decoded {
+            match d {
+                Ok(l) => data.entries.push(l),
+                Err(issue) => {
+                    self.pending_issues.borrow_mut().push(issue.clone());
+                    data.issues.push(issue);
+                }
+            }
+        }
+        data.index();
+        data
+    }
+
     /// All records of a type, loaded on first use.
     pub fn load(&self, ty: RecordType) -> &TypeData {
-        let mut fresh = false;
-        let data = self.loaded[Self::slot(ty)].get_or_init(|| {
-            fresh = true;
-            if self.use_cache {
-                cache::load_type(&self.root, ty, None)
-            } else {
-                load::load_type(&self.root, ty)
-            }
-        });
-        if fresh {
-            self.pending_issues
-                .borrow_mut()
-                .extend(data.issues.iter().cloned());
-        }
-        data
+        self.loaded[Self::slot(ty)].get_or_init(|| self.decode(ty, None))
     }
 
     pub fn records(&self, ty: RecordType) -> impl Iterator<Item = &Loaded> {
@@ -96,26 +165,18 @@ impl Store {
     }
 
     /// Records of a type holding only the top-level fields named (read-only use, such as
-    /// a report's secondary records): cheaper to read from the cache and to keep. The
-    /// whole records when the type is loaded already or the cache is off. A type is
-    /// projected once per run: asking again for a field the first projection left out
-    /// gets whole records.
+    /// a listing that shows a few fields): cheaper to decode and to keep. The whole
+    /// records when the type is loaded already. A type is projected once per run:
+    /// asking again for a field the first projection left out gets whole records.
     pub fn records_with(&self, ty: RecordType, fields: &[&str]) -> impl Iterator<Item = &Loaded> {
         let slot = Self::slot(ty);
-        if self.loaded[slot].get().is_some() || !self.use_cache {
+        if self.loaded[slot].get().is_some() {
             return self.load(ty).entries.iter();
         }
-        let mut fresh = false;
         let (kept, data) = self.projected[slot].get_or_init(|| {
-            fresh = true;
             let kept = fields.iter().map(|f| f.to_string()).collect();
-            (kept, cache::load_type(&self.root, ty, Some(fields)))
+            (kept, self.decode(ty, Some(fields)))
         });
-        if fresh {
-            self.pending_issues
-                .borrow_mut()
-                .extend(data.issues.iter().cloned());
-        }
         if fields.iter().all(|f| kept.iter().any(|k| k == f)) {
             data.entries.iter()
         } else {
@@ -123,34 +184,7 @@ impl Store {
         }
     }
 
-    /// The records of a type as rows of the top-level fields named, each field's text
-    /// when it is a string (read-only use by reports, over the most numerous records:
-    /// a row is a few dozen bytes where a record takes a kilobyte). A type is read in
-    /// one shape of rows per run; asking for other fields afterwards is a bug.
-    pub fn rows(&self, ty: RecordType, fields: &[&str]) -> &[Row] {
-        let slot = Self::slot(ty);
-        let (read_with, rows) = self.rows[slot].get_or_init(|| {
-            let names = fields.iter().map(|f| f.to_string()).collect();
-            if self.loaded[slot].get().is_some() || !self.use_cache {
-                let rows = self
-                    .records(ty)
-                    .map(|l| Row::of(&l.record, fields))
-                    .collect();
-                return (names, rows);
-            }
-            let (rows, issues) = cache::load_rows(&self.root, ty, fields);
-            self.pending_issues.borrow_mut().extend(issues);
-            (names, rows)
-        });
-        assert!(
-            read_with.iter().eq(fields),
-            "{} were read as rows of {read_with:?}, not {fields:?}",
-            ty.plural()
-        );
-        rows
-    }
-
-    /// A file read in two shapes (rows, then whole records) is reported once.
+    /// The issues not yet shown; a file read in two shapes is reported once.
     pub fn take_issues(&self) -> Vec<LoadIssue> {
         let mut issues = std::mem::take(&mut *self.pending_issues.borrow_mut());
         let mut seen = std::collections::HashSet::new();
@@ -413,7 +447,7 @@ impl Store {
             let expected = self.unchanged_bytes(original)?;
             atomic::remove(&path, &expected)?;
             if original.record.ty == RecordType::Customer && self.use_cache {
-                cache::update_email(&self.root, &original.record.id, None);
+                emails::update(&self.root, &original.record.id, None);
             }
             Ok(())
         })
@@ -422,7 +456,7 @@ impl Store {
     /// Keeps the e-mail index current after a write of a customer.
     fn note_write(&self, record: &Record) {
         if record.ty == RecordType::Customer && self.use_cache {
-            cache::update_email(&self.root, &record.id, record.str("email"));
+            emails::update(&self.root, &record.id, record.str("email"));
         }
     }
 
@@ -433,7 +467,7 @@ impl Store {
             .get()
             .is_some();
         if !loaded && self.use_cache {
-            if let Some(owner) = cache::email_owner(&self.root, email, except) {
+            if let Some(owner) = emails::owner(&self.root, email, except) {
                 return owner;
             }
         }
@@ -478,6 +512,43 @@ impl Store {
     }
 }
 
+/// A record decoded from its encoding, whole or (`only`) with some top-level fields.
+fn decode_one(
+    root: &Path,
+    ty: RecordType,
+    e: Encoded,
+    only: Option<&[&str]>,
+) -> Result<Loaded, LoadIssue> {
+    let path = PathBuf::from(e.path);
+    let fields = match Pairs::of_record(e.bytes) {
+        Some(pairs) => match only {
+            None => pairs.to_mapping(),
+            Some(names) => pairs.only(names),
+        },
+        // A cache entry that does not decode: read the file itself.
+        None => {
+            let bytes = load::read_record(root, &path)?;
+            let record = load::parse_record(ty, &path, &bytes)?;
+            match only {
+                None => record.fields,
+                Some(names) => record
+                    .fields
+                    .into_iter()
+                    .filter(|(k, _)| k.as_str().is_some_and(|k| names.contains(&k)))
+                    .collect(),
+            }
+        }
+    };
+    Ok(Loaded {
+        record: Record {
+            ty,
+            id: e.id().to_string(),
+            fields,
+        },
+        path,
+    })
+}
+
 impl Error {
     pub fn invalid(
         context: impl Into<String>,
@@ -501,7 +572,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_read_as_rows_and_as_records_is_reported_once() {
+    fn a_file_read_in_two_shapes_is_reported_once() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(config::FILE_NAME), "").unwrap();
         let month = dir.path().join("interactions/2026/11");
@@ -509,9 +580,12 @@ mod tests {
         std::fs::write(month.join("i-1.yaml"), "customer: c-1\nat: 2026-11-02\n").unwrap();
         std::fs::write(month.join("i-2.yaml"), "customer: [\n").unwrap();
         let store = Store::open(dir.path(), ClockPins::default()).unwrap();
-        let rows = store.rows(RecordType::Interaction, &["customer", "at"]);
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].get(1), Some("2026-11-02"));
+        let some: Vec<_> = store
+            .records_with(RecordType::Interaction, &["at"])
+            .collect();
+        assert_eq!(some.len(), 1);
+        assert_eq!(some[0].record.str("at"), Some("2026-11-02"));
+        assert_eq!(some[0].record.str("customer"), None);
         assert_eq!(store.records(RecordType::Interaction).count(), 1);
         let issues = store.take_issues();
         assert_eq!(issues.len(), 1, "{issues:?}");

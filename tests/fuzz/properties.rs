@@ -40,10 +40,11 @@ impl crm::query::Records for NoRecords {
     }
 }
 
-/// Any bytes as a record file: a record or an issue, never a panic. A record that
-/// validates is written canonically; that text reads back to a record that validates and
-/// is written the same again (the canonical form is a fixed point; writing may normalise,
-/// e.g. `budget: 000` is written `budget: 0`).
+/// Any bytes as a record file: a record or an issue, never a panic. A record's cache
+/// encoding reads back as the same fields. A record that validates is written
+/// canonically; that text reads back to a record that validates and is written the same
+/// again (the canonical form is a fixed point; writing may normalise, e.g. `budget: 000`
+/// is written `budget: 0`).
 pub fn record_loader(data: &[u8]) {
     let cfg = crm::config::Config::default();
     for ty in RecordType::ALL {
@@ -51,6 +52,10 @@ pub fn record_loader(data: &[u8]) {
         let Ok(record) = crm::store::load::parse_record(ty, &rel, data) else {
             continue;
         };
+        let bytes = crm::store::encoding::encode(&record.fields);
+        let back = crm::store::encoding::Pairs::of_record(&bytes)
+            .unwrap_or_else(|| panic!("the cache's encoding does not read back: {bytes:?}"));
+        assert_eq!(back.to_mapping(), record.fields);
         if !crm::model::value::validate(ty, &record.fields, &cfg).is_empty() {
             continue;
         }
@@ -61,6 +66,36 @@ pub fn record_loader(data: &[u8]) {
         assert!(problems.is_empty(), "{problems:?}\n{text}");
         assert_eq!(crm::model::canonical::file_text(&again, &rel), text);
     }
+}
+
+/// Any bytes as a record's cache encoding (a corrupt cache): read as whole records, as
+/// the views reports read, and field by field, never a panic; what reads as a whole
+/// record holds the same fields once encoded and read again.
+pub fn cache_reader(data: &[u8]) {
+    use crm::store::encoding::{encode, Pairs};
+    use crm::store::snapshot::Encoded;
+    if let Some(whole) = Pairs::of_record(data) {
+        let fields = whole.to_mapping();
+        let again = encode(&fields);
+        assert_eq!(
+            Pairs::of_record(&again).map(|p| p.to_mapping()),
+            Some(fields)
+        );
+    }
+    for (_, v) in Pairs::open(data).raw() {
+        if let Some(v) = v.val() {
+            let _ = (v.untag(), v.decimal(), v.to_value());
+        }
+        let _ = v.text();
+    }
+    let e = Encoded {
+        path: "deals/a.yaml",
+        bytes: data,
+    };
+    let cfg = crm::config::Config::default();
+    let deal = crm::report::Deal::of(e, &cfg);
+    let _ = deal.products().count();
+    let _ = crm::report::Touch::of(e, cfg.tz(), false);
 }
 
 thread_local! {

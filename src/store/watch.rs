@@ -1,0 +1,288 @@
+//! Asking the folder's watcher what changed: the client side of `crm watch`, and the
+//! messages both sides exchange.
+//!
+//! A watcher (see `crm::ops::watch`) keeps a file-system watch on a crm folder and
+//! numbers every change it sees. A cache written while one runs carries a [`Token`]:
+//! the watcher's instance and the number of the last change before the cache's files
+//! were read. The next command asks the watcher what changed since that token and
+//! re-reads just those files: no listing and no stat of every file, which on a large
+//! folder is most of a warm run (git's fsmonitor does the same for `git status`).
+//! When no watcher answers, or it cannot vouch for the token (it restarted, or its
+//! kernel queue overflowed), the command checks every file's stat as usual.
+//!
+//! The conversation is one request and one answer over the Unix socket
+//! `.crm/watch.sock`, in text:
+//!
+//! ```text
+//! → since <instance> <seq> <dev> <ino>\n       (or `since - - <dev> <ino>` without a token)
+//! ← token <instance> <seq>\n  then  all\n  or  changed <n>\n and n paths, each ending in NUL
+//! → status\n                                  ← one line about the watcher
+//! → stop\n                                    ← stopping\n
+//! ```
+//!
+//! `dev` and `ino` name the crm folder, so that a watcher never answers for another
+//! folder. Paths are relative to the crm folder; one ending in `/` is a folder whose
+//! whole contents may have changed.
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The watcher's socket, in the crm folder's `.crm/`.
+pub const SOCKET: &str = ".crm/watch.sock";
+
+/// A point in a watcher's numbering of changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Random, per watcher process (never 0).
+    pub instance: u64,
+    /// Changes seen before this point are numbered up to `seq`.
+    pub seq: u64,
+}
+
+/// What the watcher answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The token to keep with what is read now.
+    pub token: Token,
+    /// The paths changed since the token asked about; `None`: anything may have changed.
+    pub changed: Option<Vec<String>>,
+}
+
+/// A request to the watcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Since {
+        token: Option<Token>,
+        /// Device and inode of the crm folder the asker means.
+        folder: (u64, u64),
+    },
+    Status,
+    Stop,
+}
+
+impl Request {
+    pub fn line(&self) -> String {
+        match self {
+            Request::Since { token, folder } => {
+                let t = token.map_or("- -".to_string(), |t| format!("{} {}", t.instance, t.seq));
+                format!("since {t} {} {}\n", folder.0, folder.1)
+            }
+            Request::Status => "status\n".into(),
+            Request::Stop => "stop\n".into(),
+        }
+    }
+
+    pub fn parse(line: &str) -> Option<Request> {
+        let words: Vec<&str> = line.split_ascii_whitespace().collect();
+        match words.as_slice() {
+            ["status"] => Some(Request::Status),
+            ["stop"] => Some(Request::Stop),
+            ["since", instance, seq, dev, ino] => {
+                let token = match (*instance, *seq) {
+                    ("-", "-") => None,
+                    (i, s) => Some(Token {
+                        instance: i.parse().ok()?,
+                        seq: s.parse().ok()?,
+                    }),
+                };
+                Some(Request::Since {
+                    token,
+                    folder: (dev.parse().ok()?, ino.parse().ok()?),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The bytes of an answer to `since`.
+pub fn answer_bytes(token: Token, changed: Option<&[String]>) -> Vec<u8> {
+    let mut out = format!("token {} {}\n", token.instance, token.seq).into_bytes();
+    match changed {
+        None => out.extend_from_slice(b"all\n"),
+        Some(paths) => {
+            out.extend_from_slice(format!("changed {}\n", paths.len()).as_bytes());
+            for p in paths {
+                out.extend_from_slice(p.as_bytes());
+                out.push(0);
+            }
+        }
+    }
+    out
+}
+
+/// Reads what [`answer_bytes`] wrote.
+pub fn parse_answer(bytes: &[u8]) -> Option<Answer> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (first, rest) = text.split_once('\n')?;
+    let token = match first.split(' ').collect::<Vec<_>>().as_slice() {
+        ["token", i, s] => Token {
+            instance: i.parse().ok()?,
+            seq: s.parse().ok()?,
+        },
+        _ => return None,
+    };
+    let (second, paths) = rest.split_once('\n')?;
+    let changed = match second.split_once(' ') {
+        None if second == "all" && paths.is_empty() => None,
+        Some(("changed", n)) => {
+            let n: usize = n.parse().ok()?;
+            let list: Vec<String> = paths
+                .strip_suffix('\0')
+                .map(|p| p.split('\0').map(String::from).collect())
+                .unwrap_or_default();
+            if list.len() != n {
+                return None;
+            }
+            Some(list)
+        }
+        _ => return None,
+    };
+    Some(Answer { token, changed })
+}
+
+/// Device and inode of a folder.
+pub fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(dir).ok()?;
+    Some((m.dev(), m.ino()))
+}
+
+/// The address of the socket: its path, or, when that is too long for a socket
+/// address (about 100 bytes), the same file reached through an open handle of its
+/// folder (`/proc/self/fd/N/…`), which is kept open as long as the address is used.
+pub struct Address {
+    pub path: PathBuf,
+    _dir: Option<std::fs::File>,
+}
+
+/// Longest path a Unix socket address holds, with its final NUL.
+const SUN_PATH: usize = 108;
+
+pub fn address(root: &Path) -> Option<Address> {
+    let path = root.join(SOCKET);
+    if path.as_os_str().len() < SUN_PATH {
+        return Some(Address { path, _dir: None });
+    }
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::File::open(path.parent()?).ok()?;
+    Some(Address {
+        path: PathBuf::from(format!("/proc/self/fd/{}/watch.sock", dir.as_raw_fd())),
+        _dir: Some(dir),
+    })
+}
+
+/// How long an asker waits for the watcher: past this, it checks every file itself.
+const PATIENCE: Duration = Duration::from_secs(2);
+
+/// Sends a request to the folder's watcher and reads the whole answer; `None` when no
+/// watcher answers.
+pub fn send(root: &Path, request: &Request) -> Option<Vec<u8>> {
+    let address = address(root)?;
+    let mut stream = UnixStream::connect(&address.path).ok()?;
+    stream.set_read_timeout(Some(PATIENCE)).ok()?;
+    stream.set_write_timeout(Some(PATIENCE)).ok()?;
+    stream.write_all(request.line().as_bytes()).ok()?;
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// What changed in the crm folder at `root` since `since`, if a watcher serves it.
+pub fn ask(root: &Path, since: Option<Token>) -> Option<Answer> {
+    // No socket, no watcher: spare the connection attempt.
+    if !root.join(SOCKET).exists() {
+        return None;
+    }
+    let request = Request::Since {
+        token: since,
+        folder: identity(root)?,
+    };
+    parse_answer(&send(root, &request)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_read_back() {
+        let token = Some(Token {
+            instance: 7,
+            seq: 42,
+        });
+        for r in [
+            Request::Since {
+                token,
+                folder: (1, 2),
+            },
+            Request::Since {
+                token: None,
+                folder: (3, 4),
+            },
+            Request::Status,
+            Request::Stop,
+        ] {
+            assert_eq!(Request::parse(&r.line()), Some(r));
+        }
+        assert_eq!(
+            Request::Since {
+                token,
+                folder: (1, 2)
+            }
+            .line(),
+            "since 7 42 1 2\n"
+        );
+        assert_eq!(Request::parse("since 7 1 2\n"), None);
+        assert_eq!(Request::parse("hello\n"), None);
+    }
+
+    #[test]
+    fn answers_read_back() {
+        let token = Token {
+            instance: 7,
+            seq: 42,
+        };
+        let paths = vec![
+            "deals/a.yaml".to_string(),
+            "interactions/2026/12/".to_string(),
+        ];
+        let bytes = answer_bytes(token, Some(&paths));
+        assert_eq!(
+            bytes,
+            b"token 7 42\nchanged 2\ndeals/a.yaml\0interactions/2026/12/\0"
+        );
+        assert_eq!(
+            parse_answer(&bytes),
+            Some(Answer {
+                token,
+                changed: Some(paths)
+            })
+        );
+        let none = answer_bytes(token, Some(&[]));
+        assert_eq!(parse_answer(&none).unwrap().changed, Some(vec![]));
+        let all = answer_bytes(token, None);
+        assert_eq!(all, b"token 7 42\nall\n");
+        assert_eq!(parse_answer(&all).unwrap().changed, None);
+        // Cut short: no answer rather than a wrong one.
+        assert_eq!(parse_answer(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(parse_answer(b"token 7 42\nchanged 3\na\0b\0"), None);
+    }
+
+    #[test]
+    fn a_long_folder_path_is_reached_through_its_handle() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = address(dir.path()).unwrap();
+        assert_eq!(short.path, dir.path().join(SOCKET));
+        let deep = dir.path().join("a".repeat(120));
+        std::fs::create_dir_all(deep.join(".crm")).unwrap();
+        let long = address(&deep).unwrap();
+        let text = long.path.to_str().unwrap();
+        assert!(
+            text.starts_with("/proc/self/fd/") && text.ends_with("/watch.sock"),
+            "{text}"
+        );
+    }
+}
