@@ -30,6 +30,7 @@ fn every_kept_fuzz_input_passes_its_target() {
     assert_eq!(
         ran,
         [
+            "cache_reader-empty-tag.bin",
             "merge_driver-emitter.bin",
             "query_parser-multibyte-date-unit.txt",
             "record_loader-budget-000.yaml",

@@ -146,7 +146,10 @@ impl<'a> Data<'a> {
                         .filter(|d| d.created.is_none_or(|c| c <= as_of))
                 })
                 .collect();
-            deals = all.into_iter().flatten().collect();
+            // filter_map, not flatten: it is collected in place, where flatten copies.
+            #[allow(clippy::filter_map_identity)]
+            let kept_deals = all.into_iter().filter_map(|d| d).collect();
+            deals = kept_deals;
         }
         let mut data = Data {
             cfg: &store.config,

@@ -63,7 +63,10 @@ impl<'a> Touch<'a> {
             .par_records()
             .map(|e| Touch::of(e?, tz, deals_only).filter(|t| t.day <= as_of))
             .collect();
-        all.into_iter().flatten().collect()
+        // filter_map, not flatten: it is collected in place, where flatten copies.
+        #[allow(clippy::filter_map_identity)]
+        let kept = all.into_iter().filter_map(|t| t).collect();
+        kept
     }
 }
 

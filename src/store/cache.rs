@@ -228,43 +228,41 @@ impl CacheFile {
     }
 }
 
-/// Builds a cache file: entries in the order given.
+/// Builds a cache file, entries in the order given. The paths and records are kept
+/// where they are (the old cache's mapping, the files read afresh) and written from
+/// there: a rewrite after one file changed copies nothing into memory.
 #[derive(Default)]
-pub struct CacheWriter {
+pub struct CacheWriter<'a> {
     entries: Vec<RawEntry>,
-    paths: Vec<u8>,
-    bodies: Vec<u8>,
+    paths: Vec<&'a [u8]>,
+    bodies: Vec<std::borrow::Cow<'a, [u8]>>,
+    paths_len: u32,
+    bodies_len: u32,
 }
 
-/// Appends bytes; `None` once the region would pass 4 GiB.
-fn put(region: &mut Vec<u8>, parts: &[&[u8]]) -> Option<(U32, U32)> {
-    let at = u32::try_from(region.len()).ok()?;
-    let len: usize = parts.iter().map(|p| p.len()).sum();
+/// The place of `len` more bytes at `*end`; `None` once a region would pass 4 GiB.
+fn place(end: &mut u32, len: usize) -> Option<(U32, U32)> {
     let len = u32::try_from(len).ok()?;
-    at.checked_add(len)?;
-    for p in parts {
-        region.extend_from_slice(p);
-    }
+    let at = *end;
+    *end = at.checked_add(len)?;
     Some((at.into(), len.into()))
 }
 
-impl CacheWriter {
-    pub fn with_capacity(entries: usize, paths: usize, bodies: usize) -> CacheWriter {
+impl<'a> CacheWriter<'a> {
+    pub fn with_capacity(entries: usize) -> CacheWriter<'a> {
         CacheWriter {
             entries: Vec::with_capacity(entries),
-            paths: Vec::with_capacity(paths),
-            bodies: Vec::with_capacity(bodies),
+            paths: Vec::with_capacity(entries),
+            bodies: Vec::with_capacity(entries),
+            ..CacheWriter::default()
         }
     }
 
     /// Adds a file's entry; a file written within two seconds of `now` (seconds since
     /// the epoch) is marked racy. False when the cache would be too big to write.
-    pub fn push(&mut self, path: &str, stat: Stat, now: i64, body: Body) -> bool {
-        let Some((path_at, path_len)) = put(&mut self.paths, &[path.as_bytes()]) else {
-            return false;
-        };
-        let (kind, place) = match body {
-            Body::Record(bytes) => (RECORD, put(&mut self.bodies, &[bytes])),
+    pub fn push(&mut self, path: &'a str, stat: Stat, now: i64, body: Body<'a>) -> bool {
+        let (kind, bytes) = match body {
+            Body::Record(bytes) => (RECORD, std::borrow::Cow::Borrowed(bytes)),
             Body::Issue {
                 line,
                 column,
@@ -272,18 +270,21 @@ impl CacheWriter {
             } => {
                 let num =
                     |n: Option<usize>| u32::try_from(n.unwrap_or(0)).unwrap_or(0).to_le_bytes();
-                (
-                    ISSUE,
-                    put(
-                        &mut self.bodies,
-                        &[&num(line), &num(column), message.as_bytes()],
-                    ),
-                )
+                let mut b = Vec::with_capacity(8 + message.len());
+                b.extend_from_slice(&num(line));
+                b.extend_from_slice(&num(column));
+                b.extend_from_slice(message.as_bytes());
+                (ISSUE, std::borrow::Cow::Owned(b))
             }
         };
-        let Some((body_at, body_len)) = place else {
+        let (Some((path_at, path_len)), Some((body_at, body_len))) = (
+            place(&mut self.paths_len, path.len()),
+            place(&mut self.bodies_len, bytes.len()),
+        ) else {
             return false;
         };
+        self.paths.push(path.as_bytes());
+        self.bodies.push(bytes);
         // A file changed in the last two seconds may change again within its
         // timestamp's granularity without looking changed: read it again next time.
         let racy = stat.mtime.0 >= now - 2 || stat.ctime.0 >= now - 2;
@@ -318,23 +319,19 @@ impl CacheWriter {
             magic: MAGIC,
             layout: LAYOUT.into(),
             count: count.into(),
-            paths: (self.paths.len() as u64).into(),
-            bodies: (self.bodies.len() as u64).into(),
+            paths: u64::from(self.paths_len).into(),
+            bodies: u64::from(self.bodies_len).into(),
             watch_instance: token.instance.into(),
             watch_seq: token.seq.into(),
             crm: crm_version(),
         };
+        let parts = [header.as_bytes(), self.entries.as_bytes()]
+            .into_iter()
+            .chain(self.paths.iter().copied())
+            .chain(self.bodies.iter().map(|b| &b[..]));
         // Another crm may write the same cache at the same time: each write is whole
         // (rename), so the last one wins and neither is torn.
-        write_quietly(
-            &cache_path(root, ty),
-            &[
-                header.as_bytes(),
-                self.entries.as_bytes(),
-                &self.paths,
-                &self.bodies,
-            ],
-        );
+        write_quietly(&cache_path(root, ty), parts);
     }
 }
 
@@ -349,7 +346,7 @@ pub fn now_secs() -> i64 {
 /// Writes a cache file whole (a temporary file renamed over it), without syncing: after
 /// a crash a cache that does not read back is rebuilt, so durability would only cost
 /// time. A cache that cannot be written is skipped.
-pub fn write_quietly(path: &Path, parts: &[&[u8]]) {
+pub fn write_quietly<'p>(path: &Path, parts: impl IntoIterator<Item = &'p [u8]>) {
     use std::io::Write;
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
@@ -362,7 +359,7 @@ pub fn write_quietly(path: &Path, parts: &[&[u8]]) {
         return;
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
-    if parts.iter().all(|p| out.write_all(p).is_ok()) {
+    if parts.into_iter().all(|p| out.write_all(p).is_ok()) {
         if let Ok(tmp) = out.into_inner() {
             let _ = tmp.persist(path);
         }

@@ -1,8 +1,13 @@
-//! The e-mail index, `.crm/cache/emails`: `email<TAB>id` lines, e-mails lower-cased,
-//! sorted. Written with the customers' cache and kept current by crm's own writes, so
-//! adding a customer need not read every customer to keep e-mails unique (an e-mail
-//! hand-edited since the last read command is caught by `crm check`).
+//! The e-mail index, `.crm/cache/emails`: lines of `email<TAB>id`, e-mails lower-cased,
+//! so that adding a customer need not read every customer to keep e-mails unique (an
+//! e-mail hand-edited since the last read command is caught by `crm check`).
+//!
+//! Written whole, sorted, with the customers' cache; crm's own writes of a customer
+//! append a line (`email<TAB>id`, or `<TAB>id` for a customer with no e-mail now or
+//! removed) instead of rewriting the index: a later line for an id replaces the earlier
+//! ones. Appends happen under the folder's write lock.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::cache::{write_quietly, DIR};
@@ -11,19 +16,26 @@ fn index_path(root: &Path) -> PathBuf {
     root.join(DIR).join("emails")
 }
 
+/// Whether an e-mail can be a line of the index (a tab or a line break would make it
+/// two fields or two lines; such an e-mail is invalid, and `crm check` says so).
+fn fits(email: &str) -> bool {
+    !email.contains(['\t', '\n', '\r'])
+}
+
 /// Writes the index of these (email, id) pairs.
 pub fn write(root: &Path, mut pairs: Vec<(String, &str)>) {
+    pairs.retain(|(e, _)| fits(e));
     pairs.sort();
     let text: String = pairs.iter().map(|(e, i)| format!("{e}\t{i}\n")).collect();
-    write_quietly(&index_path(root), &[text.as_bytes()]);
+    write_quietly(&index_path(root), [text.as_bytes()]);
 }
 
 pub fn exists(root: &Path) -> bool {
     index_path(root).exists()
 }
 
-/// The `id` of the index line for `email` (lower-cased), other than `except`. The index
-/// is scanned as text: no line is parsed into memory.
+/// The id, other than `except`, whose current line holds `email` (lower-cased). The
+/// index is searched as text: no line of it is parsed into memory.
 fn find<'t>(text: &'t str, email: &str, except: &str) -> Option<&'t str> {
     let needle = format!("{email}\t");
     let mut at = 0;
@@ -33,8 +45,10 @@ fn find<'t>(text: &'t str, email: &str, except: &str) -> Option<&'t str> {
         if start > 0 && text.as_bytes()[start - 1] != b'\n' {
             continue;
         }
-        let id = text[at..].split('\n').next().unwrap_or_default();
-        if id != except {
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let id = &text[at..end];
+        // The current line unless a later one is about the same id.
+        if id != except && !text[end..].contains(&format!("\t{id}\n")) {
             return Some(id);
         }
     }
@@ -50,18 +64,17 @@ pub fn owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
 
 /// Records a customer's e-mail (or its absence) in the index, if there is one.
 pub fn update(root: &Path, id: &str, email: Option<&str>) {
-    let Ok(text) = std::fs::read_to_string(index_path(root)) else {
+    let path = index_path(root);
+    let email = email.map(str::to_ascii_lowercase).filter(|e| fits(e));
+    let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(&path) else {
         return;
     };
-    let suffix = format!("\t{id}");
-    let mut out: String = text
-        .split_inclusive('\n')
-        .filter(|l| !l.trim_end_matches('\n').ends_with(&suffix))
-        .collect();
-    if let Some(e) = email {
-        out.push_str(&format!("{}\t{id}\n", e.to_ascii_lowercase()));
+    let line = format!("{}\t{id}\n", email.unwrap_or_default());
+    // A line that does not land leaves the index wrong: drop it (the next read of the
+    // customers writes it anew).
+    if file.write_all(line.as_bytes()).is_err() {
+        let _ = std::fs::remove_file(&path);
     }
-    write_quietly(&index_path(root), &[out.as_bytes()]);
 }
 
 #[cfg(test)]
@@ -75,5 +88,35 @@ mod tests {
         assert_eq!(find(text, "a@x.io", "c-1"), None);
         assert_eq!(find(text, "b@x.io", ""), Some("c-3"));
         assert_eq!(find(text, "x.io", ""), None);
+    }
+
+    #[test]
+    fn a_later_line_replaces_an_ids_earlier_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            vec![("a@x.io".into(), "c-1"), ("b@x.io".into(), "c-2")],
+        );
+        // c-1 changes its e-mail; c-2 loses its own; c-3 takes a@x.io.
+        update(dir.path(), "c-1", Some("New@X.io"));
+        update(dir.path(), "c-2", None);
+        update(dir.path(), "c-3", Some("a@x.io"));
+        let text = std::fs::read_to_string(index_path(dir.path())).unwrap();
+        assert_eq!(
+            text,
+            "a@x.io\tc-1\nb@x.io\tc-2\nnew@x.io\tc-1\n\tc-2\na@x.io\tc-3\n"
+        );
+        let who = |e: &str| owner(dir.path(), e, "c-9").unwrap();
+        assert_eq!(who("a@x.io").as_deref(), Some("c-3"));
+        assert_eq!(who("NEW@x.io").as_deref(), Some("c-1"));
+        assert_eq!(who("b@x.io"), None);
+        // An id that ends another's is not that id (c-1 is not c-11).
+        update(dir.path(), "c-11", None);
+        assert_eq!(who("new@x.io").as_deref(), Some("c-1"));
+        // No index, no answer.
+        assert_eq!(owner(&dir.path().join("nowhere"), "a@x.io", ""), None);
+        // An e-mail that cannot be a line is left out.
+        write(dir.path(), vec![("t\tab@x.io".into(), "c-1")]);
+        assert_eq!(std::fs::read_to_string(index_path(dir.path())).unwrap(), "");
     }
 }

@@ -71,14 +71,6 @@ pub fn is_record_file(path: &Path) -> bool {
     !hidden && matches!(ext, Some("yaml" | "yml"))
 }
 
-/// The record files below a type's folder, relative to the crm folder, sorted by path.
-pub fn record_files(root: &Path, ty: RecordType) -> Vec<PathBuf> {
-    record_files_with(root, ty, false)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect()
-}
-
 /// What the cache compares to tell a file unchanged: size, modification and change
 /// times in nanoseconds, inode (as git's index does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,8 +112,9 @@ impl Stat {
 /// A record file and, when asked for, its stat.
 pub type Listed = (PathBuf, Option<Stat>);
 
-/// Like [`record_files`], with each file's metadata when `stat` (read through its
-/// folder's handle, which spares the kernel walking the whole path again).
+/// The record files below a type's folder, relative to the crm folder, in path order,
+/// with each file's metadata when `stat` (read through its folder's handle, which
+/// spares the kernel walking the whole path again).
 pub fn record_files_with(root: &Path, ty: RecordType, stat: bool) -> Vec<Listed> {
     let dir = Path::new(ty.dir());
     if std::fs::symlink_metadata(root.join(dir)).is_ok_and(|m| m.file_type().is_symlink()) {

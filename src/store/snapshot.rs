@@ -199,11 +199,7 @@ impl Snapshot {
     }
 
     fn write(&self, root: &Path, ty: RecordType, token: Option<Token>) {
-        let (paths, bodies) = self.items.iter().fold((0, 0), |(p, b), i| {
-            let (path, body) = self.body(*i);
-            (p + path.len(), b + body.map_or(64, <[u8]>::len))
-        });
-        let mut w = CacheWriter::with_capacity(self.items.len(), paths, bodies);
+        let mut w = CacheWriter::with_capacity(self.items.len());
         let now = now_secs();
         for item in &self.items {
             let ok = match *item {
