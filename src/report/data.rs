@@ -26,7 +26,7 @@ use std::path::Path;
 /// A map over the run's own keys (ids, record addresses): foldhash hashes a short key
 /// several times faster than the standard library's SipHash, and no key comes from an
 /// adversary who could aim at its collisions.
-type Map<K, V> = foldhash::HashMap<K, V>;
+pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
 
 /// Facts computed once per report run, each on first use: no figure scans one type per
 /// record of another, and a report pays only for the facts it reads (the pipeline never
@@ -329,7 +329,7 @@ impl<'a> Data<'a> {
     }
 
     pub fn is_open(&self, deal: &Deal) -> bool {
-        self.deal_stage(deal).is_some_and(|s| !s.is_closed())
+        deal.is_open(self.cfg)
     }
 
     /// Won deals, with their close day.
@@ -364,13 +364,11 @@ impl<'a> Data<'a> {
         by_customer.get(customer).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The last day of an interaction naming this deal.
-    pub fn last_deal_interaction(&self, deal: &str) -> Option<NaiveDate> {
+    /// The last day of an interaction, by the id of the deal it names.
+    pub(crate) fn deal_touches(&self) -> &Map<&'a str, NaiveDate> {
         self.index
             .last_by_deal
             .get_or_init(|| last_by(&self.interactions, self.deals.len(), |t| t.deal))
-            .get(deal)
-            .copied()
     }
 
     /// The currency of a record's amounts: its own, else the folder's.

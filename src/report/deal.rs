@@ -115,6 +115,11 @@ impl<'a> Deal<'a> {
         d
     }
 
+    /// Whether its stage is an open (neither won nor lost) stage of the pipeline.
+    pub fn is_open(&self, cfg: &Config) -> bool {
+        self.step.is_some_and(|i| !cfg.pipeline.0[i].is_closed())
+    }
+
     /// Its `products`, each as text (numbers as decimals); lists and maps are left out.
     pub fn products(&self) -> impl Iterator<Item = String> + 'a {
         self.products
