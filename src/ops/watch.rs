@@ -136,22 +136,6 @@ mod linux {
         Io(PathBuf, std::io::Error),
     }
 
-    /// What a record type's folders are watched for.
-    fn folder_mask() -> WatchMask {
-        WatchMask::MODIFY
-            | WatchMask::ATTRIB
-            | WatchMask::CLOSE_WRITE
-            | WatchMask::CREATE
-            | WatchMask::DELETE
-            | WatchMask::MOVED_FROM
-            | WatchMask::MOVED_TO
-            | WatchMask::DELETE_SELF
-            | WatchMask::MOVE_SELF
-            | WatchMask::ONLYDIR
-            | WatchMask::DONT_FOLLOW
-            | WatchMask::EXCL_UNLINK
-    }
-
     /// The crm folder itself is watched for its types' folders coming and going.
     fn root_mask() -> WatchMask {
         WatchMask::CREATE
@@ -162,6 +146,15 @@ mod linux {
             | WatchMask::MOVE_SELF
             | WatchMask::ONLYDIR
             | WatchMask::DONT_FOLLOW
+    }
+
+    /// A record type's folders are watched for that and for their files' changes.
+    fn folder_mask() -> WatchMask {
+        root_mask()
+            | WatchMask::MODIFY
+            | WatchMask::ATTRIB
+            | WatchMask::CLOSE_WRITE
+            | WatchMask::EXCL_UNLINK
     }
 
     /// The name of a network file system the folder is on, if it is on one.

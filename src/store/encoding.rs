@@ -333,33 +333,28 @@ impl<'a> Iterator for RawPairs<'a> {
     type Item = (&'a [u8], Raw<'a>);
 
     fn next(&mut self) -> Option<(&'a [u8], Raw<'a>)> {
-        let items = &mut self.0;
-        while items.count > 0 {
-            let mut r = Reader {
-                bytes: items.bytes,
-                at: 0,
-            };
-            let key = if items.bytes.first() == Some(&STR) {
-                r.at = 1;
-                let n = usize::try_from(r.varint()?).ok()?;
-                Some(r.take(n)?)
-            } else {
-                r.skip(items.depth, false)?;
-                None
-            };
-            let start = r.at;
-            r.skip(items.depth, false)?;
-            let raw = Raw {
-                bytes: &items.bytes[start..r.at],
-                depth: items.depth,
-            };
-            items.bytes = &items.bytes[r.at..];
-            items.count -= 1;
-            if let Some(key) = key {
-                return Some((key, raw));
+        loop {
+            let pair = self.0.step(|r, depth| {
+                let key = if r.bytes.first() == Some(&STR) {
+                    r.at = 1;
+                    let n = usize::try_from(r.varint()?).ok()?;
+                    Some(r.take(n)?)
+                } else {
+                    r.skip(depth, false)?;
+                    None
+                };
+                let start = r.at;
+                r.skip(depth, false)?;
+                let value = Raw {
+                    bytes: &r.bytes[start..r.at],
+                    depth,
+                };
+                Some((key, value))
+            })?;
+            if let (Some(key), value) = pair {
+                return Some((key, value));
             }
         }
-        None
     }
 }
 
@@ -446,10 +441,9 @@ impl<'a> Val<'a> {
     }
 }
 
-impl<'a> Iterator for Items<'a> {
-    type Item = Val<'a>;
-
-    fn next(&mut self) -> Option<Val<'a>> {
+impl<'a> Items<'a> {
+    /// Reads the next item with `read`, and steps past it.
+    fn step<T>(&mut self, read: impl FnOnce(&mut Reader<'a>, u32) -> Option<T>) -> Option<T> {
         if self.count == 0 {
             return None;
         }
@@ -457,10 +451,18 @@ impl<'a> Iterator for Items<'a> {
             bytes: self.bytes,
             at: 0,
         };
-        let v = r.value(self.depth)?;
+        let out = read(&mut r, self.depth)?;
         self.bytes = &self.bytes[r.at..];
         self.count -= 1;
-        Some(v)
+        Some(out)
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Val<'a>;
+
+    fn next(&mut self) -> Option<Val<'a>> {
+        self.step(|r, depth| r.value(depth))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -472,19 +474,8 @@ impl<'a> Iterator for Pairs<'a> {
     type Item = (Val<'a>, Val<'a>);
 
     fn next(&mut self) -> Option<(Val<'a>, Val<'a>)> {
-        let items = &mut self.0;
-        if items.count == 0 {
-            return None;
-        }
-        let mut r = Reader {
-            bytes: items.bytes,
-            at: 0,
-        };
-        let k = r.value(items.depth)?;
-        let v = r.value(items.depth)?;
-        items.bytes = &items.bytes[r.at..];
-        items.count -= 1;
-        Some((k, v))
+        self.0
+            .step(|r, depth| Some((r.value(depth)?, r.value(depth)?)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
