@@ -74,7 +74,13 @@ fn serve(_: &Ctx, _: &std::path::Path) -> Result<()> {
     .into())
 }
 
+#[cfg(not(unix))]
+fn detach(_: &std::path::Path) -> Result<u32> {
+    Err(crm::Error::Failed("crm watch needs Linux's inotify".into()).into())
+}
+
 /// Starts `crm watch` as a process of its own session, and waits until it answers.
+#[cfg(unix)]
 fn detach(root: &std::path::Path) -> Result<u32> {
     use std::os::unix::process::CommandExt;
     let log_path = root.join(".crm/watch.log");

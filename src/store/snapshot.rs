@@ -383,5 +383,7 @@ fn by_changes(
             f += 1;
         }
     }
-    Some((items, fresh, true))
+    // Only a change to a record file changes the cache (an editor's backup file does not).
+    let changed = !fresh.is_empty() || kept.len() != old.len();
+    Some((items, fresh, changed))
 }

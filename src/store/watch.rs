@@ -24,10 +24,9 @@
 //! folder. Paths are relative to the crm folder; one ending in `/` is a folder whose
 //! whole contents may have changed.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
 
 /// The watcher's socket, in the crm folder's `.crm/`.
 pub const SOCKET: &str = ".crm/watch.sock";
@@ -144,6 +143,7 @@ pub fn parse_answer(bytes: &[u8]) -> Option<Answer> {
 }
 
 /// Device and inode of a folder.
+#[cfg(unix)]
 pub fn identity(dir: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(dir).ok()?;
@@ -153,14 +153,17 @@ pub fn identity(dir: &Path) -> Option<(u64, u64)> {
 /// The address of the socket: its path, or, when that is too long for a socket
 /// address (about 100 bytes), the same file reached through an open handle of its
 /// folder (`/proc/self/fd/N/…`), which is kept open as long as the address is used.
+#[cfg(unix)]
 pub struct Address {
     pub path: PathBuf,
     _dir: Option<std::fs::File>,
 }
 
 /// Longest path a Unix socket address holds, with its final NUL.
+#[cfg(unix)]
 const SUN_PATH: usize = 108;
 
+#[cfg(unix)]
 pub fn address(root: &Path) -> Option<Address> {
     let path = root.join(SOCKET);
     if path.as_os_str().len() < SUN_PATH {
@@ -175,11 +178,15 @@ pub fn address(root: &Path) -> Option<Address> {
 }
 
 /// How long an asker waits for the watcher: past this, it checks every file itself.
-const PATIENCE: Duration = Duration::from_secs(2);
+#[cfg(unix)]
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Sends a request to the folder's watcher and reads the whole answer; `None` when no
-/// watcher answers.
+/// watcher answers (never, where there are no Unix sockets).
+#[cfg(unix)]
 pub fn send(root: &Path, request: &Request) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
     let address = address(root)?;
     let mut stream = UnixStream::connect(&address.path).ok()?;
     stream.set_read_timeout(Some(PATIENCE)).ok()?;
@@ -190,7 +197,13 @@ pub fn send(root: &Path, request: &Request) -> Option<Vec<u8>> {
     Some(out)
 }
 
+#[cfg(not(unix))]
+pub fn send(_: &Path, _: &Request) -> Option<Vec<u8>> {
+    None
+}
+
 /// What changed in the crm folder at `root` since `since`, if a watcher serves it.
+#[cfg(unix)]
 pub fn ask(root: &Path, since: Option<Token>) -> Option<Answer> {
     // No socket, no watcher: spare the connection attempt.
     if !root.join(SOCKET).exists() {
@@ -201,6 +214,11 @@ pub fn ask(root: &Path, since: Option<Token>) -> Option<Answer> {
         folder: identity(root)?,
     };
     parse_answer(&send(root, &request)?)
+}
+
+#[cfg(not(unix))]
+pub fn ask(_: &Path, _: Option<Token>) -> Option<Answer> {
+    None
 }
 
 #[cfg(test)]
@@ -271,6 +289,7 @@ mod tests {
         assert_eq!(parse_answer(b"token 7 42\nchanged 3\na\0b\0"), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_long_folder_path_is_reached_through_its_handle() {
         let dir = tempfile::tempdir().unwrap();
