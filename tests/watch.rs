@@ -18,16 +18,10 @@ impl<'f> Watching<'f> {
 
     /// (questions answered with a list of changes, with "check everything").
     fn answers(&self) -> (u64, u64) {
-        let status = self.0.ok(&["watch", "--status"]);
-        let number_before = |words: &str| -> u64 {
-            let at = status.find(words).unwrap_or_else(|| panic!("{status}"));
-            let before = status[..at].trim_end();
-            before[before.rfind(' ').unwrap() + 1..].parse().unwrap()
-        };
-        (
-            number_before(" questions with the changes"),
-            number_before(" with \"check everything\""),
-        )
+        let status = self.0.ok(&["watch", "--status", "--format", "json"]);
+        let s: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let n = |key: &str| s[key].as_u64().unwrap_or_else(|| panic!("{key}: {status}"));
+        (n("answered_with_changes"), n("answered_all"))
     }
 }
 
@@ -58,6 +52,15 @@ fn every_change_is_seen_through_the_watcher() {
     f.add(&["customer", "Alpha", "--id", "alpha"]);
     f.add(&["customer", "Bravo", "--id", "bravo"]);
     let w = Watching::start(&f);
+    let status = f.ok(&["watch", "--status"]);
+    let folder = f.root().canonicalize().unwrap();
+    assert!(
+        status.contains(&format!(" folders of {} since ", folder.display()))
+            && status.ends_with(
+                "answered 0 questions with the changes and 0 with \"check everything\"\n"
+            ),
+        "{status}"
+    );
     // The first command checks every file and keeps the watcher's token; the next ones
     // ask the watcher.
     assert_eq!(names(&f), "alpha\tAlpha\nbravo\tBravo\n");

@@ -1,5 +1,8 @@
+use std::io::Write;
+
 use anyhow::{Context, Result};
-use crm::store::watch::{self, Request};
+use crm::render::Format;
+use crm::store::watch::{self, Request, Status};
 
 use super::Ctx;
 
@@ -19,7 +22,8 @@ pub struct Args {
     /// Stop the folder's watcher
     #[arg(long, conflicts_with = "status")]
     pub stop: bool,
-    /// Print what the folder's watcher has seen (exits 1 when none runs)
+    /// Print what the folder's watcher has seen (exits 1 when none runs); --format json
+    /// for scripts
     #[arg(long)]
     pub status: bool,
 }
@@ -28,10 +32,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let root = ctx.store()?.root.clone();
     let none = || crm::Error::Failed(format!("no watcher serves {}", root.display()));
     if args.status {
-        let status = watch::send(&root, &Request::Status).ok_or_else(none)?;
+        let format = ctx.format(
+            "watch --status",
+            &[Format::Text, Format::Json],
+            Format::Text,
+        )?;
+        let status = watch::send(&root, &Request::Status)
+            .and_then(|a| Status::parse(&a))
+            .ok_or_else(none)?;
         let mut out = ctx.out();
-        std::io::Write::write_all(&mut out, &status)?;
-        std::io::Write::flush(&mut out)?;
+        if format == Format::Json {
+            serde_json::to_writer_pretty(&mut out, &status)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", status.line())?;
+        }
+        out.flush()?;
         return Ok(());
     }
     if args.stop {

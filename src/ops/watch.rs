@@ -124,7 +124,7 @@ mod linux {
 
     use super::Journal;
     use crate::model::RecordType;
-    use crate::store::watch::{self, answer_bytes, Request};
+    use crate::store::watch::{self, answer_bytes, Request, Status};
 
     #[derive(Debug, thiserror::Error)]
     pub enum WatchError {
@@ -362,25 +362,18 @@ mod linux {
             Flow::Go
         }
 
-        fn status(&self) -> String {
-            format!(
-                "pid {}, watching {} folders of {} since {}; {} paths changed, token {}:{}; \
-                 answered {} questions with the changes and {} with \"check everything\"{}\n",
-                std::process::id(),
-                self.dirs.len(),
-                self.root.display(),
-                self.since.format("%Y-%m-%dT%H:%M:%SZ"),
-                self.journal.len(),
-                self.journal.instance,
-                self.journal.token().seq,
-                self.journal.listed,
-                self.journal.all,
-                if self.blind {
-                    "; blind (a folder could not be watched)"
-                } else {
-                    ""
-                },
-            )
+        fn status(&self) -> Status {
+            Status {
+                pid: std::process::id(),
+                folder: self.root.display().to_string(),
+                since: self.since.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                folders: self.dirs.len(),
+                changed_paths: self.journal.len(),
+                token: format!("{}:{}", self.journal.instance, self.journal.token().seq),
+                answered_with_changes: self.journal.listed,
+                answered_all: self.journal.all,
+                blind: self.blind,
+            }
         }
 
         /// Answers one question.
@@ -401,7 +394,11 @@ mod linux {
                     answer_bytes(now, changed.as_deref())
                 }
                 Some(Request::Since { .. }) => b"error: another folder\n".to_vec(),
-                Some(Request::Status) => self.status().into_bytes(),
+                Some(Request::Status) => {
+                    let mut line = serde_json::to_vec(&self.status()).unwrap_or_default();
+                    line.push(b'\n');
+                    line
+                }
                 Some(Request::Stop) => {
                     let _ = out.write_all(b"stopping\n");
                     return Flow::Stop("asked to stop");
@@ -425,8 +422,8 @@ mod linux {
         std::fs::create_dir_all(root.join(".crm")).map_err(io)?;
         let address = watch::address(root)
             .ok_or_else(|| io(std::io::Error::from(std::io::ErrorKind::NotFound)))?;
-        if let Some(status) = watch::send(root, &Request::Status) {
-            let status = String::from_utf8_lossy(&status).trim().to_string();
+        if let Some(answer) = watch::send(root, &Request::Status) {
+            let status = Status::parse(&answer).map_or_else(|| "it answers".into(), |s| s.line());
             return Err(WatchError::Running(root.to_path_buf(), status));
         }
         // Nobody answers: a socket left by a watcher that was killed.

@@ -49,6 +49,53 @@ pub struct Answer {
     pub changed: Option<Vec<String>>,
 }
 
+/// What a watcher says of itself (`status`), sent as one line of JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Status {
+    pub pid: u32,
+    /// The crm folder it watches.
+    pub folder: String,
+    /// When it started (UTC).
+    pub since: String,
+    /// How many folders it watches.
+    pub folders: usize,
+    /// How many distinct paths changed since it started (or since it last lost count).
+    pub changed_paths: usize,
+    pub token: String,
+    /// Questions answered with a list of what changed, and with "check everything".
+    pub answered_with_changes: u64,
+    pub answered_all: u64,
+    /// A folder could not be watched: every question is answered "check everything".
+    pub blind: bool,
+}
+
+impl Status {
+    /// The status as people read it.
+    pub fn line(&self) -> String {
+        format!(
+            "pid {}, watching {} folders of {} since {}; {} paths changed, token {}; \
+             answered {} questions with the changes and {} with \"check everything\"{}",
+            self.pid,
+            self.folders,
+            self.folder,
+            self.since,
+            self.changed_paths,
+            self.token,
+            self.answered_with_changes,
+            self.answered_all,
+            if self.blind {
+                "; blind (a folder could not be watched)"
+            } else {
+                ""
+            },
+        )
+    }
+
+    pub fn parse(bytes: &[u8]) -> Option<Status> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
 /// A request to the watcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
