@@ -80,6 +80,24 @@ impl Folder {
         String::from_utf8(out.stderr).unwrap()
     }
 
+    /// Breaks `customers/delta.yaml` and checks that two listings in a row both leave it
+    /// out and warn about it (cached or not, a broken file is reported on every run);
+    /// `ids` is what they list.
+    pub fn delta_breaks(&self, ids: &str) {
+        self.write("customers/delta.yaml", "name: [\n");
+        for _ in 0..2 {
+            let out = self
+                .crm()
+                .args(["list", "customers", "--format", "ids"])
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), ids);
+            assert!(String::from_utf8(out.stderr)
+                .unwrap()
+                .starts_with("warning: customers/delta.yaml:2:1: does not parse as YAML"));
+        }
+    }
+
     /// Adds a record and returns its id (stdout without the newline).
     pub fn add(&self, args: &[&str]) -> String {
         let mut full = vec!["add"];
