@@ -31,10 +31,6 @@ impl Drop for Watching<'_> {
     }
 }
 
-fn names(f: &Folder) -> String {
-    f.ok(&["list", "customers", "--fields", "id,name", "--no-header"])
-}
-
 /// The same listing read without the cache: what is on disk.
 fn on_disk(f: &Folder) -> String {
     let out = f
@@ -63,17 +59,16 @@ fn every_change_is_seen_through_the_watcher() {
     );
     // The first command checks every file and keeps the watcher's token; the next ones
     // ask the watcher.
-    assert_eq!(names(&f), "alpha\tAlpha\nbravo\tBravo\n");
-    assert_eq!(names(&f), "alpha\tAlpha\nbravo\tBravo\n");
+    assert_eq!(f.names(), "alpha\tAlpha\nbravo\tBravo\n");
+    assert_eq!(f.names(), "alpha\tAlpha\nbravo\tBravo\n");
     let (listed, _) = w.answers();
     assert!(listed >= 1, "{:?}", w.answers());
     let step = |what: &str, expected: &str| {
-        assert_eq!(names(&f), expected, "after {what}");
+        assert_eq!(f.names(), expected, "after {what}");
         assert_eq!(on_disk(&f), expected, "on disk after {what}");
     };
     // An edit in place that keeps the size, within the same second.
-    let text = f.read("customers/alpha.yaml").replace("Alpha", "Alpho");
-    std::fs::write(f.path("customers/alpha.yaml"), text).unwrap();
+    f.edit("customers/alpha.yaml", "Alpha", "Alpho");
     step("a same-size edit", "alpha\tAlpho\nbravo\tBravo\n");
     // Removed, renamed into a new subfolder, created.
     std::fs::remove_file(f.path("customers/bravo.yaml")).unwrap();
@@ -197,8 +192,8 @@ fn without_a_watcher_commands_check_every_file() {
     f.add(&["customer", "Alpha", "--id", "alpha"]);
     {
         let _w = Watching::start(&f);
-        assert_eq!(names(&f), "alpha\tAlpha\n");
-        assert_eq!(names(&f), "alpha\tAlpha\n");
+        assert_eq!(f.names(), "alpha\tAlpha\n");
+        assert_eq!(f.names(), "alpha\tAlpha\n");
         // A second watcher of the same folder is refused.
         let err = f.fails(1, &["watch"]);
         assert!(err.starts_with("error: a watcher already serves "), "{err}");
@@ -207,14 +202,12 @@ fn without_a_watcher_commands_check_every_file() {
     assert!(!f.path(".crm/watch.sock").exists());
     let err = f.fails(1, &["watch", "--status"]);
     assert!(err.starts_with("error: no watcher serves "), "{err}");
-    let text = f.read("customers/alpha.yaml").replace("Alpha", "Alpho");
-    std::fs::write(f.path("customers/alpha.yaml"), text).unwrap();
-    assert_eq!(names(&f), "alpha\tAlpho\n");
+    f.edit("customers/alpha.yaml", "Alpha", "Alpho");
+    assert_eq!(f.names(), "alpha\tAlpho\n");
     // A new watcher does not vouch for the old one's token: the first command checks.
     let w = Watching::start(&f);
-    let text = f.read("customers/alpha.yaml").replace("Alpho", "Alphx");
-    std::fs::write(f.path("customers/alpha.yaml"), text).unwrap();
-    assert_eq!(names(&f), "alpha\tAlphx\n");
+    f.edit("customers/alpha.yaml", "Alpho", "Alphx");
+    assert_eq!(f.names(), "alpha\tAlphx\n");
     let (_, all) = w.answers();
     assert!(all >= 1, "{:?}", w.answers());
 }
@@ -246,14 +239,13 @@ fn a_watcher_killed_leaves_a_socket_nobody_answers() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(names(&f), "alpha\tAlpha\n");
+    assert_eq!(f.names(), "alpha\tAlpha\n");
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(f.path(".crm/watch.sock").exists());
-    let text = f.read("customers/alpha.yaml").replace("Alpha", "Alpho");
-    std::fs::write(f.path("customers/alpha.yaml"), text).unwrap();
-    assert_eq!(names(&f), "alpha\tAlpho\n");
+    f.edit("customers/alpha.yaml", "Alpha", "Alpho");
+    assert_eq!(f.names(), "alpha\tAlpho\n");
     // A new watcher takes the socket over.
     let _w = Watching::start(&f);
-    assert_eq!(names(&f), "alpha\tAlpho\n");
+    assert_eq!(f.names(), "alpha\tAlpho\n");
 }

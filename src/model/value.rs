@@ -242,6 +242,18 @@ impl<'a> Scalar<'a> {
         })
     }
 
+    /// The YAML value it is.
+    pub fn to_value(self) -> Value {
+        match self {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::Number(i.into()),
+            Scalar::UInt(u) => Value::Number(u.into()),
+            Scalar::Float(f) => Value::Number(f.into()),
+            Scalar::Str(s) => Value::String(s.to_string()),
+        }
+    }
+
     /// The decimal it holds: a number, or a string holding a decimal.
     pub fn decimal(self) -> Option<Decimal> {
         match self {
@@ -274,7 +286,6 @@ pub fn as_decimal(v: &Value) -> Option<Decimal> {
     Scalar::of(v)?.decimal()
 }
 
-/// A scalar as the text a script wants: strings bare, numbers and booleans as written.
 /// Whether a map anywhere inside `v` has a list or a map as a key (YAML allows it with
 /// `? `; crm cannot write it back as it was).
 fn has_complex_key(v: &Value) -> bool {
@@ -312,6 +323,8 @@ pub fn flow_text(v: &Value) -> String {
     }
 }
 
+/// A scalar as the text a script wants: strings bare, numbers and booleans as written
+/// (`None` for a list or a map).
 pub fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::Tagged(t) => scalar_text(&t.value),

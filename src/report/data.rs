@@ -13,10 +13,11 @@ use rust_decimal::Decimal;
 use serde_yaml::Value;
 
 use super::deal::Deal;
-use super::touch::{day_in, Touch};
+use super::touch::Touch;
 use super::{Amounts, Period};
 use crate::config::Config;
 use crate::error::Result;
+use crate::model::clock::day_of;
 use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
 use crate::store::snapshot::Encoded;
@@ -74,7 +75,7 @@ fn history_of(r: &Record, tz: chrono_tz::Tz) -> Vec<(&str, NaiveDate)> {
         .iter()
         .filter_map(|i| {
             let stage = i.get("stage")?.as_str()?;
-            let day = day_in(i.get("at")?.as_str()?, tz)?;
+            let day = day_of(i.get("at")?.as_str()?.as_bytes(), tz)?;
             Some((stage, day))
         })
         .collect()
@@ -123,7 +124,6 @@ impl<'a> Data<'a> {
         }
         let mut deals = Vec::new();
         if wanted(RecordType::Deal) {
-            use rayon::prelude::*;
             // A query reads records: the paths of the deals it keeps.
             let kept: Option<std::collections::HashSet<&Path>> =
                 (primary == RecordType::Deal && !filters.is_empty()).then(|| {
@@ -135,21 +135,12 @@ impl<'a> Data<'a> {
                 });
             let kept = |e: &Encoded| kept.as_ref().is_none_or(|k| k.contains(Path::new(e.path)));
             let cfg = &store.config;
-            // Collected in place, one slot per file, then the slots left empty dropped:
-            // a list grown piece by piece would copy every deal several times.
-            let all: Vec<Option<Deal>> = store
-                .snapshot(RecordType::Deal)
-                .par_records()
-                .map(|e| {
-                    e.filter(kept)
-                        .map(|e| Deal::of(e, cfg))
-                        .filter(|d| d.created.is_none_or(|c| c <= as_of))
-                })
-                .collect();
-            // filter_map, not flatten: it is collected in place, where flatten copies.
-            #[allow(clippy::filter_map_identity)]
-            let kept_deals = all.into_iter().filter_map(|d| d).collect();
-            deals = kept_deals;
+            deals = store.snapshot(RecordType::Deal).par_filter_map(|e| {
+                Some(e)
+                    .filter(kept)
+                    .map(|e| Deal::of(e, cfg))
+                    .filter(|d| d.created.is_none_or(|c| c <= as_of))
+            });
         }
         let mut data = Data {
             cfg: &store.config,
@@ -222,7 +213,7 @@ impl<'a> Data<'a> {
 
     /// The calendar day of a date or moment value, in the folder's time zone.
     pub fn day_of(&self, v: &str) -> Option<NaiveDate> {
-        day_in(v, self.cfg.tz())
+        day_of(v.as_bytes(), self.cfg.tz())
     }
 
     pub fn day(&self, r: &Record, field: &str) -> Option<NaiveDate> {

@@ -57,22 +57,8 @@ impl<'a> Touch<'a> {
         as_of: NaiveDate,
         deals_only: bool,
     ) -> Vec<Touch<'a>> {
-        use rayon::prelude::*;
-        // In place, one slot per file, then the empty slots dropped (see `Data::new`).
-        let all: Vec<Option<Touch>> = interactions
-            .par_records()
-            .map(|e| Touch::of(e?, tz, deals_only).filter(|t| t.day <= as_of))
-            .collect();
-        // filter_map, not flatten: it is collected in place, where flatten copies.
-        #[allow(clippy::filter_map_identity)]
-        let kept = all.into_iter().filter_map(|t| t).collect();
-        kept
+        interactions.par_filter_map(|e| Touch::of(e, tz, deals_only).filter(|t| t.day <= as_of))
     }
-}
-
-/// The calendar day of a date or moment, in time zone `tz`.
-pub fn day_in(v: &str, tz: chrono_tz::Tz) -> Option<NaiveDate> {
-    day_of(v.as_bytes(), tz)
 }
 
 #[cfg(test)]

@@ -112,12 +112,7 @@ fn put_str(s: &str, out: &mut Vec<u8>) {
 /// An encoded value, read in place.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Val<'a> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str(&'a str),
+    Scalar(Scalar<'a>),
     Seq(Items<'a>),
     Map(Pairs<'a>),
     /// A tag and the value it tags.
@@ -237,17 +232,19 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(match self.byte()? {
-            NULL => Val::Null,
-            BOOL => Val::Bool(self.byte()? != 0),
+            NULL => Val::Scalar(Scalar::Null),
+            BOOL => Val::Scalar(Scalar::Bool(self.byte()? != 0)),
             INT => {
                 let z = self.varint()?;
-                Val::Int(((z >> 1) as i64) ^ -((z & 1) as i64))
+                Val::Scalar(Scalar::Int(((z >> 1) as i64) ^ -((z & 1) as i64)))
             }
-            UINT => Val::UInt(self.varint()?),
-            FLOAT => Val::Float(f64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+            UINT => Val::Scalar(Scalar::UInt(self.varint()?)),
+            FLOAT => Val::Scalar(Scalar::Float(f64::from_le_bytes(
+                self.take(8)?.try_into().ok()?,
+            ))),
             STR => {
                 let n = usize::try_from(self.varint()?).ok()?;
-                Val::Str(std::str::from_utf8(self.take(n)?).ok()?)
+                Val::Scalar(Scalar::Str(std::str::from_utf8(self.take(n)?).ok()?))
             }
             TAGGED => {
                 let n = usize::try_from(self.varint()?).ok()?;
@@ -376,7 +373,7 @@ impl<'a> Val<'a> {
         while let Val::Tagged(_, inner) = v {
             match inner.val() {
                 Some(i) => v = i,
-                None => return Val::Null,
+                None => return Val::Scalar(Scalar::Null),
             }
         }
         v
@@ -384,7 +381,7 @@ impl<'a> Val<'a> {
 
     pub fn as_str(&self) -> Option<&'a str> {
         match self.untag() {
-            Val::Str(s) => Some(s),
+            Val::Scalar(Scalar::Str(s)) => Some(s),
             _ => None,
         }
     }
@@ -406,15 +403,10 @@ impl<'a> Val<'a> {
     /// The value as a scalar (`None` for a list, a map or a tagged value, as
     /// [`Scalar::of`]).
     pub fn scalar(&self) -> Option<Scalar<'a>> {
-        Some(match *self {
-            Val::Null => Scalar::Null,
-            Val::Bool(b) => Scalar::Bool(b),
-            Val::Int(i) => Scalar::Int(i),
-            Val::UInt(u) => Scalar::UInt(u),
-            Val::Float(f) => Scalar::Float(f),
-            Val::Str(s) => Scalar::Str(s),
-            Val::Seq(_) | Val::Map(_) | Val::Tagged(..) => return None,
-        })
+        match *self {
+            Val::Scalar(s) => Some(s),
+            Val::Seq(_) | Val::Map(_) | Val::Tagged(..) => None,
+        }
     }
 
     /// The value as a number (see [`Scalar::decimal`]).
@@ -425,12 +417,7 @@ impl<'a> Val<'a> {
     /// The value built as YAML.
     pub fn to_value(&self) -> Value {
         match *self {
-            Val::Null => Value::Null,
-            Val::Bool(b) => Value::Bool(b),
-            Val::Int(i) => Value::Number(i.into()),
-            Val::UInt(u) => Value::Number(u.into()),
-            Val::Float(f) => Value::Number(f.into()),
-            Val::Str(s) => Value::String(s.to_string()),
+            Val::Scalar(s) => s.to_value(),
             Val::Seq(items) => Value::Sequence(items.map(|v| v.to_value()).collect()),
             Val::Map(pairs) => Value::Mapping(pairs.to_mapping()),
             Val::Tagged(tag, inner) => Value::Tagged(Box::new(TaggedValue {
@@ -588,10 +575,10 @@ mod tests {
         let f = Pairs::of_record(&bytes).unwrap();
         assert_eq!(f.str("customer"), Some("c-1"));
         assert_eq!(f.str("notes.summary"), Some("día"));
-        assert_eq!(f.get("value"), Some(Val::Int(-42)));
-        assert_eq!(f.get("big"), Some(Val::UInt(u64::MAX)));
+        assert_eq!(f.get("value"), Some(Val::Scalar(Scalar::Int(-42))));
+        assert_eq!(f.get("big"), Some(Val::Scalar(Scalar::UInt(u64::MAX))));
         assert_eq!(f.get("rate").and_then(|v| v.decimal()), "0.25".parse().ok());
-        assert_eq!(f.get("ok"), Some(Val::Bool(true)));
+        assert_eq!(f.get("ok"), Some(Val::Scalar(Scalar::Bool(true))));
         assert_eq!(f.str("empty"), Some(""));
         // A tag is kept, and looked through (as by YAML values): a tagged string reads as
         // the string, but is not a number.
@@ -605,7 +592,10 @@ mod tests {
         // A number key is not the string "1".
         assert_eq!(f.get("1"), None);
         let tags: Vec<_> = f.get("tags").unwrap().as_seq().unwrap().collect();
-        assert_eq!(tags, [Val::Str("a"), Val::Str("b")]);
+        assert_eq!(
+            tags,
+            [Val::Scalar(Scalar::Str("a")), Val::Scalar(Scalar::Str("b"))]
+        );
         let h = f.get("history").unwrap().as_seq().unwrap().next().unwrap();
         assert_eq!(h.as_map().unwrap().str("stage"), Some("new"));
         let only = f.only(&["notes", "value", "nope"]);

@@ -16,7 +16,7 @@
 //! ```text
 //! → since <instance> <seq> <dev> <ino>\n       (or `since - - <dev> <ino>` without a token)
 //! ← token <instance> <seq>\n  then  all\n  or  changed <n>\n and n paths, each ending in NUL
-//! → status\n                                  ← one line about the watcher
+//! → status\n                                  ← one line of JSON about the watcher ([`Status`])
 //! → stop\n                                    ← stopping\n
 //! ```
 //!

@@ -131,6 +131,18 @@ impl Folder {
         }
     }
 
+    /// Edits a file in place as a person would: `from` (which must be there) becomes `to`.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not hold {from:?}:\n{text}");
+        fs::write(self.path(rel), text.replace(from, to)).unwrap();
+    }
+
+    /// The customers' ids and names, one per line, as crm lists them.
+    pub fn names(&self) -> String {
+        self.ok(&["list", "customers", "--fields", "id,name", "--no-header"])
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
