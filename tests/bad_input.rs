@@ -121,8 +121,8 @@ fn a_symlink_pointing_outside_the_folder() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "customers/more:1:1: error: is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read\n\
-             customers/secret.yaml:1:1: error: is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read\n",
+            "customers/more:1:1: error: is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read or written\n\
+             customers/secret.yaml:1:1: error: is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read or written\n",
             outside.path().display(),
             secret.display()
         )

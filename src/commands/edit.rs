@@ -28,8 +28,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let original_text = store.read_text(original)?;
     // The copy being edited stays inside the folder, in `.crm/` (git-ignored, never read
     // as a record), so crm writes nothing outside the folder.
-    let dir = store.root.join(".crm");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let dir = crm::store::guard::private_dir(&store.root, crm::store::guard::PRIVATE)?;
     let tmp = tempfile::Builder::new()
         .prefix("edit-")
         .suffix(".yaml")

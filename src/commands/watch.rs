@@ -100,12 +100,12 @@ fn detach(_: &std::path::Path) -> Result<u32> {
 fn detach(root: &std::path::Path) -> Result<u32> {
     use std::os::unix::process::CommandExt;
     let log_path = root.join(".crm/watch.log");
-    std::fs::create_dir_all(root.join(".crm"))?;
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-        .with_context(|| format!("cannot write {}", log_path.display()))?;
+    crm::store::guard::private_dir(root, crm::store::guard::PRIVATE)?;
+    let log = crm::store::guard::open_nofollow(
+        std::fs::OpenOptions::new().create(true).append(true),
+        &log_path,
+    )
+    .with_context(|| format!("cannot write {}", log_path.display()))?;
     let mut cmd = std::process::Command::new(std::env::current_exe()?);
     cmd.arg("-C")
         .arg(root)

@@ -20,6 +20,7 @@ use crate::model::clock::parse_moment;
 use crate::model::id::check_id;
 use crate::model::value::validate;
 use crate::model::{Record, RecordType};
+use crate::store::guard;
 use crate::store::load::{locate_field, Loaded};
 use crate::store::{ClockPins, Store};
 
@@ -60,7 +61,11 @@ pub fn leftover_temp_files(root: &Path) -> Vec<PathBuf> {
 }
 
 fn temp_files_below(root: &Path) -> Vec<PathBuf> {
-    let mut dirs = vec![root.to_path_buf(), root.join(crate::store::cache::DIR)];
+    let mut dirs = vec![root.to_path_buf()];
+    // Not through a linked `.crm` or cache folder: `--fix` would remove files elsewhere.
+    if guard::private_readable(root, crate::store::cache::DIR) {
+        dirs.push(root.join(crate::store::cache::DIR));
+    }
     for ty in RecordType::ALL {
         let walk = walkdir::WalkDir::new(root.join(ty.dir()))
             .follow_links(false)
@@ -127,6 +132,18 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             message: "temporary file left by an interrupted write (never read as a record; `crm check --fix` removes it)".into(),
         })
         .collect();
+    out.extend(guard::private_links(root).into_iter().map(|file| {
+        let target = std::fs::read_link(root.join(&file))
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        Finding {
+            file,
+            line: 1,
+            column: 1,
+            severity: Severity::Error,
+            message: format!("is a symbolic link{target} inside .crm/, which is crm's own (it came in a commit?); crm writes nothing through it: remove it"),
+        }
+    }));
     let mut emails: HashMap<String, (String, PathBuf)> = HashMap::new();
     for ty in RecordType::ALL {
         let data = store.load(ty);

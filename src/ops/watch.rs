@@ -134,6 +134,8 @@ mod linux {
         Network(PathBuf, &'static str),
         #[error("cannot watch {0}: {1}")]
         Io(PathBuf, std::io::Error),
+        #[error(transparent)]
+        Path(#[from] crate::store::guard::PathError),
     }
 
     /// The crm folder itself is watched for its types' folders coming and going.
@@ -419,7 +421,7 @@ mod linux {
         }
         let folder = watch::identity(root)
             .ok_or_else(|| io(std::io::Error::from(std::io::ErrorKind::NotFound)))?;
-        std::fs::create_dir_all(root.join(".crm")).map_err(io)?;
+        crate::store::guard::private_dir(root, crate::store::guard::PRIVATE)?;
         let address = watch::address(root)
             .ok_or_else(|| io(std::io::Error::from(std::io::ErrorKind::NotFound)))?;
         if let Some(answer) = watch::send(root, &Request::Status) {

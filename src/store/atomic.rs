@@ -22,6 +22,10 @@ pub enum WriteError {
     Busy(PathBuf, f64),
     #[error("{0}: {1}")]
     Io(PathBuf, io::Error),
+    #[error("{0}: is read-only; crm does not replace it (make it writable first, e.g. chmod u+w)")]
+    ReadOnly(PathBuf),
+    #[error(transparent)]
+    Path(#[from] super::guard::PathError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -78,10 +82,69 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     }
 }
 
-/// Replaces `path` with `bytes`, provided it still holds `expected`.
+/// Whether the mode bits that apply to this user let it write the file. Unlike
+/// `access(2)` this holds for root too: a record someone made read-only stays so, as
+/// editors and git treat it.
+#[cfg(unix)]
+fn writable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid and getegid have no preconditions and cannot fail.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let bit = if meta.uid() == uid {
+        0o200
+    } else if meta.gid() == gid {
+        0o020
+    } else {
+        0o002
+    };
+    meta.mode() & bit != 0
+}
+
+#[cfg(not(unix))]
+fn writable(meta: &fs::Metadata) -> bool {
+    !meta.permissions().readonly()
+}
+
+/// The file's metadata, provided crm may replace it (see [`writable`]).
+fn replaceable(path: &Path) -> Result<fs::Metadata, WriteError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(WriteError::Changed(path.to_path_buf()))
+        }
+        Err(e) => return Err(WriteError::Io(path.to_path_buf(), e)),
+    };
+    if !writable(&meta) {
+        return Err(WriteError::ReadOnly(path.to_path_buf()));
+    }
+    Ok(meta)
+}
+
+/// Gives the replacement the mode of the file it replaces, and its group where this
+/// user may set it (a rename would otherwise give the new file the umask's mode).
+fn keep_mode(tmp: &File, old: &fs::Metadata, path: &Path) -> Result<(), WriteError> {
+    tmp.set_permissions(old.permissions())
+        .map_err(io_err(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: the descriptor is the open temporary file's; -1 leaves the owner as is.
+        // A group this user is not in is refused by the kernel: the file keeps its own.
+        unsafe {
+            libc::fchown(tmp.as_raw_fd(), u32::MAX, old.gid());
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `path` with `bytes`, provided it still holds `expected`. The new file keeps
+/// the old one's mode and group; a read-only file is refused.
 pub fn replace(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<(), WriteError> {
     let dir = parent_of(path);
+    let old = replaceable(path)?;
     let mut tmp = new_temp().tempfile_in(dir).map_err(io_err(dir))?;
+    keep_mode(tmp.as_file(), &old, path)?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
     check_unchanged(path, expected)?;
@@ -91,8 +154,9 @@ pub fn replace(path: &Path, bytes: &[u8], expected: &[u8]) -> Result<(), WriteEr
     Ok(())
 }
 
-/// Removes `path`, provided it still holds `expected`.
+/// Removes `path`, provided it still holds `expected` and is not read-only.
 pub fn remove(path: &Path, expected: &[u8]) -> Result<(), WriteError> {
+    replaceable(path)?;
     check_unchanged(path, expected)?;
     fs::remove_file(path).map_err(io_err(path))?;
     sync_dir(parent_of(path));
@@ -146,6 +210,30 @@ mod tests {
         assert_eq!(fs::read(&p).unwrap(), b"two");
         let e = replace(&p, b"three", b"one").unwrap_err();
         assert!(matches!(e, WriteError::Changed(_)), "{e}");
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replacement_keeps_the_mode_and_a_read_only_file_is_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.yaml");
+        fs::write(&p, b"one").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        replace(&p, b"two", b"one").unwrap();
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o7777,
+            0o600
+        );
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o444)).unwrap();
+        let e = replace(&p, b"three", b"two").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{}: is read-only; crm does not replace it (make it writable first, e.g. chmod u+w)", p.display())
+        );
+        assert!(matches!(remove(&p, b"two"), Err(WriteError::ReadOnly(_))));
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use zerocopy::little_endian::{I64, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
+use super::guard;
 use super::load::Stat;
 use super::watch::Token;
 use crate::model::RecordType;
@@ -118,7 +119,11 @@ impl CacheFile {
     /// read in at once (populated): the file is read whole, and the kernel filling the
     /// mapping in one go is several times quicker than a fault per page.
     pub fn open(root: &Path, ty: RecordType) -> Option<CacheFile> {
-        let file = std::fs::File::open(cache_path(root, ty)).ok()?;
+        if !guard::private_readable(root, DIR) {
+            return None;
+        }
+        let path = cache_path(root, ty);
+        let file = guard::open_nofollow(std::fs::OpenOptions::new().read(true), &path).ok()?;
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
         let (header, rest) = Header::ref_from_prefix(&map).ok()?;
         if header.magic != MAGIC || header.layout.get() != LAYOUT || header.crm != crm_version() {
@@ -331,7 +336,7 @@ impl<'a> CacheWriter<'a> {
             .chain(self.bodies.iter().map(|b| &b[..]));
         // Another crm may write the same cache at the same time: each write is whole
         // (rename), so the last one wins and neither is torn.
-        write_quietly(&cache_path(root, ty), parts);
+        write_quietly(root, &cache_path(root, ty), parts);
     }
 }
 
@@ -345,16 +350,16 @@ pub fn now_secs() -> i64 {
 
 /// Writes a cache file whole (a temporary file renamed over it), without syncing: after
 /// a crash a cache that does not read back is rebuilt, so durability would only cost
-/// time. A cache that cannot be written is skipped.
-pub fn write_quietly<'p>(path: &Path, parts: impl IntoIterator<Item = &'p [u8]>) {
+/// time. A cache that cannot be written is skipped, and so is one whose folder is a link
+/// or another user's (see [`guard`]).
+pub fn write_quietly<'p>(root: &Path, path: &Path, parts: impl IntoIterator<Item = &'p [u8]>) {
     use std::io::Write;
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
+    let Ok(dir) = guard::private_dir(root, DIR) else {
         return;
-    }
+    };
     let Ok(tmp) = tempfile::Builder::new()
         .prefix(".crm-new-")
-        .tempfile_in(dir)
+        .tempfile_in(&dir)
     else {
         return;
     };

@@ -7,10 +7,12 @@
 //! removed) instead of rewriting the index: a later line for an id replaces the earlier
 //! ones. Appends happen under the folder's write lock.
 
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::cache::{write_quietly, DIR};
+use super::guard;
 
 fn index_path(root: &Path) -> PathBuf {
     root.join(DIR).join("emails")
@@ -27,11 +29,24 @@ pub fn write(root: &Path, mut pairs: Vec<(String, &str)>) {
     pairs.retain(|(e, _)| fits(e));
     pairs.sort();
     let text: String = pairs.iter().map(|(e, i)| format!("{e}\t{i}\n")).collect();
-    write_quietly(&index_path(root), [text.as_bytes()]);
+    write_quietly(root, &index_path(root), [text.as_bytes()]);
+}
+
+/// The index's text, if there is one that may be read (see [`guard`]).
+fn read(root: &Path) -> Option<String> {
+    use std::io::Read;
+    if !guard::private_readable(root, DIR) {
+        return None;
+    }
+    let mut file = guard::open_nofollow(OpenOptions::new().read(true), &index_path(root)).ok()?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    Some(text)
 }
 
 pub fn exists(root: &Path) -> bool {
-    index_path(root).exists()
+    guard::private_readable(root, DIR)
+        && std::fs::symlink_metadata(index_path(root)).is_ok_and(|m| m.is_file())
 }
 
 /// The id, other than `except`, whose current line holds `email` (lower-cased). The
@@ -58,7 +73,7 @@ fn find<'t>(text: &'t str, email: &str, except: &str) -> Option<&'t str> {
 /// `Some(owner)` when the index answers (`None` inside: nobody else has it); `None`
 /// when there is no index.
 pub fn owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
-    let text = std::fs::read_to_string(index_path(root)).ok()?;
+    let text = read(root)?;
     Some(find(&text, &email.to_ascii_lowercase(), except).map(String::from))
 }
 
@@ -66,7 +81,10 @@ pub fn owner(root: &Path, email: &str, except: &str) -> Option<Option<String>> {
 pub fn update(root: &Path, id: &str, email: Option<&str>) {
     let path = index_path(root);
     let email = email.map(str::to_ascii_lowercase).filter(|e| fits(e));
-    let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(&path) else {
+    if guard::private_dir(root, DIR).is_err() {
+        return;
+    }
+    let Ok(mut file) = guard::open_nofollow(OpenOptions::new().append(true), &path) else {
         return;
     };
     let line = format!("{}\t{id}\n", email.unwrap_or_default());

@@ -230,7 +230,7 @@ pub fn read_record(root: &Path, rel: &Path) -> Result<Vec<u8>, LoadIssue> {
     let file = options.open(&abs).map_err(|e| {
         match std::fs::read_link(&abs) {
             Ok(target) => issue(format!(
-                "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read",
+                "is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read or written",
                 target.display()
             )),
             Err(_) => issue(format!("cannot read: {e}")),

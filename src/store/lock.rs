@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::atomic::{WriteError, TEMP_PREFIX};
+use super::guard;
 
 /// Where the lock lives, below the crm folder.
 pub const PATH: &str = ".crm/lock";
@@ -44,16 +45,25 @@ impl WriteLock {
     pub fn acquire(root: &Path) -> Result<WriteLock, WriteError> {
         let path = root.join(PATH);
         let io = |e| WriteError::Io(path.clone(), e);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io)?;
-        }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        // `.crm/` may have come in a commit: it must be a real folder of ours, and the
+        // lock a real file (never truncated on open: a link would have emptied its target).
+        guard::private_dir(root, guard::PRIVATE)?;
+        let file = guard::open_nofollow(
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false),
+            &path,
+        )
+        .map_err(|e| match e.raw_os_error() {
+            #[cfg(unix)]
+            Some(libc::ELOOP) => WriteError::Path(guard::PathError::Link {
+                path: PathBuf::from(PATH),
+                target: fs::read_link(&path).ok(),
+            }),
+            _ => io(e),
+        })?;
         let start = Instant::now();
         let wait = wait();
         let mut pause = Duration::from_micros(200);
@@ -81,7 +91,7 @@ impl WriteLock {
 
     /// Whether a writer holds the lock now (for `crm check`, which only reads).
     pub fn held(root: &Path) -> bool {
-        let Ok(file) = File::open(root.join(PATH)) else {
+        let Ok(file) = guard::open_nofollow(OpenOptions::new().read(true), &root.join(PATH)) else {
             return false;
         };
         match file.try_lock_shared() {

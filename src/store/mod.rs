@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod cache;
 pub mod emails;
 pub mod encoding;
+pub mod guard;
 pub mod load;
 pub mod lock;
 pub mod resolve;
@@ -196,6 +197,13 @@ impl Store {
         self.root.join(rel)
     }
 
+    /// The absolute path of a record file crm is about to read on its own or write,
+    /// provided no component below the crm folder is a link (see [`guard`]).
+    fn checked(&self, rel: &Path) -> Result<PathBuf> {
+        guard::check(&self.root, rel).map_err(|e| Error::Write(e.into()))?;
+        Ok(self.root.join(rel))
+    }
+
     /// The record with exactly this id, if any.
     pub fn get(&self, ty: RecordType, id: &str) -> Option<&Loaded> {
         self.load(ty).get(id)
@@ -231,10 +239,14 @@ impl Store {
                 }
             }
         }
-        // A link is not a record (it is reported when its type is loaded, not followed).
+        // A link is not a record, and nor is a file reached through a linked folder:
+        // both are reported when the type is loaded, never followed.
         candidates
             .into_iter()
-            .filter(|p| std::fs::symlink_metadata(self.abs(p)).is_ok_and(|m| m.is_file()))
+            .filter(|p| {
+                guard::check(&self.root, p).is_ok()
+                    && std::fs::symlink_metadata(self.abs(p)).is_ok_and(|m| m.is_file())
+            })
             .collect()
     }
 
@@ -363,7 +375,7 @@ impl Store {
     /// Writes a new record; fails with [`atomic::WriteError::Exists`] if its file exists.
     pub fn create(&self, record: &Record) -> Result<PathBuf> {
         let rel = self.path_for(record);
-        let abs = self.abs(&rel);
+        let abs = self.checked(&rel)?;
         self.locked(|| {
             self.note_temp(&abs)?;
             atomic::create_new(&abs, canonical::file_text(record, &rel).as_bytes())?;
@@ -376,7 +388,7 @@ impl Store {
     /// The file's bytes now, provided it still holds the record as crm read it; a
     /// change by another writer since then is [`atomic::WriteError::Changed`].
     fn unchanged_bytes(&self, original: &Loaded) -> Result<Vec<u8>> {
-        let path = self.abs(&original.path);
+        let path = self.checked(&original.path)?;
         let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
         let bytes = std::fs::read(&path).map_err(|_| changed())?;
         match load::parse_record(original.record.ty, &original.path, &bytes) {
@@ -387,7 +399,7 @@ impl Store {
 
     /// The text of a record's file as it is now.
     pub fn read_text(&self, l: &Loaded) -> Result<String> {
-        let path = self.abs(&l.path);
+        let path = self.checked(&l.path)?;
         std::fs::read(&path)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .map_err(|e| Error::io(path, e))
@@ -401,7 +413,7 @@ impl Store {
         if record.fields == original.record.fields {
             return Ok(false);
         }
-        let path = self.abs(&original.path);
+        let path = self.checked(&original.path)?;
         self.locked(|| {
             let expected = self.unchanged_bytes(original)?;
             self.note_temp(&path)?;
@@ -422,7 +434,7 @@ impl Store {
         original: &Loaded,
         change: impl FnOnce(&mut Record) -> Result<()>,
     ) -> Result<(bool, Record)> {
-        let path = self.abs(&original.path);
+        let path = self.checked(&original.path)?;
         self.locked(|| {
             let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
             let bytes = std::fs::read(&path).map_err(|_| changed())?;
@@ -442,7 +454,7 @@ impl Store {
     }
 
     pub fn remove(&self, original: &Loaded) -> Result<()> {
-        let path = self.abs(&original.path);
+        let path = self.checked(&original.path)?;
         self.locked(|| {
             let expected = self.unchanged_bytes(original)?;
             atomic::remove(&path, &expected)?;

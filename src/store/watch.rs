@@ -212,6 +212,10 @@ const SUN_PATH: usize = 108;
 
 #[cfg(unix)]
 pub fn address(root: &Path) -> Option<Address> {
+    // A socket reached through a linked `.crm` is not ours.
+    if !super::guard::private_readable(root, super::guard::PRIVATE) {
+        return None;
+    }
     let path = root.join(SOCKET);
     if path.as_os_str().len() < SUN_PATH {
         return Some(Address { path, _dir: None });
@@ -234,6 +238,10 @@ const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 pub fn send(root: &Path, request: &Request) -> Option<Vec<u8>> {
     use std::io::{Read, Write};
     use std::os::unix::net::UnixStream;
+    // Nor is one that is itself a link (the watcher replaces such a link by its socket).
+    if std::fs::symlink_metadata(root.join(SOCKET)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
     let address = address(root)?;
     let mut stream = UnixStream::connect(&address.path).ok()?;
     stream.set_read_timeout(Some(PATIENCE)).ok()?;

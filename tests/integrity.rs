@@ -1,0 +1,176 @@
+//! A folder from a stranger's commit: links under `.crm/` and in the record folders lead
+//! nowhere, rewrites keep a file's mode, read-only files are kept.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{symlink, PermissionsExt};
+
+use common::Folder;
+
+/// A file outside the crm folder that a hostile link points at.
+fn precious(f: &Folder) -> std::path::PathBuf {
+    let p = f.root().parent().unwrap().join(format!(
+        "precious-{}",
+        f.root().file_name().unwrap().to_string_lossy()
+    ));
+    fs::write(&p, "export PATH=keep\n").unwrap();
+    p
+}
+
+fn link_message(rel: &str, target: &std::path::Path) -> String {
+    format!(
+        "{rel}: is a symbolic link (to {}); crm does not follow links, so nothing outside the folder is read or written",
+        target.display()
+    )
+}
+
+#[test]
+fn a_committed_link_as_the_lock_empties_nothing() {
+    let f = Folder::new();
+    f.with_toko();
+    let outside = precious(&f);
+    fs::remove_file(f.path(".crm/lock")).ok();
+    symlink(&outside, f.path(".crm/lock")).unwrap();
+    let err = f.fails(1, &["set", "toko", "city=Jakarta"]);
+    assert_eq!(
+        err,
+        format!("error: {}\n", link_message(".crm/lock", &outside))
+    );
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "export PATH=keep\n");
+    assert!(!f.read("customers/toko-maju-k7q2.yaml").contains("Jakarta"));
+    // crm check names it.
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(".crm/lock:1:1: error: is a symbolic link (to {}) inside .crm/, which is crm's own (it came in a commit?); crm writes nothing through it: remove it\n", outside.display())
+    );
+    fs::remove_file(&outside).unwrap();
+}
+
+#[test]
+fn the_email_index_and_the_watch_log_are_not_written_through_links() {
+    let f = Folder::new();
+    f.with_toko();
+    f.ok(&["list", "customers"]);
+    let outside = precious(&f);
+    fs::remove_file(f.path(".crm/cache/emails")).unwrap();
+    symlink(&outside, f.path(".crm/cache/emails")).unwrap();
+    f.add(&["customer", "--name", "Dewi", "--email", "dewi@x.id"]);
+    // The index through the link is neither read nor written: uniqueness still holds.
+    let err = f.fails(
+        1,
+        &[
+            "add",
+            "customer",
+            "--name",
+            "Budi 2",
+            "--email",
+            "BUDI@tokomaju.id",
+        ],
+    );
+    assert!(
+        err.ends_with("is already the e-mail of customer toko-maju-k7q2\n"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "export PATH=keep\n");
+    symlink(&outside, f.path(".crm/watch.log")).unwrap();
+    let out = f.crm().args(["watch", "--detach"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".crm/watch.log"));
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "export PATH=keep\n");
+    fs::remove_file(&outside).unwrap();
+}
+
+#[test]
+fn a_linked_crm_or_cache_folder_receives_nothing() {
+    let f = Folder::new();
+    f.with_toko();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::remove_dir_all(f.path(".crm")).ok();
+    symlink(elsewhere.path(), f.path(".crm")).unwrap();
+    // Reads go on without the cache; writes are refused, naming the link.
+    assert_eq!(
+        f.ok(&["list", "customers", "--format", "ids"]),
+        "toko-maju-k7q2\n"
+    );
+    let err = f.fails(1, &["set", "toko", "city=Jakarta"]);
+    assert_eq!(
+        err,
+        format!("error: {}\n", link_message(".crm", elsewhere.path()))
+    );
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+
+    fs::remove_file(f.path(".crm")).unwrap();
+    fs::create_dir(f.path(".crm")).unwrap();
+    symlink(elsewhere.path(), f.path(".crm/cache")).unwrap();
+    fs::write(elsewhere.path().join(".crm-new-keep"), "theirs").unwrap();
+    assert_eq!(
+        f.ok(&["list", "customers", "--format", "ids"]),
+        "toko-maju-k7q2\n"
+    );
+    f.ok(&["set", "toko", "city=Jakarta"]);
+    assert_eq!(f.ok(&["get", "toko", "city"]), "Jakarta\n");
+    f.crm().args(["check", "--fix"]).output().unwrap();
+    let names: Vec<_> = fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from(".crm-new-keep")]);
+}
+
+#[test]
+fn a_linked_type_folder_is_refused_by_writes_too() {
+    let f = Folder::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let theirs = "name: Theirs\nstage: lead\n";
+    fs::write(elsewhere.path().join("theirs-aaaa.yaml"), theirs).unwrap();
+    fs::remove_dir_all(f.path("customers")).unwrap();
+    symlink(elsewhere.path(), f.path("customers")).unwrap();
+    let message = link_message("customers", elsewhere.path());
+    let err = f.fails(1, &["add", "customer", "--name", "New"]);
+    assert_eq!(err, format!("error: {message}\n"));
+    for args in [
+        &["show", "theirs-aaaa"][..],
+        &["get", "theirs-aaaa", "name"],
+        &["set", "theirs-aaaa", "city=X"],
+    ] {
+        let err = f.fails(1, args);
+        assert_eq!(
+            err,
+            format!("warning: {message}\nwarning: skipped 1 file that could not be read (`crm check` lists every problem)\nerror: no record matches \"theirs-aaaa\"\n"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(elsewhere.path().join("theirs-aaaa.yaml")).unwrap(),
+        theirs
+    );
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_rewrite_keeps_the_mode_and_a_read_only_record_is_kept() {
+    let f = Folder::new();
+    f.with_toko();
+    let path = f.path("customers/toko-maju-k7q2.yaml");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    f.ok(&["set", "toko", "city=Jakarta"]);
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = f.read("customers/toko-maju-k7q2.yaml");
+    let err = f.fails(1, &["set", "toko", "city=Bandung"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: is read-only; crm does not replace it (make it writable first, e.g. chmod u+w)\n",
+            path.display()
+        )
+    );
+    assert_eq!(f.read("customers/toko-maju-k7q2.yaml"), before);
+}
