@@ -119,6 +119,7 @@ fn references_duplicates_and_history() {
     expect(&f, 1, &[
         ("customers/a.yaml", 4, 1, "error", "field `organisation`: no customer has the id \"ghost\""),
         ("customers/a.yaml", 5, 1, "warning", "field `source`: \"spring-sale-k7q2\" looks like a campaign id, but no campaign has it"),
+        ("customers/b.yaml", 2, 1, "warning", "field `stage`: \"prospect\", but the history's last entry moves to \"vip\" (a merge or an edit that changed one and not the other; `crm stage` sets both)"),
         ("customers/b.yaml", 3, 1, "error", "e-mail \"same@X.co\" is also the e-mail of customer a"),
         ("customers/b.yaml", 5, 1, "error", "field `history[2].stage`: \"vip\" is not a stage in crm.toml"),
         ("customers/b.yaml", 5, 1, "error", "field `history`: entry 1 (2026-11-01 00:00:00 +00:00) is earlier than the entry before it (2026-11-02 00:00:00 +00:00); history is kept in time order"),

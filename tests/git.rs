@@ -186,3 +186,81 @@ fn an_unparsable_side_falls_back_to_a_text_merge() {
         "title: [broken\ncustomer: c\nstage: won\n"
     );
 }
+
+/// A: lead → prospect. B: lead → prospect → lead, later. B pulls: B's last move stands,
+/// and tags added on both sides are both kept.
+#[test]
+fn the_latest_stage_move_and_both_sides_tags_survive_a_merge() {
+    let f = repo();
+    let at = |day: &str, args: &[&str]| {
+        f.crm().env("CRM_TODAY", day).args(args).assert().success();
+    };
+    ok(f.root(), &["checkout", "-q", "-b", "a", "main"]);
+    at("2026-11-24", &["stage", "toko", "prospect"]);
+    at("2026-11-24", &["set", "toko", "tags+=x"]);
+    ok(f.root(), &["commit", "-q", "-am", "a"]);
+    ok(f.root(), &["checkout", "-q", "-b", "b", "main"]);
+    at("2026-11-23", &["stage", "toko", "prospect"]);
+    at("2026-11-25", &["stage", "toko", "lead"]);
+    at("2026-11-25", &["set", "toko", "tags+=y"]);
+    ok(f.root(), &["commit", "-q", "-am", "b"]);
+    ok(f.root(), &["merge", "-q", "--no-edit", "a"]);
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "name: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\nhistory:\n- stage: lead\n  at: 2026-11-22T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-23T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-24T00:00:00+00:00\n- stage: lead\n  at: 2026-11-25T00:00:00+00:00\ntags:\n- y\n- x\ncreated: 2026-11-22\n"
+    );
+    f.crm().arg("check").assert().success();
+}
+
+/// crm moved after `crm git-setup`: the driver falls back to git's line merge (never
+/// "ours" kept silently), and `crm check` says the driver cannot run.
+#[test]
+fn a_stale_merge_driver_still_merges_and_check_warns() {
+    let f = repo();
+    let gone = f.root().parent().unwrap().join(format!(
+        "crm-moved-{}",
+        f.root().file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::copy(assert_cmd::cargo::cargo_bin!("crm"), &gone).unwrap();
+    let out = Command::new(&gone)
+        .arg("git-setup")
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    std::fs::remove_file(&gone).unwrap();
+    let path = std::env::var("PATH").unwrap();
+    let without_crm: Vec<_> = std::env::split_paths(&path)
+        .filter(|d| !d.join("crm").exists())
+        .collect();
+    let path = std::env::join_paths(without_crm).unwrap();
+    let out = f.crm().arg("check").env("PATH", &path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(".gitattributes:2:1: warning: the merge driver registered in git (merge.crm.driver) runs {}, which is not there, and no crm is on PATH; merges of records would keep one side: run `crm git-setup` again\n", gone.display())
+    );
+    branch(&f, "a", &[&["set", "annual", "owner=ayu"]]);
+    branch(&f, "b", &[&["set", "annual", "probability=40"]]);
+    // No crm on PATH: git's own merge of the lines runs; the two changes are on
+    // neighbouring lines, so it marks them (before, "ours" was kept without a word).
+    let out = Command::new("git")
+        .args(["merge", "-q", "--no-edit", "a"])
+        .current_dir(f.root())
+        .env("PATH", &path)
+        .env("HOME", f.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    let merged = f.read("deals/annual-plan-a1b2.yaml");
+    assert!(
+        merged.contains("<<<<<<< ours\nprobability: 40\n=======\nowner: ayu\n>>>>>>> theirs\n"),
+        "{merged}"
+    );
+}

@@ -144,6 +144,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             message: format!("is a symbolic link{target} inside .crm/, which is crm's own (it came in a commit?); crm writes nothing through it: remove it"),
         }
     }));
+    out.extend(merge_driver_finding(root));
     let mut emails: HashMap<String, (String, PathBuf)> = HashMap::new();
     for ty in RecordType::ALL {
         let data = store.load(ty);
@@ -195,6 +196,21 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
     }
     out.sort();
     out
+}
+
+/// A warning at the `.gitattributes` line that routes records to the crm merge driver,
+/// when the driver git has registered cannot run.
+fn merge_driver_finding(root: &Path) -> Option<Finding> {
+    let attributes = std::fs::read_to_string(root.join(".gitattributes")).ok()?;
+    let line = attributes.lines().position(|l| l.contains("merge=crm"))? + 1;
+    let message = crate::ops::git::driver_problem(root)?;
+    Some(Finding {
+        file: ".gitattributes".into(),
+        line,
+        column: 1,
+        severity: Severity::Warning,
+        message,
+    })
 }
 
 fn at(l: &Loaded, line: usize, column: usize, severity: Severity, message: String) -> Finding {
@@ -296,6 +312,18 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         RecordType::Deal => store.config.pipeline.names(),
         _ => return,
     };
+    if let (Some(stage), Some(last)) = (
+        r.stage(),
+        items
+            .last()
+            .and_then(|e| e.get("stage"))
+            .and_then(Value::as_str),
+    ) {
+        if stage != last {
+            let (line, col) = locate(store, l, "stage");
+            out.push(at(l, line, col, Severity::Warning, format!("field `stage`: {stage:?}, but the history's last entry moves to {last:?} (a merge or an edit that changed one and not the other; `crm stage` sets both)")));
+        }
+    }
     let mut last = None;
     for (i, item) in items.iter().enumerate() {
         if let Some(stage) = item.get("stage").and_then(Value::as_str) {

@@ -2,9 +2,14 @@
 //!
 //! For each field: the same on both sides, or changed on one side only, merges cleanly;
 //! `history` changed on both sides is the union of both, sorted by time, exact
-//! duplicates removed; a group (`preferences`) changed on both sides merges key by key;
-//! anything else changed on both sides to different values is a conflict, marked
-//! around that field only. The result is canonical.
+//! duplicates removed, and then `stage` is the merged history's last stage (each side's
+//! latest move counts, whichever came later); a group (`preferences`) changed on both
+//! sides merges key by key; a list of items (`tags`, `products`, `emails`, `phones`,
+//! `interests`) changed on both sides merges as a set against the ancestor: each side's
+//! additions and removals are applied. Anything else changed on both sides to different
+//! values is a conflict, marked around that field only; so is `stage` when the merged
+//! history's last two entries happen at the same moment with different stages (they
+//! cannot be ordered). The result is canonical.
 
 use std::cmp::Ordering;
 use std::path::Path;
@@ -109,7 +114,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
     }
     for k in keys {
         let (ov, av, bv) = (o.get(k), a.get(k), b.get(k));
-        match merge_value(k.as_str() == Some("history"), ov, av, bv) {
+        match merge_value(k.as_str().unwrap_or_default(), ov, av, bv) {
             Ok(Some(v)) => {
                 merged.insert(k.clone(), v);
             }
@@ -118,6 +123,18 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
                 conflicts.push((k.clone(), av.cloned(), bv.cloned()));
                 // Holds the field's place in the canonical order.
                 merged.insert(k.clone(), av.or(bv).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    let history_key = Value::from("history");
+    let both_moved = [&a, &b]
+        .iter()
+        .all(|side| side.get(&history_key) != o.get(&history_key));
+    if both_moved {
+        if let Some(Value::Sequence(h)) = merged.get(&history_key) {
+            if let Some(stage) = last_stage(h) {
+                merged.insert(Value::from("stage"), Value::from(stage));
+                conflicts.retain(|(k, _, _)| k.as_str() != Some("stage"));
             }
         }
     }
@@ -149,9 +166,39 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
     })
 }
 
+/// The fields whose lists are sets of items, merged as sets.
+const SETS: [&str; 5] = ["tags", "products", "emails", "phones", "interests"];
+
+/// The stage of a history's last entry, when it can be told: the last entry has a time,
+/// and no other entry at that same time names another stage.
+fn last_stage(history: &[Value]) -> Option<String> {
+    let at = |e: &Value| e.get("at").and_then(Value::as_str).and_then(parse_moment);
+    let stage = |e: &Value| e.get("stage").and_then(Value::as_str).map(String::from);
+    let last = history.last()?;
+    let when = at(last)?;
+    let name = stage(last)?;
+    let tied = history
+        .iter()
+        .any(|e| at(e) == Some(when) && stage(e).as_deref() != Some(name.as_str()));
+    (!tied).then_some(name)
+}
+
+/// A set's merge: what both sides kept of the ancestor, then each side's additions, in
+/// the order they come (ours first); an item either side removed is gone.
+fn merge_set(o: &[Value], a: &[Value], b: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for v in a.iter().chain(b) {
+        let kept = o.contains(v) && a.contains(v) && b.contains(v);
+        if (kept || !o.contains(v)) && !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
 /// One field's merge: `Ok(None)` for a field that ends up absent, `Err` for a conflict.
 fn merge_value(
-    history: bool,
+    key: &str,
     o: Option<&Value>,
     a: Option<&Value>,
     b: Option<&Value>,
@@ -166,8 +213,15 @@ fn merge_value(
         return Ok(a.cloned());
     }
     match (a, b) {
-        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) if history => {
+        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) if key == "history" => {
             Ok(Some(Value::Sequence(union(x, y))))
+        }
+        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) if SETS.contains(&key) => {
+            let base = match o {
+                Some(Value::Sequence(s)) => &s[..],
+                _ => &[],
+            };
+            Ok(Some(Value::Sequence(merge_set(base, x, y))))
         }
         (Some(Value::Mapping(x)), Some(Value::Mapping(y))) => {
             let empty = Mapping::new();
@@ -183,7 +237,8 @@ fn merge_value(
                 }
             }
             for k in keys {
-                if let Some(v) = merge_value(false, base.get(k), x.get(k), y.get(k))? {
+                let name = k.as_str().unwrap_or_default();
+                if let Some(v) = merge_value(name, base.get(k), x.get(k), y.get(k))? {
                     out.insert(k.clone(), v);
                 }
             }
@@ -245,6 +300,59 @@ mod tests {
         assert_eq!(
             m.text,
             "# yaml-language-server: $schema=../schema/customer.schema.json\nname: A\nstage: prospect\nhistory:\n- stage: lead\n  at: 2026-11-01T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-02T00:00:00+00:00\n- stage: prospect\n  at: 2026-11-03T00:00:00+00:00\npreferences:\n  channel: sms\n  consent: true\n"
+        );
+    }
+
+    /// A: lead → prospect. B: lead → prospect → lead, later. B's last move stands.
+    #[test]
+    fn the_stage_is_the_merged_historys_last() {
+        let h = |entries: &[(&str, &str)]| -> String {
+            entries
+                .iter()
+                .map(|(s, d)| format!("- stage: {s}\n  at: 2026-11-{d}T00:00:00+00:00\n"))
+                .collect()
+        };
+        let base = format!("name: A\nstage: lead\nhistory:\n{}", h(&[("lead", "01")]));
+        let ours = format!(
+            "name: A\nstage: prospect\nhistory:\n{}",
+            h(&[("lead", "01"), ("prospect", "02")])
+        );
+        let theirs = format!(
+            "name: A\nstage: lead\nhistory:\n{}",
+            h(&[("lead", "01"), ("prospect", "03"), ("lead", "04")])
+        );
+        let m = merge(&base, &ours, &theirs, Path::new("customers/a.yaml")).unwrap();
+        assert_eq!(m.conflicts, Vec::<String>::new());
+        assert_eq!(
+            m.text,
+            format!(
+                "# yaml-language-server: $schema=../schema/customer.schema.json\nname: A\nstage: lead\nhistory:\n{}",
+                h(&[("lead", "01"), ("prospect", "02"), ("prospect", "03"), ("lead", "04")])
+            )
+        );
+        // Moves at the same moment to two stages cannot be ordered: a conflict.
+        let ours = format!(
+            "name: A\nstage: prospect\nhistory:\n{}",
+            h(&[("lead", "01"), ("prospect", "05")])
+        );
+        let theirs = format!(
+            "name: A\nstage: customer\nhistory:\n{}",
+            h(&[("lead", "01"), ("customer", "05")])
+        );
+        let m = merge(&base, &ours, &theirs, Path::new("customers/a.yaml")).unwrap();
+        assert_eq!(m.conflicts, vec!["stage"]);
+    }
+
+    #[test]
+    fn lists_of_items_merge_as_sets() {
+        let base = "name: A\nstage: lead\ntags:\n- a\n- b\npreferences:\n  interests:\n  - beans\n";
+        let ours = "name: A\nstage: lead\ntags:\n- a\n- b\n- x\npreferences:\n  interests:\n  - beans\n  - cups\n";
+        let theirs = "name: A\nstage: lead\ntags:\n- b\n- y\npreferences:\n  interests: []\n";
+        let m = merge(base, ours, theirs, Path::new("customers/a.yaml")).unwrap();
+        assert_eq!(m.conflicts, Vec::<String>::new());
+        assert_eq!(
+            m.text,
+            "# yaml-language-server: $schema=../schema/customer.schema.json\nname: A\nstage: lead\ntags:\n- b\n- x\n- y\npreferences:\n  interests:\n  - cups\n"
         );
     }
 

@@ -348,6 +348,9 @@ mod tests {
     #[test]
     fn a_long_folder_path_is_reached_through_its_handle() {
         let dir = tempfile::tempdir().unwrap();
+        // No `.crm` folder (or a linked one): no address.
+        assert!(address(dir.path()).is_none());
+        std::fs::create_dir(dir.path().join(".crm")).unwrap();
         let short = address(dir.path()).unwrap();
         assert_eq!(short.path, dir.path().join(SOCKET));
         let deep = dir.path().join("a".repeat(120));
