@@ -69,16 +69,23 @@ fn a_relative_date_with_a_multibyte_unit_is_an_error() {
 }
 
 /// Third finding: a custom field holding a map with a tagged key (`!t key: v`) made the
-/// canonical writer panic; tags are dropped when a record is written.
+/// canonical writer panic; tags are dropped when a record is written. (Reads now refuse
+/// tagged records outright, with the tag's place; the writer still never panics.)
 #[test]
 fn tags_are_dropped_when_a_record_is_written() {
     let rel = std::path::Path::new("deals/a.yaml");
-    let r = crm::store::load::parse_record(
-        crm::model::RecordType::Deal,
-        rel,
-        b"title: T\ncustomer: c\nstage: new\nextra: [x, {!t k: v}, !u w]\n",
-    )
-    .unwrap();
+    let text = "title: T\ncustomer: c\nstage: new\nextra: [x, {!t k: v}, !u w]\n";
+    let issue = crm::store::load::parse_record(crm::model::RecordType::Deal, rel, text.as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        issue.to_string(),
+        "deals/a.yaml:4:13: the YAML tag !t means nothing to crm (other tools would build an object from it); remove it, or quote the value to keep it as text"
+    );
+    let r = crm::model::Record {
+        ty: crm::model::RecordType::Deal,
+        id: "a".into(),
+        fields: serde_yaml::from_str(text).unwrap(),
+    };
     assert_eq!(
         crm::model::canonical::to_yaml(&r),
         "title: T\ncustomer: c\nstage: new\nextra:\n- x\n- k: v\n- w\n"
@@ -113,16 +120,16 @@ fn a_list_as_a_map_key_is_reported_and_shown_as_text() {
 #[test]
 fn the_merge_driver_takes_tagged_keys_and_unterminated_sides() {
     let path = std::path::Path::new("crm/deals/a.yaml");
-    let ours = "!t stage: new\nnotes: x";
-    let m = crm::ops::merge::merge(ours, ours, ours, path).unwrap();
-    assert_eq!(m.conflicts, Vec::<String>::new());
+    // A tagged side is refused (the driver then merges it as text), never a panic.
+    let tagged = "!t stage: new\nnotes: x";
     assert_eq!(
-        m.text,
-        "# yaml-language-server: $schema=../schema/deal.schema.json\nstage: new\nnotes: x\n"
+        crm::ops::merge::merge(tagged, tagged, tagged, path).unwrap_err(),
+        "the common ancestor does not parse: line 1: the YAML tag !t means nothing to crm (other tools would build an object from it); remove it, or quote the value to keep it as text"
     );
+    let ours = "stage: new\nnotes: x";
     let m = crm::ops::merge::merge("title: A\n", ours, "", path).unwrap();
     assert_eq!(
         m.text,
-        "<<<<<<< ours\n!t stage: new\nnotes: x\n=======\n>>>>>>> theirs\n"
+        "<<<<<<< ours\nstage: new\nnotes: x\n=======\n>>>>>>> theirs\n"
     );
 }

@@ -174,3 +174,114 @@ fn a_rewrite_keeps_the_mode_and_a_read_only_record_is_kept() {
     );
     assert_eq!(f.read("customers/toko-maju-k7q2.yaml"), before);
 }
+
+#[test]
+fn a_file_with_conflict_markers_is_named_and_still_holds_its_id() {
+    let f = Folder::new();
+    f.with_toko();
+    f.write(
+        "customers/toko-maju-k7q2.yaml",
+        "name: Toko Maju\n<<<<<<< ours\nstage: lead\n=======\nstage: prospect\n>>>>>>> theirs\n",
+    );
+    let message =
+        "has an unresolved merge conflict (<<<<<<< … >>>>>>>); resolve it, then `git add` the file";
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // At the marker's line, and the deal pointing at it is not "dangling".
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("customers/toko-maju-k7q2.yaml:2:1: error: {message}\n")
+    );
+    let err = f.fails(1, &["show", "toko-maju-k7q2"]);
+    assert!(
+        err.ends_with(&format!("error: \"toko-maju-k7q2\" is customers/toko-maju-k7q2.yaml, which exists but cannot be read: line 2: {message}\n")),
+        "{err}"
+    );
+}
+
+#[test]
+fn reports_say_which_files_they_skipped() {
+    let f = Folder::new();
+    f.with_toko();
+    f.write("deals/broken.yaml", "title: [\n");
+    let out = f
+        .crm()
+        .args(["-q", "report", "pipeline", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["skipped"],
+        serde_json::json!([
+            "deals/broken.yaml:2:1: does not parse as YAML: did not find expected node content, while parsing a flow node"
+        ])
+    );
+    let line = "Skipped 1 file that could not be read, so these figures leave it out: deals/broken.yaml (`crm check` lists every problem)";
+    let table = f.ok(&["-q", "report", "pipeline", "--format", "table"]);
+    assert_eq!(table.lines().nth(1), Some(line), "{table}");
+    let md = f.ok(&["-q", "report", "pipeline", "--format", "markdown"]);
+    assert!(md.contains(&format!("\n\n**{line}**\n")), "{md}");
+    let html = f.ok(&["-q", "report", "pipeline", "--format", "html"]);
+    assert!(
+        html.contains(&format!("</header>\n<p class=\"skipped\">{line}</p>\n")),
+        "{html}"
+    );
+    let csv = f.ok(&["-q", "report", "pipeline", "--format", "csv"]);
+    assert!(csv.ends_with("skipped,1,file,\"deals/broken.yaml:2:1: does not parse as YAML: did not find expected node content, while parsing a flow node\"\n"), "{csv}");
+    let err = f.fails(
+        1,
+        &["-q", "report", "pipeline", "--strict", "--format", "json"],
+    );
+    assert_eq!(err, "error: --strict: 1 file could not be read\n");
+    f.write(
+        "deals/broken.yaml",
+        "title: B\ncustomer: toko-maju-k7q2\nstage: new\n",
+    );
+    f.ok(&["report", "pipeline", "--strict"]);
+}
+
+#[test]
+fn a_byte_order_mark_is_read_past_and_never_written() {
+    let f = Folder::new();
+    fs::write(
+        f.path("customers/bom-aaaa.yaml"),
+        "\u{feff}name: Bom\nemail: bom@x.id\nstage: lead\n",
+    )
+    .unwrap();
+    assert_eq!(f.ok(&["get", "bom", "name"]), "Bom\n");
+    f.crm().arg("check").assert().success();
+    f.ok(&["set", "bom", "city=Jakarta"]);
+    assert_eq!(
+        f.record("customers/bom-aaaa.yaml"),
+        "name: Bom\nemail: bom@x.id\nstage: lead\ncity: Jakarta\n"
+    );
+    // An export with a BOM imports again as the same records.
+    let csv = f.path("out.csv");
+    f.ok(&["export", "customers", "--bom", "-o", csv.to_str().unwrap()]);
+    let out = f
+        .crm()
+        .args(["import", "customers", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported customers: created 0, updated 0, unchanged 1, skipped 0\n"
+    );
+}
+
+#[test]
+fn merge_keys_are_refused_as_yaml_1_1() {
+    let f = Folder::new();
+    f.write(
+        "customers/m-aaaa.yaml",
+        "name: M\nstage: lead\nbase: &b\n  city: X\nother:\n  <<: *b\n  region: Y\n",
+    );
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "customers/m-aaaa.yaml:6:3: error: merge keys (<<: *name) are YAML 1.1, and tools disagree on them; write the fields out\n"
+    );
+}

@@ -220,8 +220,8 @@ fn the_ci_examples_run_their_commands() {
         [
             "cargo install --locked --git \"$CRM_REPO\" crm",
             "crm check --format github",
-            "crm report weekly --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
-            "crm report weekly --format html > weekly-report.html",
+            "crm report weekly --strict --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+            "crm report weekly --strict --format html > weekly-report.html",
         ]
     );
     let gl: serde_yaml::Value =

@@ -14,8 +14,12 @@ fn record_data_is_never_run() {
     f.write(
         "deals/hostile.yaml",
         &format!(
-            "title: \"$(touch {c}) `touch {c}`\"\ncustomer: {customer}\nstage: new\nnotes: !shell \"touch {c}; rm -rf ~\"\ntags: [\"; touch {c}\", \"| touch {c}\"]\n"
+            "title: \"$(touch {c}) `touch {c}`\"\ncustomer: {customer}\nstage: new\ntags: [\"; touch {c}\", \"| touch {c}\"]\n"
         ),
+    );
+    f.write(
+        "deals/tagged.yaml",
+        &format!("title: T\ncustomer: {customer}\nstage: new\nnotes: !shell \"touch {c}; rm -rf ~\"\nextra: !!python/object/apply:os.system [\"touch {c}\"]\n"),
     );
     for args in [
         &["show", "hostile"][..],
@@ -31,13 +35,29 @@ fn record_data_is_never_run() {
     }
     let shown = f.ok(&["get", "hostile", "title"]);
     assert_eq!(shown, format!("$(touch {c}) `touch {c}`\n"));
-    // A tag means nothing to crm: `crm check` points at it.
+    // A tag means nothing to crm: the record is refused by every reader, with one
+    // message at the tag (`crm check`, `crm show`, listings alike).
+    let message = "the YAML tag !shell means nothing to crm (other tools would build an object from it); remove it, or quote the value to keep it as text";
     let out = f.crm().arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("deals/hostile.yaml:4:1: error: field `notes`: expected text, found a tagged value \"touch {c}; rm -rf ~\" (put it in quotes)\n")
+        format!("deals/tagged.yaml:4:8: error: {message}\n")
     );
+    let err = f.fails(1, &["show", "tagged"]);
+    assert!(err.ends_with(&format!("error: \"tagged\" is deals/tagged.yaml, which exists but cannot be read: line 4: {message}\n")), "{err}");
+    let out = f
+        .crm()
+        .args(["list", "deals", "--format", "ids"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "annual-plan-a1b2\nhostile\n"
+    );
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with(&format!("warning: deals/tagged.yaml:4:8: {message}\n")));
     assert!(!canary.exists());
 }
 

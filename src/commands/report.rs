@@ -39,6 +39,9 @@ pub struct Args {
     /// Only the records matching EXPR (repeatable: all must match)
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
     pub filters: Vec<String>,
+    /// Exit 1 when any file could not be read (the report still says which were left out)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,7 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Weekly => &RecordType::ALL,
     };
     let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
-    let r = match args.report {
+    let mut r = match args.report {
         Kind::Funnel => report::funnel::funnel(&data),
         Kind::Pipeline => report::pipeline::pipeline(&data),
         Kind::Campaigns => report::campaigns::campaigns(&data),
@@ -108,8 +111,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Customers => report::customers::customers(&data),
         Kind::Weekly => report::weekly::weekly(&data),
     };
+    r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();
     let mut out = ctx.out();
     write_report(&mut out, &r, format, !ctx.ui.plain)?;
     out.flush()?;
+    if args.strict && !r.skipped.is_empty() {
+        let n = r.skipped.len();
+        return Err(crm::Error::Failed(format!(
+            "--strict: {n} file{} could not be read",
+            if n == 1 { "" } else { "s" }
+        ))
+        .into());
+    }
     Ok(())
 }

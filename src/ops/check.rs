@@ -247,7 +247,8 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         out.push(at(l, line, col, Severity::Error, e.to_string()));
     }
     for (field, ty, id) in r.references() {
-        if store.get(ty, id).is_some() {
+        // A file of that id that does not parse is reported on its own; the id is there.
+        if store.get(ty, id).is_some() || store.load(ty).unreadable(id).is_some() {
             continue;
         }
         let (line, col) = locate(store, l, field);

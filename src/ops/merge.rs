@@ -50,6 +50,13 @@ fn parse(text: &str, what: &str) -> Result<Option<Mapping>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
+    if let Some(refused) = crate::store::scan::refused(text.as_bytes()) {
+        let (line, _) = refused.at();
+        return Err(format!(
+            "{what} does not parse: line {line}: {}",
+            refused.message()
+        ));
+    }
     match serde_yaml::from_str::<Value>(text) {
         Ok(Value::Mapping(m)) => Ok(Some(
             m.into_iter()

@@ -274,6 +274,9 @@ pub fn write_html(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         r.as_of,
         esc(&r.period.label())
     );
+    if let Some(line) = r.skipped_line() {
+        let _ = writeln!(page, "<p class=\"skipped\">{}</p>", esc(&line));
+    }
     for s in &r.sections {
         section(&mut page, s);
     }

@@ -125,6 +125,7 @@ impl Serialize for JsonReport<'_> {
                 until: r.period.until.to_string(),
             },
         )?;
+        m.serialize_entry("skipped", &r.skipped)?;
         m.serialize_entry("sections", &JsonSections(&r.sections))?;
         m.end()
     }
@@ -262,11 +263,17 @@ pub fn write_report(
                     }
                 }
             }
+            for (i, s) in r.skipped.iter().enumerate() {
+                w.write_record(["skipped", &(i + 1).to_string(), "file", s])?;
+            }
             w.flush()
         }
         Format::Markdown => {
             writeln!(out, "# {}\n", r.title)?;
             writeln!(out, "As of {}, period {}.", r.as_of, r.period.label())?;
+            if let Some(line) = r.skipped_line() {
+                writeln!(out, "\n**{line}**")?;
+            }
             for s in &r.sections {
                 writeln!(out, "\n## {}\n", s.title)?;
                 let (header, rows) = rows_of(&s.body);
@@ -286,6 +293,9 @@ pub fn write_report(
                 r.as_of,
                 r.period.label()
             )?;
+            if let Some(line) = r.skipped_line() {
+                writeln!(out, "{line}")?;
+            }
             for s in &r.sections {
                 writeln!(out, "\n{}", s.title)?;
                 let (mut header, mut rows) = rows_of(&s.body);
@@ -351,6 +361,7 @@ mod tests {
         money.add("EUR", d("20"));
         money.converted = Some(("USD".into(), d("1030.504")));
         let r = Report {
+            skipped: Vec::new(),
             name: "pipeline",
             title: "Pipeline".into(),
             as_of: day(22),
@@ -398,6 +409,7 @@ mod tests {
     "since": "2026-11-01",
     "until": "2026-11-22"
   },
+  "skipped": [],
   "sections": {
     "closed": {
       "title": "Closed",

@@ -108,6 +108,7 @@ pub fn campaigns(data: &Data) -> Report {
         ]);
     }
     Report {
+        skipped: Vec::new(),
         name: "campaigns",
         title: "Campaigns".into(),
         as_of: data.as_of,

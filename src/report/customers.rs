@@ -221,6 +221,7 @@ pub fn customers(data: &Data) -> Report {
         .collect();
 
     Report {
+        skipped: Vec::new(),
         name: "customers",
         title: "Customers".into(),
         as_of: data.as_of,

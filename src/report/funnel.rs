@@ -185,6 +185,8 @@ pub fn funnel(data: &Data) -> Report {
     let tiers = tier_rows(data);
 
     Report {
+
+        skipped: Vec::new(),
         name: "funnel",
         title: "Funnel: acquire, enhance, retain".into(),
         as_of: data.as_of,

@@ -33,6 +33,31 @@ pub struct Report {
     pub as_of: NaiveDate,
     pub period: Period,
     pub sections: Vec<Section>,
+    /// The files the report left out because they could not be read, each as
+    /// `path:line:column: problem`: every format says so, so a figure over a folder with
+    /// a broken file is never taken for the whole truth.
+    pub skipped: Vec<String>,
+}
+
+impl Report {
+    /// The line under the title of the human formats, when files were skipped.
+    pub fn skipped_line(&self) -> Option<String> {
+        if self.skipped.is_empty() {
+            return None;
+        }
+        let n = self.skipped.len();
+        let paths: Vec<&str> = self
+            .skipped
+            .iter()
+            .map(|s| s.split_once(':').map_or(s.as_str(), |(p, _)| p))
+            .collect();
+        Some(format!(
+            "Skipped {n} file{} that could not be read, so these figures leave {} out: {} (`crm check` lists every problem)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+            paths.join(", ")
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

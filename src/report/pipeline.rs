@@ -200,6 +200,8 @@ pub fn pipeline(data: &Data) -> Report {
         .collect();
 
     Report {
+
+        skipped: Vec::new(),
         name: "pipeline",
         title: "Pipeline".into(),
         as_of: data.as_of,

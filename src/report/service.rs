@@ -167,6 +167,7 @@ pub fn service(data: &Data) -> Report {
     }
 
     Report {
+        skipped: Vec::new(),
         name: "service",
         title: "Service".into(),
         as_of: data.as_of,

@@ -289,6 +289,7 @@ pub fn weekly(data: &Data) -> Report {
         .flatten(),
     );
     Report {
+        skipped: Vec::new(),
         name: "weekly",
         title: "Weekly report".into(),
         as_of: data.as_of,

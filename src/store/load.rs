@@ -54,6 +54,14 @@ impl TypeData {
         self.by_id.get(id).map(|&i| &self.entries[i])
     }
 
+    /// The problem of a file of this id that exists but could not be read as a record
+    /// (a merge conflict left in it, say): the id is taken, the record unreadable.
+    pub fn unreadable(&self, id: &str) -> Option<&LoadIssue> {
+        self.issues
+            .iter()
+            .find(|i| is_record_file(&i.path) && id_of(&i.path) == id)
+    }
+
     /// Builds `by_id` (the first file by path wins an id).
     pub fn index(&mut self) {
         for (i, l) in self.entries.iter().enumerate() {
@@ -288,6 +296,8 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
             "is binary (it holds a NUL byte), not a YAML text file".into(),
         ));
     }
+    // Windows editors save "UTF-8 with BOM": the mark is not part of the text.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         let at = e.valid_up_to();
         let (line, column) = line_col(bytes, at);
@@ -299,6 +309,17 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
                 bytes[at]
             ),
         ));
+    }
+    if let Some(line) = conflict_marker(bytes) {
+        return Err(issue(
+            Some(line),
+            Some(1),
+            "has an unresolved merge conflict (<<<<<<< … >>>>>>>); resolve it, then `git add` the file".into(),
+        ));
+    }
+    if let Some(refused) = super::scan::refused(bytes) {
+        let (line, column) = refused.at();
+        return Err(issue(Some(line), Some(column), refused.message()));
     }
     let value: Value = serde_yaml::from_slice(bytes).map_err(|e| {
         let loc = e.location();
@@ -356,6 +377,23 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
             ))
         }
     }
+}
+
+/// The line of the first `<<<<<<<` conflict marker that a `>>>>>>>` marker closes.
+fn conflict_marker(text: &[u8]) -> Option<usize> {
+    let is = |line: &[u8], mark: &[u8]| {
+        line.strip_prefix(mark)
+            .is_some_and(|rest| rest.is_empty() || rest[0] == b' ' || rest[0] == b'\r')
+    };
+    let mut open = None;
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+        if open.is_none() && is(line, b"<<<<<<<") {
+            open = Some(i + 1);
+        } else if open.is_some() && is(line, b">>>>>>>") {
+            return open;
+        }
+    }
+    None
 }
 
 /// Where a top-level key is written the second time.

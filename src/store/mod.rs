@@ -11,6 +11,7 @@ pub mod load;
 pub mod lock;
 pub mod resolve;
 pub mod root;
+pub mod scan;
 pub mod snapshot;
 pub mod watch;
 
@@ -185,6 +186,17 @@ impl Store {
         }
     }
 
+    /// Every file skipped so far (shown or not), each once, for output that must say
+    /// what it left out (reports).
+    pub fn skipped(&self) -> Vec<LoadIssue> {
+        let issues = self.pending_issues.borrow().clone();
+        let mut seen = std::collections::HashSet::new();
+        issues
+            .into_iter()
+            .filter(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())))
+            .collect()
+    }
+
     /// The issues not yet shown; a file read in two shapes is reported once.
     pub fn take_issues(&self) -> Vec<LoadIssue> {
         let mut issues = std::mem::take(&mut *self.pending_issues.borrow_mut());
@@ -330,6 +342,16 @@ impl Store {
             if let Some(res) = pick(by_email, &ambiguous) {
                 return res;
             }
+        }
+        if let Some(issue) = types.iter().find_map(|t| self.load(*t).unreadable(&r)) {
+            return Err(ResolveError::Unreadable {
+                reference: reference.to_string(),
+                path: issue.path.display().to_string(),
+                problem: match issue.line {
+                    Some(line) => format!("line {line}: {}", issue.message),
+                    None => issue.message.clone(),
+                },
+            });
         }
         pick(
             all().filter(|l| l.record.id.starts_with(&r)).collect(),

@@ -12,6 +12,13 @@ pub enum ResolveError {
         reference: String,
         types: Vec<RecordType>,
     },
+    /// The file of that id exists but cannot be read as a record.
+    #[error("{reference:?} is {path}, which exists but cannot be read: {problem}")]
+    Unreadable {
+        reference: String,
+        path: String,
+        problem: String,
+    },
     #[error("{reference:?} is ambiguous; it matches:\n{}", .candidates.join("\n"))]
     Ambiguous {
         reference: String,
