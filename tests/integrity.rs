@@ -285,3 +285,25 @@ fn merge_keys_are_refused_as_yaml_1_1() {
         "customers/m-aaaa.yaml:6:3: error: merge keys (<<: *name) are YAML 1.1, and tools disagree on them; write the fields out\n"
     );
 }
+
+/// A byte of the cache changed behind crm's back, in a way that still decodes: the
+/// entry's checksum fails and the file itself is read.
+#[test]
+fn a_changed_byte_in_the_cache_is_not_served() {
+    let f = Folder::new();
+    f.with_toko();
+    // Past the racy window (an entry written within 2 s of its file's change is read
+    // again anyway), so that the entry is trusted by its stat alone.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let names = "toko-maju-k7q2\tToko Maju\n";
+    assert_eq!(f.names(), names);
+    let cache = f.path(".crm/cache/customers.bin");
+    let mut bytes = fs::read(&cache).unwrap();
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"Toko Maju")
+        .expect("the name is in the cache");
+    bytes[at + 6] = b'b';
+    fs::write(&cache, &bytes).unwrap();
+    assert_eq!(f.names(), names);
+}

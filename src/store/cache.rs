@@ -27,7 +27,7 @@ pub const DIR: &str = ".crm/cache";
 const MAGIC: [u8; 8] = *b"crmcache";
 
 /// Bumped whenever the layout or the meaning of what it stores changes.
-const LAYOUT: u32 = 3;
+const LAYOUT: u32 = 4;
 
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
@@ -62,7 +62,23 @@ struct RawEntry {
     kind: u8,
     /// Changed too close to the cache's writing to trust the stat next time.
     racy: u8,
-    pad: [u8; 6],
+    /// A checksum of the path, kind and body (see [`sum_of`]).
+    sum: U32,
+    pad: [u8; 2],
+}
+
+/// An entry's checksum: a byte of the cache changed by anything but crm (a disk error,
+/// a hand edit, a hostile file) that would still decode is caught, and the file is read
+/// again. A hash of foldhash's with a fixed seed: fast (the warm path checks every entry
+/// it keeps), and if a new foldhash hashed differently, every entry would merely be
+/// read once more and the cache rewritten.
+fn sum_of(path: &[u8], kind: u8, body: &[u8]) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x63726d).build_hasher();
+    h.write(path);
+    h.write_u8(kind);
+    h.write(body);
+    h.finish() as u32
 }
 
 const RECORD: u8 = 0;
@@ -192,6 +208,15 @@ impl CacheFile {
         unsafe { std::str::from_utf8_unchecked(&self.map[self.paths..self.bodies]) }
     }
 
+    /// Whether entry `i`'s path, kind and body still match its checksum.
+    pub fn sound(&self, i: usize) -> bool {
+        let e = self.raw(i);
+        let at = e.path_at.get() as usize;
+        let path = &self.map[self.paths + at..][..e.path_len.get() as usize];
+        let body = &self.map[self.bodies + e.body_at.get() as usize..][..e.body_len.get() as usize];
+        sum_of(path, e.kind, body) == e.sum.get()
+    }
+
     /// Whether entry `i` holds a problem rather than a record.
     pub fn is_issue(&self, i: usize) -> bool {
         self.raw(i).kind == ISSUE
@@ -288,6 +313,7 @@ impl<'a> CacheWriter<'a> {
         ) else {
             return false;
         };
+        let sum = sum_of(path.as_bytes(), kind, &bytes);
         self.paths.push(path.as_bytes());
         self.bodies.push(bytes);
         // A file changed in the last two seconds may change again within its
@@ -306,7 +332,8 @@ impl<'a> CacheWriter<'a> {
             body_len,
             kind,
             racy: u8::from(racy),
-            pad: [0; 6],
+            sum: sum.into(),
+            pad: [0; 2],
         });
         true
     }
@@ -446,6 +473,17 @@ mod tests {
         out_of_bounds[64 + 40] = 200; // the path's offset
         std::fs::write(&path, &out_of_bounds).unwrap();
         assert!(CacheFile::open(dir.path(), RecordType::Deal).is_none());
+        // A changed byte of a record that still decodes fails its entry's checksum.
+        let mut flipped = whole.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        let f = CacheFile::open(dir.path(), RecordType::Deal).unwrap();
+        assert!(!f.sound(0));
+        std::fs::write(&path, &whole).unwrap();
+        assert!(CacheFile::open(dir.path(), RecordType::Deal)
+            .unwrap()
+            .sound(0));
         let mut not_text = whole.clone();
         not_text[64 + 64] = 0xff; // the path's first byte
         std::fs::write(&path, &not_text).unwrap();

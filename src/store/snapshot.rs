@@ -304,7 +304,7 @@ fn by_stat(root: &Path, ty: RecordType, old: Option<&CacheFile>) -> (Vec<Item>, 
             let hit = rel.to_str().and_then(|key| lookup(i, key));
             if let (Some(at), Some(old)) = (hit, old) {
                 let e = old.entry(at);
-                if e.stat == stat && !e.racy {
+                if e.stat == stat && !e.racy && old.sound(at) {
                     return Some(Ok(at as u32));
                 }
             }
@@ -355,6 +355,15 @@ fn by_changes(
         }
     }
     files.sort_unstable();
+    // An entry whose checksum fails is read again, as if the watcher had named it.
+    let unsound: Vec<String> = (0..old.len())
+        .into_par_iter()
+        .filter(|i| !old.sound(*i))
+        .map(|i| old.entry(i).path.to_string())
+        .collect();
+    files.extend(unsound.iter().map(String::as_str));
+    files.sort_unstable();
+    files.dedup();
     if files.is_empty() && folders.is_empty() {
         let items = (0..old.len() as u32).map(Item::Cached).collect();
         return Some((items, Vec::new(), false));
