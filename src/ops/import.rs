@@ -509,6 +509,34 @@ struct Planner<'s, 'o> {
     /// For each planned record, the column of each field, for messages.
     columns: HashMap<usize, BTreeMap<String, usize>>,
     plan: Plan<'s>,
+    /// Planned records by match key (see [`key_text`]), so that a row is matched without
+    /// a scan of every row before it; an entry may be stale (its record changed since),
+    /// so candidates are checked again.
+    planned_by_key: HashMap<String, Vec<usize>>,
+    /// The folder's records of the import's type by match key, built on first use.
+    stored_by_key: std::cell::OnceCell<HashMap<String, Vec<&'s Loaded>>>,
+}
+
+/// The index key of a match key: its kind and text, e-mails lower-cased (as they match).
+fn key_text(key: &MatchKey) -> Option<String> {
+    match key {
+        MatchKey::Id(id) => Some(format!("i:{id}")),
+        MatchKey::Email(e) => Some(format!("e:{}", e.to_ascii_lowercase())),
+        MatchKey::Name(n) => Some(format!("n:{n}")),
+        MatchKey::None => None,
+    }
+}
+
+/// Every index key a record can be found by.
+fn keys_of(r: &Record) -> impl Iterator<Item = String> {
+    [
+        Some(MatchKey::Id(r.id.clone())),
+        r.str("email").map(|e| MatchKey::Email(e.to_string())),
+        r.title().map(|n| MatchKey::Name(n.to_string())),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|k| key_text(&k))
 }
 
 impl<'s> Planner<'s, '_> {
@@ -737,6 +765,17 @@ impl<'s> Planner<'s, '_> {
                 .insert((p.record.ty, p.record.id.clone()), self.plan.items.len());
         }
         self.plan.items.push(p);
+        self.index(self.plan.items.len() - 1);
+    }
+
+    /// Files planned record `i` under each key it can be found by now.
+    fn index(&mut self, i: usize) {
+        for k in keys_of(&self.plan.items[i].record) {
+            let at = self.planned_by_key.entry(k).or_default();
+            if !at.contains(&i) {
+                at.push(i);
+            }
+        }
     }
 
     /// The record a row names, if any: by the chosen key, among the folder and this import.
@@ -748,16 +787,32 @@ impl<'s> Planner<'s, '_> {
             MatchKey::Name(n) => r.title().is_some_and(|x| x == n),
             MatchKey::None => false,
         };
-        if let Some(i) = self
-            .plan
-            .items
-            .iter()
-            .position(|p| p.record.ty == ty && hit(&p.record))
-        {
+        let k = key_text(key)?;
+        // The first planned record that matches, as a scan in plan order would find.
+        if let Some(i) = self.planned_by_key.get(&k).and_then(|at| {
+            at.iter()
+                .copied()
+                .filter(|i| {
+                    let r = &self.plan.items[*i].record;
+                    r.ty == ty && hit(r)
+                })
+                .min()
+        }) {
             return Some(Found::Planned(i));
         }
-        self.store
-            .records(ty)
+        let stored = self.stored_by_key.get_or_init(|| {
+            let mut by: HashMap<String, Vec<&'s Loaded>> = HashMap::new();
+            for l in self.store.records(ty) {
+                for k in keys_of(&l.record) {
+                    by.entry(k).or_default().push(l);
+                }
+            }
+            by
+        });
+        stored
+            .get(&k)?
+            .iter()
+            .copied()
             .find(|l| hit(&l.record))
             .map(Found::Stored)
     }
@@ -815,6 +870,8 @@ pub fn plan<'s>(store: &'s Store, input: &[u8], opts: &ImportOptions) -> Result<
         new_ids: HashMap::new(),
         columns: HashMap::new(),
         plan: Plan::default(),
+        planned_by_key: HashMap::new(),
+        stored_by_key: std::cell::OnceCell::new(),
     };
     let mut errors = Vec::new();
     let match_by = opts.match_by.unwrap_or(if opts.ty == RecordType::Customer {
@@ -1055,6 +1112,7 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
                 // A later row for the same record: it replaces the earlier plan.
                 p.plan.items[i].record = r;
                 p.plan.items[i].action = action;
+                p.index(i);
                 return check_row(p, i, &columns, row.line);
             }
             (action, r, original)
@@ -1207,16 +1265,31 @@ pub fn write(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Result<S
 }
 
 fn write_locked(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Result<Summary, Error> {
+    let total = plan
+        .items
+        .iter()
+        .filter(|i| i.action != Action::Unchanged)
+        .count();
+    let mut written = 0;
     for item in &plan.items {
-        match &item.action {
-            Action::Create => {
-                store.create(&item.record)?;
-            }
+        let done = match &item.action {
+            Action::Create => store.create(&item.record).map(|_| true),
             Action::Update(_) => {
                 let original = item.original.expect("an update has the record it updates");
-                store.update(original, &item.record)?;
+                store.update(original, &item.record)
             }
-            Action::Unchanged => {}
+            Action::Unchanged => Ok(false),
+        };
+        match done {
+            Ok(changed) => written += usize::from(changed),
+            // Stopped part-way (a full disk, say): each record written is whole, and a
+            // second run matches them and writes only the rest.
+            Err(e) if written > 0 => {
+                return Err(Error::Failed(format!(
+                    "{e}\nthe import stopped after writing {written} of {total} records; the rest were not written. Fix the cause (free some space?) and run the same import again: it matches the records already written and completes the import"
+                )))
+            }
+            Err(e) => return Err(e),
         }
         progress();
     }
