@@ -87,3 +87,62 @@ fn eight_writers_lose_no_update_and_share_no_id() {
     let listed = f.ok(&["list", "deals", "--format", "ids"]);
     assert_eq!(listed.lines().count(), PROCESSES * rounds + shared.len());
 }
+
+/// Eight writers each add a customer and then try to add its e-mail again, while two
+/// loops list the customers (reads used to rewrite an e-mail index without the lock,
+/// erasing lines writers had just added): not one duplicate gets in.
+#[test]
+fn an_email_stays_unique_while_others_read() {
+    let rounds: usize = std::env::var("CONCURRENCY_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(125, |r| r / 2);
+    let f = Folder::new();
+    f.ok(&["add", "customer", "Seed", "--email", "seed@x.co"]);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let duplicates: usize = std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let out = f.process().args(["list", "customers"]).output().unwrap();
+                    assert!(out.status.success(), "{out:?}");
+                }
+            });
+        }
+        let writers: Vec<_> = (0..PROCESSES)
+            .map(|p| {
+                let f = &f;
+                s.spawn(move || {
+                    let mut duplicates = 0;
+                    for i in 0..rounds {
+                        let email = format!("p{p}-{i}@x.co");
+                        let add = |name: &str, email: &str| {
+                            f.process()
+                                .args(["add", "customer", name, "--email", email])
+                                .output()
+                                .unwrap()
+                        };
+                        let first = add(&format!("P{p} {i}"), &email);
+                        assert!(first.status.success(), "{first:?}");
+                        let again = add(&format!("Again {p} {i}"), &email.to_uppercase());
+                        if again.status.success() {
+                            duplicates += 1;
+                        } else {
+                            assert!(
+                                String::from_utf8_lossy(&again.stderr)
+                                    .contains("is already the e-mail of customer"),
+                                "{again:?}"
+                            );
+                        }
+                    }
+                    duplicates
+                })
+            })
+            .collect();
+        let n = writers.into_iter().map(|h| h.join().unwrap()).sum();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        n
+    });
+    assert_eq!(duplicates, 0, "of {} attempts", PROCESSES * rounds);
+    f.ok(&["check"]);
+}

@@ -4,7 +4,6 @@
 
 pub mod atomic;
 pub mod cache;
-pub mod emails;
 pub mod encoding;
 pub mod guard;
 pub mod load;
@@ -111,22 +110,11 @@ impl Store {
         }
     }
 
-    /// Keeps a snapshot read: its issues are reported, and the e-mail index follows
-    /// the customers'.
+    /// Keeps a snapshot read: its issues are reported.
     fn adopt(&self, ty: RecordType, snap: Snapshot) {
         self.pending_issues
             .borrow_mut()
             .extend(snap.issues().iter().cloned());
-        if ty == RecordType::Customer
-            && self.use_cache
-            && (snap.rewritten || !emails::exists(&self.root))
-        {
-            let pairs = snap
-                .records()
-                .filter_map(|e| Some((e.fields().str("email")?.to_ascii_lowercase(), e.id())))
-                .collect();
-            emails::write(&self.root, pairs);
-        }
         let _ = self.snapshots[Self::slot(ty)].set(snap);
     }
 
@@ -401,7 +389,6 @@ impl Store {
         self.locked(|| {
             self.note_temp(&abs)?;
             atomic::create_new(&abs, canonical::file_text(record, &rel).as_bytes())?;
-            self.note_write(record);
             Ok(())
         })?;
         Ok(rel)
@@ -441,7 +428,6 @@ impl Store {
             self.note_temp(&path)?;
             let text = canonical::file_text(record, &original.path);
             atomic::replace(&path, text.as_bytes(), &expected)?;
-            self.note_write(record);
             Ok(())
         })?;
         Ok(true)
@@ -470,7 +456,6 @@ impl Store {
             self.note_temp(&path)?;
             let text = canonical::file_text(&record, &original.path);
             atomic::replace(&path, text.as_bytes(), &bytes)?;
-            self.note_write(&record);
             Ok((true, record))
         })
     }
@@ -480,39 +465,48 @@ impl Store {
         self.locked(|| {
             let expected = self.unchanged_bytes(original)?;
             atomic::remove(&path, &expected)?;
-            if original.record.ty == RecordType::Customer && self.use_cache {
-                emails::update(&self.root, &original.record.id, None);
-            }
             Ok(())
         })
     }
 
-    /// Keeps the e-mail index current after a write of a customer.
-    fn note_write(&self, record: &Record) {
-        if record.ty == RecordType::Customer && self.use_cache {
-            emails::update(&self.root, &record.id, record.str("email"));
-        }
-    }
-
-    /// The customer, other than `except`, whose e-mail is `email` (any case). Reads the
-    /// customers if they are loaded, else the e-mail index the cache keeps, else loads them.
+    /// The customer, other than `except`, whose e-mail is `email` (any case).
+    ///
+    /// Under the write lock (every write of a customer checks there) the customers are
+    /// read afresh, through the cache: what another writer, `git pull` or an editor
+    /// changed a moment ago is seen, since the cache is checked against every file (or
+    /// the watcher). No separate index is kept: an index that readers rewrote without the
+    /// lock lost the lines writers had just added, and one that only writers kept would
+    /// not know of a pull. A customer file that does not parse keeps its e-mail: any
+    /// `email:` line in it is taken.
     pub fn email_owner(&self, email: &str, except: &str) -> Option<String> {
-        let loaded = self.loaded[Self::slot(RecordType::Customer)]
-            .get()
-            .is_some();
-        if !loaded && self.use_cache {
-            if let Some(owner) = emails::owner(&self.root, email, except) {
-                return owner;
-            }
+        let want = email.to_lowercase();
+        let fresh;
+        let snapshot = if self.lock.borrow().is_some() {
+            fresh = Snapshot::load(&self.root, RecordType::Customer, self.use_cache);
+            &fresh
+        } else {
+            self.snapshot(RecordType::Customer)
+        };
+        let same = |e: &str| e.to_lowercase() == want;
+        if let Some(owner) = snapshot
+            .records()
+            .find(|e| e.id() != except && e.fields().str("email").is_some_and(same))
+        {
+            return Some(owner.id().to_string());
         }
-        self.records(RecordType::Customer)
-            .find(|l| {
-                l.record.id != except
-                    && l.record
-                        .str("email")
-                        .is_some_and(|e| e.eq_ignore_ascii_case(email))
-            })
-            .map(|l| l.record.id.clone())
+        snapshot.issues().iter().find_map(|issue| {
+            let id = load::id_of(&issue.path);
+            if id == except {
+                return None;
+            }
+            let bytes = load::read_record(&self.root, &issue.path).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            text.lines()
+                .filter_map(|l| l.trim_start().strip_prefix("email:"))
+                .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
+                .any(same)
+                .then_some(id)
+        })
     }
 
     /// Every reference of `record` that names no existing record, as (field, type, id).
