@@ -482,7 +482,8 @@ impl Store {
         let want = email.to_lowercase();
         let fresh;
         let snapshot = if self.lock.borrow().is_some() {
-            fresh = Snapshot::load(&self.root, RecordType::Customer, self.use_cache);
+            fresh =
+                Snapshot::load_without_writing(&self.root, RecordType::Customer, self.use_cache);
             &fresh
         } else {
             self.snapshot(RecordType::Customer)

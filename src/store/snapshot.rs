@@ -81,6 +81,17 @@ impl Snapshot {
     /// Reads a type's records through the cache (see the module's documentation), or,
     /// without `use_cache`, straight from the files.
     pub fn load(root: &Path, ty: RecordType, use_cache: bool) -> Snapshot {
+        Snapshot::read(root, ty, use_cache, true)
+    }
+
+    /// The same reading, leaving the cache file as it is (for a check on the write path,
+    /// where rewriting a large cache would cost more than the check: the next read
+    /// command rewrites it).
+    pub fn load_without_writing(root: &Path, ty: RecordType, use_cache: bool) -> Snapshot {
+        Snapshot::read(root, ty, use_cache, false)
+    }
+
+    fn read(root: &Path, ty: RecordType, use_cache: bool, write: bool) -> Snapshot {
         if !use_cache {
             let files = load::record_files_with(root, ty, false);
             let fresh: Vec<Fresh> = files
@@ -114,7 +125,7 @@ impl Snapshot {
             !watched && token.is_some() && token != old.as_ref().and_then(CacheFile::token);
         let rewrite = changed || first_token;
         let snapshot = Snapshot::of(old, fresh, Some(items), rewrite);
-        if rewrite {
+        if rewrite && write {
             snapshot.write(root, ty, token);
         }
         snapshot
