@@ -82,12 +82,21 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
+        if let Some((line, column)) = crate::model::nesting::too_deep(text.as_bytes()) {
+            return Err(format!(
+                "line {line}, column {column}: {}",
+                crate::model::nesting::too_deep_message()
+            ));
+        }
         toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
     }
 
     /// Like [`Config::parse`], with the 1-based line and column of the problem and the
     /// parser's short message (for `crm check`).
     pub fn parse_located(text: &str) -> Result<Config, (usize, usize, String)> {
+        if let Some((line, column)) = crate::model::nesting::too_deep(text.as_bytes()) {
+            return Err((line, column, crate::model::nesting::too_deep_message()));
+        }
         toml::from_str(text).map_err(|e: toml::de::Error| {
             let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
             let before = &text[..at];

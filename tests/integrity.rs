@@ -317,3 +317,114 @@ fn an_email_is_taken_by_pulled_and_broken_files() {
     }
     f.add(&["customer", "--name", "New", "--email", "new@x.id"]);
 }
+
+/// An editor saving in place has written half of the file when `crm set` runs: crm waits
+/// for the file to be quiet and changes the whole of it, losing neither half.
+#[test]
+fn a_file_being_saved_is_not_read_half_written() {
+    use std::io::Write;
+    let f = Folder::new();
+    f.with_toko();
+    let path = f.path("customers/toko-maju-k7q2.yaml");
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .unwrap();
+    file.write_all(b"name: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\n")
+        .unwrap();
+    file.flush().unwrap();
+    let set = f
+        .process()
+        .args(["set", "toko-maju-k7q2", "city=Jakarta"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    file.write_all(b"industry: retail\nnotes: the second half\n")
+        .unwrap();
+    drop(file);
+    let out = set.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "name: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\ncity: Jakarta\nindustry: retail\nnotes: the second half\n"
+    );
+}
+
+/// A file that keeps changing is never rewritten: crm gives up after a few seconds.
+#[test]
+fn a_file_that_keeps_changing_is_left_alone() {
+    use std::io::Write;
+    let f = Folder::new();
+    f.with_toko();
+    let path = f.path("customers/toko-maju-k7q2.yaml");
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                writeln!(file, "# line {n}").unwrap();
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(150));
+            }
+        });
+        let out = f
+            .crm()
+            .args(["set", "toko-maju-k7q2", "city=Jakarta"])
+            .output()
+            .unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    });
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: {}: is being written by another program (it keeps changing); nothing was written: try again\n",
+            path.display()
+        )
+    );
+    assert!(!f.read("customers/toko-maju-k7q2.yaml").contains("Jakarta"));
+}
+
+/// Brackets nested thousands deep (which took the YAML parser minutes) are refused
+/// before parsing, with their place, by every reader.
+#[test]
+fn nesting_bombs_are_refused_at_once() {
+    let f = Folder::new();
+    let bomb = format!("name: B\nstage: lead\nnotes: {}\n", "[".repeat(500_000));
+    f.write("customers/bomb-aaaa.yaml", &bomb);
+    let message = "brackets nest more than 64 deep; crm reads no deeper (a nesting bomb?)";
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("customers/bomb-aaaa.yaml:3:72: error: {message}\n")
+    );
+    // The merge driver falls back to git's line merge.
+    let side = f.path("side.yaml");
+    fs::write(&side, &bomb).unwrap();
+    let s = side.to_str().unwrap();
+    let err = f.fails(1, &["merge-driver", s, s, s, "customers/bomb-aaaa.yaml"]);
+    assert!(
+        err.starts_with(&format!("warning: customers/bomb-aaaa.yaml: the common ancestor does not parse: line 3: {message}; merging it line by line\n")),
+        "{err}"
+    );
+    // An import's JSON, and crm.toml.
+    let json = f.path("in.json");
+    fs::write(&json, format!("[{{\"name\": {}}}]", "[".repeat(100_000))).unwrap();
+    let err = f.fails(1, &["import", "customers", json.to_str().unwrap()]);
+    assert!(
+        err.ends_with(&format!("in.json:1:73: {message}\n")),
+        "{err}"
+    );
+    fs::remove_file(f.path("customers/bomb-aaaa.yaml")).unwrap();
+    fs::write(f.path("crm.toml"), format!("x = {}\n", "[".repeat(100_000))).unwrap();
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("crm.toml:1:69: error: {message}\n")
+    );
+}

@@ -3,6 +3,7 @@
 pub mod canonical;
 pub mod clock;
 pub mod id;
+pub mod nesting;
 pub mod record;
 pub mod record_type;
 pub mod schema;

@@ -262,6 +262,18 @@ fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, ImportErrors> {
 }
 
 fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors> {
+    if matches!(opts.format, DataFormat::Json | DataFormat::Jsonl) {
+        if let Some((line, column)) = crate::model::nesting::too_deep(text.as_bytes()) {
+            return Err(ImportErrors {
+                source: opts.source.clone(),
+                errors: vec![RowError {
+                    line,
+                    column,
+                    message: crate::model::nesting::too_deep_message(),
+                }],
+            });
+        }
+    }
     match opts.format {
         DataFormat::Csv | DataFormat::Tsv => {
             let mut r = csv::ReaderBuilder::new()

@@ -50,6 +50,12 @@ fn parse(text: &str, what: &str) -> Result<Option<Mapping>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
+    if let Some((line, _)) = crate::model::nesting::too_deep(text.as_bytes()) {
+        return Err(format!(
+            "{what} does not parse: line {line}: {}",
+            crate::model::nesting::too_deep_message()
+        ));
+    }
     if let Some(refused) = crate::store::scan::refused(text.as_bytes()) {
         let (line, _) = refused.at();
         return Err(format!(

@@ -22,6 +22,8 @@ pub enum WriteError {
     Busy(PathBuf, f64),
     #[error("{0}: {1}")]
     Io(PathBuf, io::Error),
+    #[error("{0}: is being written by another program (it keeps changing); nothing was written: try again")]
+    BeingWritten(PathBuf),
     #[error("{0}: is read-only; crm does not replace it (make it writable first, e.g. chmod u+w)")]
     ReadOnly(PathBuf),
     #[error(transparent)]

@@ -317,6 +317,13 @@ pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, 
             "has an unresolved merge conflict (<<<<<<< … >>>>>>>); resolve it, then `git add` the file".into(),
         ));
     }
+    if let Some((line, column)) = crate::model::nesting::too_deep(bytes) {
+        return Err(issue(
+            Some(line),
+            Some(column),
+            crate::model::nesting::too_deep_message(),
+        ));
+    }
     if let Some(refused) = super::scan::refused(bytes) {
         let (line, column) = refused.at();
         return Err(issue(Some(line), Some(column), refused.message()));

@@ -11,6 +11,7 @@ pub mod lock;
 pub mod resolve;
 pub mod root;
 pub mod scan;
+pub mod settle;
 pub mod snapshot;
 pub mod watch;
 
@@ -389,6 +390,7 @@ impl Store {
         self.locked(|| {
             self.note_temp(&abs)?;
             atomic::create_new(&abs, canonical::file_text(record, &rel).as_bytes())?;
+            settle::note_own_write(&self.root, &rel);
             Ok(())
         })?;
         Ok(rel)
@@ -399,7 +401,7 @@ impl Store {
     fn unchanged_bytes(&self, original: &Loaded) -> Result<Vec<u8>> {
         let path = self.checked(&original.path)?;
         let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
-        let bytes = std::fs::read(&path).map_err(|_| changed())?;
+        let bytes = settle::read_quiet(&self.root, &original.path)?;
         match load::parse_record(original.record.ty, &original.path, &bytes) {
             Ok(now) if now.fields == original.record.fields => Ok(bytes),
             _ => Err(changed()),
@@ -428,6 +430,7 @@ impl Store {
             self.note_temp(&path)?;
             let text = canonical::file_text(record, &original.path);
             atomic::replace(&path, text.as_bytes(), &expected)?;
+            settle::note_own_write(&self.root, &original.path);
             Ok(())
         })?;
         Ok(true)
@@ -444,8 +447,7 @@ impl Store {
     ) -> Result<(bool, Record)> {
         let path = self.checked(&original.path)?;
         self.locked(|| {
-            let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
-            let bytes = std::fs::read(&path).map_err(|_| changed())?;
+            let bytes = settle::read_quiet(&self.root, &original.path)?;
             let now = load::parse_record(original.record.ty, &original.path, &bytes)
                 .map_err(|issue| Error::Failed(issue.to_string()))?;
             let mut record = now.clone();
@@ -456,6 +458,7 @@ impl Store {
             self.note_temp(&path)?;
             let text = canonical::file_text(&record, &original.path);
             atomic::replace(&path, text.as_bytes(), &bytes)?;
+            settle::note_own_write(&self.root, &original.path);
             Ok((true, record))
         })
     }
