@@ -348,6 +348,12 @@ impl<'de> Deserialize<'de> for Rate {
         if v < Decimal::ZERO {
             return Err(de::Error::custom(format!("{v} must not be negative")));
         }
+        if v > crate::model::value::MAX_RATE {
+            return Err(de::Error::custom(format!(
+                "{v} is more than the largest rate crm takes ({})",
+                crate::model::value::MAX_RATE
+            )));
+        }
         Ok(Rate(v))
     }
 }

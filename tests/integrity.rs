@@ -428,3 +428,66 @@ fn nesting_bombs_are_refused_at_once() {
         format!("crm.toml:1:69: error: {message}\n")
     );
 }
+
+/// Amounts have a maximum (10^15) that writes and `crm check` enforce; at the maximum
+/// every report runs, and a hand-written amount past it fails the report, named.
+#[test]
+fn amounts_stop_at_the_maximum_and_reports_never_overflow() {
+    let f = Folder::new();
+    f.with_toko();
+    let err = f.fails(
+        1,
+        &[
+            "add",
+            "deal",
+            "Huge",
+            "--customer",
+            "toko",
+            "--value",
+            "1000000000000001",
+        ],
+    );
+    assert!(
+        err.ends_with("field `value`: 1000000000000001 is more than the largest amount crm takes (1000000000000000)\n"),
+        "{err}"
+    );
+    for i in 0..2 {
+        f.add(&[
+            "deal",
+            &format!("Max {i}"),
+            "--customer",
+            "toko",
+            "--value",
+            "1000000000000000",
+            "--probability",
+            "100",
+            "--stage",
+            "won",
+        ]);
+    }
+    for report in ["pipeline", "weekly", "funnel", "customers", "campaigns"] {
+        f.ok(&["report", report, "--format", "json"]);
+    }
+    let pipeline = f.ok(&["report", "pipeline", "--format", "csv"]);
+    assert!(
+        pipeline.contains("\nclosed,won_value,value,USD 2000000000000000\n"),
+        "{pipeline}"
+    );
+    f.write(
+        "deals/hand-aaaa.yaml",
+        "title: Hand\ncustomer: toko-maju-k7q2\nstage: won\nvalue: \"50000000000000000000000000000\"\ncreated: 2026-11-01\n",
+    );
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "deals/hand-aaaa.yaml:3:1: warning: deal is won but has no `closed` date\ndeals/hand-aaaa.yaml:4:1: error: field `value`: 50000000000000000000000000000 is more than the largest amount crm takes (1000000000000000)\n"
+    );
+    for report in ["pipeline", "weekly", "funnel", "customers"] {
+        let err = f.fails(1, &["report", report]);
+        assert_eq!(
+            err,
+            "error: amounts over the largest crm takes (1000000000000000) would make the report's figures overflow; fix them (`crm check` lists them): deal hand-aaaa has value 50000000000000000000000000000\n",
+            "{report}"
+        );
+    }
+}

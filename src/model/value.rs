@@ -123,8 +123,13 @@ pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
     let ok_chars = raw
         .bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+');
-    match Decimal::from_str(raw) {
+    // Exact: a number with more digits than a decimal holds (28) is refused, not rounded.
+    match Decimal::from_str_exact(raw) {
         Ok(d) if ok_chars => Ok(d),
+        Err(_) if ok_chars && raw.bytes().filter(u8::is_ascii_digit).count() > 28 => Err(format!(
+            "{} has more digits than crm keeps exactly (28)",
+            show(raw)
+        )),
         _ => Err(format!("{} is not a decimal number", show(raw))),
     }
 }
@@ -143,10 +148,23 @@ pub fn check_percent(d: Decimal) -> Result<(), String> {
     }
 }
 
-/// Amounts (deal values, budgets, costs) are 0 or more.
-fn check_amount(d: Decimal) -> Result<Decimal, String> {
+/// The largest amount crm takes: 10^15 (a thousand trillion, in any currency). Reports
+/// multiply and add amounts (a value by a probability, the won values of a million deals,
+/// a rate of crm.toml up to [`MAX_RATE`]); below this, no such figure can overflow a
+/// decimal (about 7.9 × 10^28).
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x3_8D7E, 0, false, 0);
+
+/// The largest exchange rate crm.toml may give.
+pub const MAX_RATE: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
+
+/// Amounts (deal values, budgets, costs) are 0 or more, and at most [`MAX_AMOUNT`].
+pub fn check_amount(d: Decimal) -> Result<Decimal, String> {
     if d < Decimal::ZERO {
         Err(format!("{d} is negative; an amount is 0 or more"))
+    } else if d > MAX_AMOUNT {
+        Err(format!(
+            "{d} is more than the largest amount crm takes ({MAX_AMOUNT})"
+        ))
     } else {
         Ok(d)
     }
@@ -658,5 +676,36 @@ mod tests {
                 "field `probability`: 120 is not a percentage from 0 to 100",
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_amount_is_ten_to_the_fifteenth() {
+        assert_eq!(MAX_AMOUNT.to_string(), "1000000000000000");
+        assert_eq!(MAX_RATE.to_string(), "10000000");
+        assert!(check_amount(MAX_AMOUNT).is_ok());
+        assert_eq!(
+            check_amount(MAX_AMOUNT + Decimal::ONE).unwrap_err(),
+            "1000000000000001 is more than the largest amount crm takes (1000000000000000)"
+        );
+        // The worst a report does with amounts at the maximum cannot overflow.
+        let million = Decimal::from(1_000_000);
+        assert!(MAX_AMOUNT
+            .checked_mul(million)
+            .and_then(|x| x.checked_mul(MAX_RATE))
+            .is_some());
+        for long in [
+            "123456789012345678901234567890",
+            "0.12345678901234567890123456789",
+        ] {
+            assert_eq!(
+                parse_decimal(long).unwrap_err(),
+                format!("\"{long}\" has more digits than crm keeps exactly (28)")
+            );
+        }
     }
 }

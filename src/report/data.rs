@@ -180,7 +180,37 @@ impl<'a> Data<'a> {
         }
         data.deals = deals.into();
         data.interactions = interactions.into();
+        data.check_amounts()?;
         Ok(data)
+    }
+
+    /// Every amount a report adds or multiplies is at most [`MAX_AMOUNT`], so that no
+    /// figure can overflow; a record over it (written by hand: writes, imports and `crm
+    /// check` refuse it) fails the report, named, rather than a figure or the process.
+    fn check_amounts(&self) -> Result<()> {
+        use crate::model::value::MAX_AMOUNT;
+        let mut over: Vec<String> = self
+            .deals
+            .iter()
+            .filter_map(|d| {
+                let v = d.value.filter(|v| *v > MAX_AMOUNT)?;
+                Some(format!("deal {} has value {v}", d.id))
+            })
+            .collect();
+        for c in &self.campaigns {
+            for field in ["budget", "cost", "expected_revenue"] {
+                if let Some(v) = c.decimal(field).filter(|v| *v > MAX_AMOUNT) {
+                    over.push(format!("campaign {} has {field} {v}", c.id));
+                }
+            }
+        }
+        if over.is_empty() {
+            return Ok(());
+        }
+        Err(crate::Error::Failed(format!(
+            "amounts over the largest crm takes ({MAX_AMOUNT}) would make the report's figures overflow; fix them (`crm check` lists them): {}",
+            over.join("; ")
+        )))
     }
 
     /// The same records seen over another period (the index does not depend on it).
