@@ -162,6 +162,7 @@ fn git_setup_outside_a_repository_fails() {
 #[test]
 fn an_unparsable_side_falls_back_to_a_text_merge() {
     let f = Folder::empty();
+    f.write("crm.toml", "");
     f.write("base.yaml", "title: T\ncustomer: c\nstage: new\n");
     f.write("ours.yaml", "title: [broken\ncustomer: c\nstage: new\n");
     f.write("theirs.yaml", "title: T\ncustomer: c\nstage: won\n");
@@ -262,5 +263,53 @@ fn a_stale_merge_driver_still_merges_and_check_warns() {
     assert!(
         merged.contains("<<<<<<< ours\nprobability: 40\n=======\nowner: ayu\n>>>>>>> theirs\n"),
         "{merged}"
+    );
+}
+
+/// Other YAML of the repository (a CI workflow) is not routed through the driver, and the
+/// driver, given one by an older `.gitattributes`, merges it as git does: comments, key
+/// order, anchors and `3.10` kept.
+#[test]
+fn other_yaml_merges_as_text() {
+    let f = repo();
+    assert_eq!(
+        git(
+            f.root(),
+            &["check-attr", "merge", ".github/workflows/ci.yml"]
+        )
+        .1,
+        ".github/workflows/ci.yml: merge: unspecified\n"
+    );
+    let base = "# CI\nname: ci\nversions: &v [3.10, 3.11]\njobs:\n  test:\n    python: *v\n    run: make\n";
+    let ours = base.replace("name: ci", "name: ci # ours");
+    let theirs = base.replace("run: make", "run: make test");
+    for (name, text) in [
+        ("base", base),
+        ("ours", ours.as_str()),
+        ("theirs", theirs.as_str()),
+    ] {
+        f.write(&format!("{name}.yml"), text);
+    }
+    f.ok(&[
+        "merge-driver",
+        "base.yml",
+        "ours.yml",
+        "theirs.yml",
+        ".github/workflows/ci.yml",
+    ]);
+    assert_eq!(
+        f.read("ours.yml"),
+        "# CI\nname: ci # ours\nversions: &v [3.10, 3.11]\njobs:\n  test:\n    python: *v\n    run: make test\n"
+    );
+    // An older folder's `*.yaml merge=crm` is replaced by `crm git-setup`.
+    std::fs::write(
+        f.path(".gitattributes"),
+        "*.yaml merge=crm\n*.yml merge=crm\n*.png binary\n",
+    )
+    .unwrap();
+    f.ok(&["git-setup"]);
+    assert_eq!(
+        f.read(".gitattributes"),
+        "*.png binary\ncustomers/** merge=crm\ndeals/** merge=crm\ntickets/** merge=crm\ncampaigns/** merge=crm\ninteractions/** merge=crm\n"
     );
 }

@@ -19,7 +19,7 @@ fn init_lays_out_the_folder() {
     }
     assert_eq!(
         std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
-        "# Records merge field by field through `crm merge-driver` (`crm git-setup` registers it).\n*.yaml merge=crm\n*.yml merge=crm\n"
+        "# Records merge field by field through `crm merge-driver` (`crm git-setup` registers it).\ncustomers/** merge=crm\ndeals/** merge=crm\ntickets/** merge=crm\ncampaigns/** merge=crm\ninteractions/** merge=crm\n"
     );
     assert_eq!(
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),

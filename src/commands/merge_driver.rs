@@ -22,7 +22,54 @@ pub struct Args {
     pub path: Option<PathBuf>,
 }
 
+/// Whether `path` (relative to the work tree, where git runs drivers) is a record file of a
+/// crm folder: below a type's folder of a folder holding `crm.toml`.
+fn is_record(path: &std::path::Path) -> bool {
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    yaml && path.ancestors().skip(1).any(|dir| {
+        let base = if dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            dir
+        };
+        base.join(crm::config::FILE_NAME).is_file()
+            && path
+                .strip_prefix(dir)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .is_some_and(|first| {
+                    crm::model::RecordType::ALL
+                        .iter()
+                        .any(|t| first.as_os_str() == t.dir())
+                })
+    })
+}
+
+/// git's own merge of the lines, in place of ours; exits 1 with conflicts.
+fn text_merge(args: &Args) -> std::io::Result<bool> {
+    Command::new("git")
+        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
+        .arg(&args.ours)
+        .arg(&args.base)
+        .arg(&args.theirs)
+        .status()
+        .map(|s| s.success())
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // Not a record (a CI workflow routed here by an older `*.yaml merge=crm`): merged as
+    // git merges any text, untouched by crm.
+    if let Some(path) = args.path.as_deref().filter(|p| !is_record(p)) {
+        return match text_merge(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(crm::Error::Failed(format!(
+                "{}: not a crm record; merged line by line, with conflicts",
+                path.display()
+            ))
+            .into()),
+            Err(e) => Err(anyhow::Error::new(e).context("cannot run git merge-file")),
+        };
+    }
     let read = |p: &PathBuf| {
         std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
     };
@@ -48,15 +95,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 "{}: {why}; merging it line by line",
                 path.display()
             ));
-            let status = Command::new("git")
-                .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
-                .arg(&args.ours)
-                .arg(&args.base)
-                .arg(&args.theirs)
-                .status();
-            let note = match status {
-                Ok(s) if s.success() => "merged as text without conflicts; check the result",
-                Ok(_) => "merged as text with conflicts",
+            let note = match text_merge(&args) {
+                Ok(true) => "merged as text without conflicts; check the result",
+                Ok(false) => "merged as text with conflicts",
                 Err(_) => "git merge-file is not available; left our version",
             };
             Err(crm::Error::Failed(format!("{}: {note}", path.display())).into())

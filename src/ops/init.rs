@@ -8,7 +8,37 @@ use crate::error::{Error, Result};
 use crate::model::RecordType;
 use crate::store::atomic;
 
-const GITATTRIBUTES: &str = "# Records merge field by field through `crm merge-driver` (`crm git-setup` registers it).\n*.yaml merge=crm\n*.yml merge=crm\n";
+/// Only the record folders go through the merge driver: a CI workflow or any other YAML
+/// of the repository merges as git merges text (the driver would sort its keys, drop its
+/// comments and expand its anchors).
+fn gitattributes() -> String {
+    let mut text = String::from(
+        "# Records merge field by field through `crm merge-driver` (`crm git-setup` registers it).\n",
+    );
+    for ty in RecordType::ALL {
+        text.push_str(&format!("{}/** merge=crm\n", ty.dir()));
+    }
+    text
+}
+
+/// The lines of older crm versions, which routed every YAML file of the repository.
+const OLD_ROUTES: [&str; 2] = ["*.yaml merge=crm", "*.yml merge=crm"];
+
+/// Routes the record folders of the crm folder at `dir` through the merge driver, in its
+/// `.gitattributes`, replacing the older lines that routed every YAML file.
+pub fn route_records(dir: &Path) -> Result<()> {
+    let path = dir.join(".gitattributes");
+    if let Ok(existing) = fs::read_to_string(&path) {
+        if existing.lines().any(|l| OLD_ROUTES.contains(&l.trim())) {
+            let kept: String = existing
+                .split_inclusive('\n')
+                .filter(|l| !OLD_ROUTES.contains(&l.trim()))
+                .collect();
+            atomic::overwrite(&path, kept.as_bytes())?;
+        }
+    }
+    add_lines(&path, &gitattributes())
+}
 const GITIGNORE: &str = "# crm's local cache, never shared.\n.crm/\n";
 
 /// Creates the folder layout in `dir`. Refuses, touching nothing, where a `crm.toml` exists.
@@ -38,7 +68,7 @@ pub fn init(dir: &Path) -> Result<()> {
             crate::model::schema::text(&value).as_bytes(),
         )?;
     }
-    add_lines(&dir.join(".gitattributes"), GITATTRIBUTES)?;
+    route_records(dir)?;
     add_lines(&dir.join(".gitignore"), GITIGNORE)?;
     Ok(())
 }
