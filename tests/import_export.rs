@@ -503,7 +503,8 @@ fn formula_guards_come_off_on_import_unless_raw() {
             "name,phone",
             "--no-header",
             "--sort",
-            "name"
+            "name",
+            "--raw"
         ]),
         "A\t+62 1\nB\t'quoted\n"
     );
@@ -511,7 +512,14 @@ fn formula_guards_come_off_on_import_unless_raw() {
     g.write("c.csv", "name,phone\nA,'+62 1\n");
     import(&g, &["customers", "c.csv", "--raw"]);
     assert_eq!(
-        g.ok(&["list", "customers", "--fields", "phone", "--no-header"]),
+        g.ok(&[
+            "list",
+            "customers",
+            "--fields",
+            "phone",
+            "--no-header",
+            "--raw"
+        ]),
         "'+62 1\n"
     );
 }

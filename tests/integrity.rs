@@ -491,3 +491,77 @@ fn amounts_stop_at_the_maximum_and_reports_never_overflow() {
         );
     }
 }
+
+/// Escape sequences, formulas and markup in records stay text in human outputs, and
+/// csv/tsv cells are guarded wherever they are printed (`--raw` to turn it off).
+#[test]
+fn hostile_text_stays_text_in_every_output() {
+    let f = Folder::new();
+    f.write(
+        "customers/evil-aaaa.yaml",
+        "name: \"Evil\\e]52;c;ZXZpbA==\\a\\e[2J\"\nstage: lead\ncity: \"=HYPERLINK(\\\"http://x\\\")\"\nindustry: \"＝1+1\"\nnotes: \"<img src=http://evil/x.png> ![p](http://evil/y.png) @team\"\n",
+    );
+    let table = f.ok(&[
+        "list",
+        "customers",
+        "--fields",
+        "id,name",
+        "--format",
+        "table",
+    ]);
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table:?}"
+    );
+    assert!(
+        table.contains("Evil\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J"),
+        "{table}"
+    );
+    let csv = f.ok(&[
+        "list",
+        "customers",
+        "--fields",
+        "id,city,industry",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        csv,
+        "id,city,industry\nevil-aaaa,\"'=HYPERLINK(\"\"http://x\"\")\",'＝1+1\n"
+    );
+    let raw = f.ok(&[
+        "list",
+        "customers",
+        "--fields",
+        "city",
+        "--format",
+        "csv",
+        "--raw",
+        "--no-header",
+    ]);
+    assert_eq!(raw, "\"=HYPERLINK(\"\"http://x\"\")\"\n");
+    let tsv = f.ok(&["show", "evil-aaaa", "--format", "tsv"]);
+    assert!(
+        tsv.contains("\t'=HYPERLINK(\"http://x\")\t'＝1+1\t"),
+        "{tsv}"
+    );
+    assert!(!tsv.contains('\u{1b}'), "{tsv:?}");
+    let md = f.ok(&[
+        "list",
+        "customers",
+        "--fields",
+        "notes",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(
+        md,
+        "| notes |\n|---|\n| &lt;img src=http://evil/x.png&gt; \\!\\[p\\](http://evil/y.png) @\u{200b}team |\n"
+    );
+    // JSON keeps the text as it is, escaped by JSON.
+    let json = f.ok(&["show", "evil-aaaa", "--format", "json"]);
+    assert!(
+        json.contains("\"name\": \"Evil\\u001b]52;c;ZXZpbA==\\u0007\\u001b[2J\""),
+        "{json}"
+    );
+}

@@ -41,15 +41,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     };
     let mut out = ctx.out();
+    // Raw for scripts; on a terminal, control characters show as escapes (a value could
+    // otherwise clear the screen or write the clipboard).
+    let tty = ctx.ui.stdout_is_tty;
+    let shown = |t: String| {
+        if tty {
+            crm::render::guard::printable(&t).into_owned()
+        } else {
+            t
+        }
+    };
     if ctx.global.format.is_some() && format == Format::Json {
         serde_json::to_writer(&mut out, &render::yaml_to_json(&value))?;
         writeln!(out)?;
     } else if let Some(text) = scalar_text(&value) {
-        writeln!(out, "{text}")?;
+        writeln!(out, "{}", shown(text))?;
     } else if let Value::Sequence(items) = &value {
         for item in items {
             match scalar_text(item) {
-                Some(t) => writeln!(out, "{t}")?,
+                Some(t) => writeln!(out, "{}", shown(t))?,
                 None => serde_json::to_writer(&mut out, &render::yaml_to_json(item))
                     .map(|_| writeln!(out))??,
             }

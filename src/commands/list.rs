@@ -33,6 +33,10 @@ pub struct Args {
     /// Leave out the header row of csv and tsv
     #[arg(long)]
     pub no_header: bool,
+    /// Leave csv and tsv cells that look like formulas (= + - @ first) as they are; by
+    /// default they get a leading ' so that a spreadsheet shows them as text
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// The records a command reads: a type and the expressions they must match (`list`
@@ -97,6 +101,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         fields: &fields,
         chosen,
         header: !args.no_header,
+        raw: args.raw,
     };
     let mut out = ctx.out();
     render::write_records(&mut out, &records, &cols, format, store)?;

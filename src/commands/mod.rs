@@ -207,7 +207,13 @@ pub fn print_rows(
         }
         _ => {
             let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
-            crm::render::table::write_rows(&mut out, &header, rows, format, true)?;
+            crm::render::table::write_rows(
+                &mut out,
+                &header,
+                rows,
+                format,
+                crm::render::table::RowOptions::HUMAN,
+            )?;
         }
     }
     out.flush()?;

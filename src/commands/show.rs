@@ -15,6 +15,10 @@ pub struct Args {
     /// The record
     #[arg(add = crate::complete::records())]
     pub reference: String,
+    /// Leave csv and tsv cells that look like formulas (= + - @ first) as they are; by
+    /// default they get a leading ' so that a spreadsheet shows them as text
+    #[arg(long)]
+    pub raw: bool,
 }
 
 const OFFERED: &[Format] = &[
@@ -51,7 +55,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 &["field".into(), "value".into()],
                 &rows,
                 format,
-                true,
+                table::RowOptions::HUMAN,
             )?;
         }
         _ => {
@@ -63,6 +67,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 fields: &fields,
                 chosen: false,
                 header: true,
+                raw: args.raw,
             };
             render::write_records(&mut out, &[record], &cols, format, store)?;
         }

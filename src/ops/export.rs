@@ -19,27 +19,7 @@ use crate::model::{Record, RecordType};
 /// The separator of list items in a cell.
 pub const LIST_SEP: char = ';';
 
-/// Characters that make a spreadsheet run a cell as a formula.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A cell a spreadsheet would run as a formula gets a leading `'`; numbers such as
-/// `-5` are left as they are.
-pub fn neutralise(cell: &str) -> String {
-    let risky = cell.starts_with(FORMULA_START) && cell.parse::<rust_decimal::Decimal>().is_err();
-    if risky {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
-/// Undoes [`neutralise`]: `'=x` reads as `=x`.
-pub fn unneutralise(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest,
-        _ => cell,
-    }
-}
+pub use crate::render::guard::{neutralise, unneutralise};
 
 /// Whether the field at `path` holds a list of text (`tags`, `preferences.interests`, a
 /// declared list field).
@@ -149,19 +129,6 @@ pub fn columns(ty: RecordType, records: &[&Record], cfg: &Config) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_but_numbers_are_not() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+62 812"), "'+62 812");
-        assert_eq!(neutralise("@home"), "'@home");
-        assert_eq!(neutralise("\tx"), "'\tx");
-        assert_eq!(neutralise("-5"), "-5");
-        assert_eq!(neutralise("-1500.25"), "-1500.25");
-        assert_eq!(neutralise("Toko"), "Toko");
-        assert_eq!(unneutralise("'=1+1"), "=1+1");
-        assert_eq!(unneutralise("'quoted"), "'quoted");
-    }
 }
 
 /// The formats of `crm export`.

@@ -1,6 +1,7 @@
 //! Output formats. Data goes to the writer given; nothing here prints messages.
 
 pub mod flat;
+pub mod guard;
 pub mod html;
 pub mod report;
 pub mod table;
@@ -133,6 +134,8 @@ pub struct Columns<'a> {
     pub chosen: bool,
     /// A header row in csv and tsv.
     pub header: bool,
+    /// Formula-like cells of csv and tsv as they are (`--raw`).
+    pub raw: bool,
 }
 
 fn projected(record: &Record, cols: &Columns, db: &dyn Records) -> serde_json::Value {
@@ -215,7 +218,16 @@ pub fn write_records(
                         .collect()
                 })
                 .collect();
-            table::write_rows(out, &header, &rows, format, cols.header)
+            table::write_rows(
+                out,
+                &header,
+                &rows,
+                format,
+                table::RowOptions {
+                    header: cols.header,
+                    raw: cols.raw,
+                },
+            )
         }
     }
 }

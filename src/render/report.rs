@@ -216,7 +216,8 @@ fn cell_csv(c: &Cell) -> String {
             }
             parts.join(";")
         }
-        other => cell_text(other),
+        // Text from records (names, ids) is guarded as every csv cell is.
+        other => super::guard::neutralise(&cell_text(other)),
     }
 }
 
@@ -281,7 +282,13 @@ pub fn write_report(
                     writeln!(out, "None.")?;
                     continue;
                 }
-                super::table::write_rows(out, &header, &rows, Format::Markdown, true)?;
+                super::table::write_rows(
+                    out,
+                    &header,
+                    &rows,
+                    Format::Markdown,
+                    super::table::RowOptions::HUMAN,
+                )?;
             }
             Ok(())
         }
@@ -322,7 +329,13 @@ pub fn write_report(
                         row.push(bar(&cells[*col], max, unicode));
                     }
                 }
-                super::table::write_rows(out, &header, &rows, Format::Table, true)?;
+                super::table::write_rows(
+                    out,
+                    &header,
+                    &rows,
+                    Format::Table,
+                    super::table::RowOptions::HUMAN,
+                )?;
             }
             Ok(())
         }

@@ -5,9 +5,10 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use super::Format;
+use super::{guard, Format};
 
-/// TSV escapes the characters that would break its rows: `\t`, `\n`, `\r`, `\\`.
+/// TSV escapes the characters that would break its rows: `\t`, `\n`, `\r`, `\\`; and
+/// other control characters as `\xNN` (see [`guard::printable`]).
 pub fn tsv_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -19,32 +20,54 @@ pub fn tsv_escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    match guard::printable(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
 }
 
-fn md_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', "<br>")
+/// How rows are written besides their format.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOptions {
+    /// A header row in csv and tsv (table and markdown always have one).
+    pub header: bool,
+    /// Cells of csv and tsv as they are, formula-like ones included (`--raw`); else
+    /// such a cell gets a leading `'` (see [`guard::neutralise`]).
+    pub raw: bool,
 }
 
-/// Writes rows; the header is always shown in table and markdown, and in csv and tsv
-/// when `with_header`.
+impl RowOptions {
+    /// A header, and formulas guarded.
+    pub const HUMAN: RowOptions = RowOptions {
+        header: true,
+        raw: false,
+    };
+}
+
+/// Writes rows. Table cells show terminal control characters as escapes, markdown cells
+/// show markup as text, csv and tsv cells are guarded against formulas unless raw.
 pub fn write_rows(
     out: &mut dyn Write,
     header: &[String],
     rows: &[Vec<String>],
     format: Format,
-    with_header: bool,
+    opts: RowOptions,
 ) -> io::Result<()> {
+    let cell = |c: &str| {
+        if opts.raw {
+            c.to_string()
+        } else {
+            guard::neutralise(c)
+        }
+    };
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            if with_header {
+            if opts.header {
                 w.write_record(header)?;
             }
             for row in rows {
-                w.write_record(row)?;
+                w.write_record(row.iter().map(|c| cell(c)))?;
             }
             w.flush()
         }
@@ -52,11 +75,11 @@ pub fn write_rows(
             let line = |cells: &[String]| {
                 cells
                     .iter()
-                    .map(|c| tsv_escape(c))
+                    .map(|c| tsv_escape(&cell(c)))
                     .collect::<Vec<_>>()
                     .join("\t")
             };
-            if with_header {
+            if opts.header {
                 writeln!(out, "{}", line(header))?;
             }
             for row in rows {
@@ -70,7 +93,7 @@ pub fn write_rows(
                     "| {} |",
                     cells
                         .iter()
-                        .map(|c| md_escape(c))
+                        .map(|c| guard::markdown_text(c))
                         .collect::<Vec<_>>()
                         .join(" | ")
                 )
@@ -86,9 +109,9 @@ pub fn write_rows(
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(header);
+                .set_header(header.iter().map(|h| guard::printable(h)));
             for row in rows {
-                t.add_row(row);
+                t.add_row(row.iter().map(|c| guard::printable(c)));
             }
             writeln!(out, "{t}")
         }
