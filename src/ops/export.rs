@@ -126,11 +126,6 @@ pub fn columns(ty: RecordType, records: &[&Record], cfg: &Config) -> Vec<String>
     known
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
-
 /// The formats of `crm export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
