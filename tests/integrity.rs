@@ -565,3 +565,70 @@ fn hostile_text_stays_text_in_every_output() {
         "{json}"
     );
 }
+
+/// Custom fields holding moments compare with dates as moments do; `~` folds case as
+/// Unicode does; a word that merely starts with "today" is text.
+#[test]
+fn queries_type_custom_moments_and_fold_case() {
+    let f = Folder::new();
+    f.write(
+        "customers/a-aaaa.yaml",
+        "name: ΟΣΑ Ltd\nstage: lead\nvisited: 2026-11-20T10:00:00+07:00\ndish: todays-special\n",
+    );
+    f.write(
+        "customers/b-aaaa.yaml",
+        "name: Straße\nstage: lead\nvisited: 2026-11-25T10:00:00+07:00\n",
+    );
+    let ids = |q: &str| f.ok(&["list", "customers", "--where", q, "--format", "ids"]);
+    assert_eq!(ids("visited < today"), "a-aaaa\n");
+    assert_eq!(ids("visited >= today"), "b-aaaa\n");
+    assert_eq!(ids("visited > 2026-11-20"), "b-aaaa\n");
+    assert_eq!(ids("visited = 2026-11-20"), "a-aaaa\n");
+    assert_eq!(ids("name ~ ΟΣ"), "a-aaaa\n");
+    assert_eq!(ids("name ~ STRASSE"), "b-aaaa\n");
+    assert_eq!(ids("dish = todays-special"), "a-aaaa\n");
+}
+
+/// E-mail addresses compare with Unicode case folding everywhere: uniqueness, refs,
+/// `crm check`.
+#[test]
+fn emails_compare_by_unicode_case_folding() {
+    let f = Folder::new();
+    f.add(&[
+        "customer",
+        "--id",
+        "senor-aaaa",
+        "--name",
+        "Señor",
+        "--email",
+        "Señor@Example.COM",
+    ]);
+    let err = f.fails(
+        1,
+        &[
+            "add",
+            "customer",
+            "--name",
+            "Other",
+            "--email",
+            "SEÑOR@EXAMPLE.COM",
+        ],
+    );
+    assert!(
+        err.ends_with(
+            "field `email`: \"SEÑOR@EXAMPLE.COM\" is already the e-mail of customer senor-aaaa\n"
+        ),
+        "{err}"
+    );
+    assert_eq!(f.ok(&["get", "SEÑOR@example.com", "name"]), "Señor\n");
+    assert_eq!(f.ok(&["get", "señor@example.com", "name"]), "Señor\n");
+    f.write(
+        "customers/hand-aaaa.yaml",
+        "name: Hand\nstage: lead\nemail: SEÑOR@EXAMPLE.COM\n",
+    );
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "customers/senor-aaaa.yaml:3:1: error: e-mail \"Señor@Example.COM\" is also the e-mail of customer hand-aaaa\n"
+    );
+}

@@ -172,7 +172,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             check_record(&store, l, &mut out);
             if ty == RecordType::Customer {
                 if let Some(e) = l.record.str("email") {
-                    match emails.get(&e.to_ascii_lowercase()) {
+                    match emails.get(&crate::model::fold::fold(e)) {
                         Some((other, _)) => {
                             let (line, col) = locate(&store, l, "email");
                             out.push(at(
@@ -185,7 +185,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
                         }
                         None => {
                             emails.insert(
-                                e.to_ascii_lowercase(),
+                                crate::model::fold::fold(e),
                                 (l.record.id.clone(), l.path.clone()),
                             );
                         }

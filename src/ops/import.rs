@@ -16,6 +16,7 @@ use super::add::fill_defaults;
 use super::export::{unneutralise, LIST_SEP};
 use crate::error::Error;
 use crate::model::clock::{format_moment, parse_date, parse_moment};
+use crate::model::fold;
 use crate::model::id::{check_id, stable_id};
 use crate::model::spec::{self, FieldKind};
 use crate::model::stage::change_stage;
@@ -529,11 +530,11 @@ struct Planner<'s, 'o> {
     stored_by_key: std::cell::OnceCell<HashMap<String, Vec<&'s Loaded>>>,
 }
 
-/// The index key of a match key: its kind and text, e-mails lower-cased (as they match).
+/// The index key of a match key: its kind and text, e-mails case-folded (as they match).
 fn key_text(key: &MatchKey) -> Option<String> {
     match key {
         MatchKey::Id(id) => Some(format!("i:{id}")),
-        MatchKey::Email(e) => Some(format!("e:{}", e.to_ascii_lowercase())),
+        MatchKey::Email(e) => Some(format!("e:{}", fold::fold(e))),
         MatchKey::Name(n) => Some(format!("n:{n}")),
         MatchKey::None => None,
     }
@@ -795,7 +796,7 @@ impl<'s> Planner<'s, '_> {
         let ty = self.opts.ty;
         let hit = |r: &Record| match key {
             MatchKey::Id(id) => r.id == *id,
-            MatchKey::Email(e) => r.str("email").is_some_and(|x| x.eq_ignore_ascii_case(e)),
+            MatchKey::Email(e) => r.str("email").is_some_and(|x| fold::same(x, e)),
             MatchKey::Name(n) => r.title().is_some_and(|x| x == n),
             MatchKey::None => false,
         };
@@ -1091,7 +1092,7 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
             for (k, v) in &incoming.fields {
                 let name = k.as_str().unwrap_or_default();
                 let same_email = name == "email"
-                    && matches!((r.str("email"), v.as_str()), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+                    && matches!((r.str("email"), v.as_str()), (Some(a), Some(b)) if fold::same(a, b));
                 if same_email {
                     // The e-mail it was matched by, in another case: not a change.
                     continue;
@@ -1244,7 +1245,7 @@ fn check_emails(plan: &Plan, store: &Store, errors: &mut Vec<RowError>) {
             continue;
         }
         if let Some(e) = l.record.str("email") {
-            seen.insert(e.to_ascii_lowercase(), l.record.id.clone());
+            seen.insert(fold::fold(e), l.record.id.clone());
         }
     }
     for item in plan
@@ -1253,7 +1254,7 @@ fn check_emails(plan: &Plan, store: &Store, errors: &mut Vec<RowError>) {
         .filter(|p| p.record.ty == RecordType::Customer)
     {
         if let Some(e) = item.record.str("email") {
-            if let Some(other) = seen.insert(e.to_ascii_lowercase(), item.record.id.clone()) {
+            if let Some(other) = seen.insert(fold::fold(e), item.record.id.clone()) {
                 if other != item.record.id {
                     errors.push(RowError {
                         line: item.line,

@@ -22,6 +22,7 @@ use super::lexer::CmpOp;
 use super::parser::{Expr, Field, Literal};
 use crate::config::Config;
 use crate::model::clock::{parse_date, parse_moment};
+use crate::model::fold::fold;
 use crate::model::spec::{self, FieldKind};
 use crate::model::value::{as_decimal, scalar_text};
 use crate::model::{Record, RecordType};
@@ -353,7 +354,7 @@ fn compare(kind: &Kind, v: &Value, op: CmpOp, lit: &Literal) -> bool {
         let Some(text) = scalar_text(v) else {
             return false;
         };
-        return text.to_lowercase().contains(&lit.text.to_lowercase());
+        return fold(&text).contains(&fold(&lit.text));
     }
     let ord = match kind {
         Kind::Number => as_decimal(v).zip(lit.number).map(|(a, b)| a.cmp(&b)),
@@ -392,11 +393,15 @@ fn dynamic_cmp(v: &Value, lit: &Literal) -> Option<Ordering> {
             None => Some(b.to_string().as_str().cmp(lit.text.as_str())),
         },
         Value::String(s) => {
-            if let (Some(l), Some(d)) = (lit.date, parse_date(s)) {
-                return Some(d.cmp(&l));
-            }
-            if let (Some(l), Some(m)) = (lit.moment, parse_moment(s)) {
-                return Some(m.cmp(&l));
+            // Dates and moments compare as such, whichever of the two each side is: a
+            // moment against a date (`today`) by its day, a date against a moment by the
+            // moment's day.
+            match (parse_date(s), parse_moment(s), lit.date, lit.moment) {
+                (Some(d), _, Some(l), _) => return Some(d.cmp(&l)),
+                (Some(d), _, None, Some(m)) => return Some(d.cmp(&m.date_naive())),
+                (None, Some(v), _, Some(m)) => return Some(v.cmp(&m)),
+                (None, Some(v), Some(l), None) => return Some(v.date_naive().cmp(&l)),
+                _ => {}
             }
             if let (Some(l), Ok(n)) = (lit.number, s.trim().parse::<Decimal>()) {
                 return Some(n.cmp(&l));

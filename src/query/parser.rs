@@ -98,7 +98,8 @@ fn relative_date(
     let (sign, body) = match rest.as_bytes()[0] {
         b'+' => (1i64, &rest[1..]),
         b'-' => (-1i64, &rest[1..]),
-        _ => return Err(bad()),
+        // A word that merely starts with "today" (`todays-special`) is text.
+        _ => return Ok(None),
     };
     // The unit is the last character (which may be any character, of any width).
     let Some((last, _)) = body.char_indices().last().filter(|(i, _)| *i > 0) else {
@@ -390,6 +391,6 @@ mod tests {
         assert_eq!(d("today-3m"), "2026-08-22");
         assert_eq!(d("today-1y"), "2025-11-22");
         assert!(relative_date("today-7x", today, 1).is_err());
-        assert!(relative_date("todays", today, 1).is_err());
+        assert_eq!(relative_date("todays-special", today, 1).unwrap(), None);
     }
 }

@@ -325,7 +325,7 @@ impl Store {
                 .filter(|l| {
                     l.record
                         .str("email")
-                        .is_some_and(|e| e.eq_ignore_ascii_case(&r))
+                        .is_some_and(|e| crate::model::fold::same(e, &r))
                 })
                 .collect();
             if let Some(res) = pick(by_email, &ambiguous) {
@@ -482,7 +482,7 @@ impl Store {
     /// not know of a pull. A customer file that does not parse keeps its e-mail: any
     /// `email:` line in it is taken.
     pub fn email_owner(&self, email: &str, except: &str) -> Option<String> {
-        let want = email.to_lowercase();
+        let want = crate::model::fold::fold(email);
         let fresh;
         let snapshot = if self.lock.borrow().is_some() {
             fresh =
@@ -491,7 +491,7 @@ impl Store {
         } else {
             self.snapshot(RecordType::Customer)
         };
-        let same = |e: &str| e.to_lowercase() == want;
+        let same = |e: &str| crate::model::fold::fold(e) == want;
         if let Some(owner) = snapshot
             .records()
             .find(|e| e.id() != except && e.fields().str("email").is_some_and(same))
