@@ -69,9 +69,26 @@ impl Default for Config {
     }
 }
 
+/// The largest crm.toml crm reads (its defaults, written out with comments, are 8 KB).
+pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+pub fn read_settings(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_SETTINGS_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_SETTINGS_BYTES {
+        return Err(std::io::Error::other(format!(
+            "more than {MAX_SETTINGS_BYTES} bytes; not read"
+        )));
+    }
+    Ok(text)
+}
+
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = read_settings(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
             source,
         })?;
@@ -477,7 +494,17 @@ impl Pipeline {
     }
 }
 
-fn check_stage_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), String> {
+/// The most stages a lifecycle or a pipeline may have: a real one has a handful, and
+/// every report and check walks them.
+pub const MAX_STAGES: usize = 100;
+
+fn check_stage_names<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Result<(), String> {
+    if names.len() > MAX_STAGES {
+        return Err(format!(
+            "{} stages; crm takes at most {MAX_STAGES}",
+            names.len()
+        ));
+    }
     let mut seen = Vec::new();
     for name in names {
         if crate::model::id::check_id(name).is_err() {

@@ -632,3 +632,113 @@ fn emails_compare_by_unicode_case_folding() {
         "customers/senor-aaaa.yaml:3:1: error: e-mail \"Señor@Example.COM\" is also the e-mail of customer hand-aaaa\n"
     );
 }
+
+/// Export then import gives the same records: spaces, a final newline and a leading
+/// `'=` that was in the data all survive.
+#[test]
+fn an_export_imports_back_as_the_same_records() {
+    let f = Folder::new();
+    f.write(
+        "customers/rt-aaaa.yaml",
+        "name: RT\nemail: rt@x.co\nstage: lead\nnotes: \"  padded  \"\ncity: \"'=literal\"\nindustry: \"ends with newline\\n\"\nregion: \"''=x\"\n",
+    );
+    let before = f.ok(&["show", "rt-aaaa", "--format", "json"]);
+    for format in ["csv", "tsv", "json", "jsonl"] {
+        let out = f.path(&format!("out.{format}"));
+        f.ok(&[
+            "export",
+            "customers",
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        let o = f
+            .crm()
+            .args(["import", "customers", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(o.stderr).unwrap(),
+            "imported customers: created 0, updated 0, unchanged 1, skipped 0\n",
+            "{format}"
+        );
+        assert_eq!(
+            f.ok(&["show", "rt-aaaa", "--format", "json"]),
+            before,
+            "{format}"
+        );
+    }
+}
+
+/// Two files with one id: a write refuses, naming both (acting on the first would be a
+/// guess); and the losing one of two edits keeps what the user typed.
+#[test]
+fn one_id_in_two_files_is_refused_and_a_lost_edit_is_kept() {
+    let f = Folder::new();
+    f.with_toko();
+    let text = f.read("deals/annual-plan-a1b2.yaml");
+    f.write("deals/archive/annual-plan-a1b2.yaml", &text);
+    for args in [
+        &["set", "annual-plan-a1b2", "owner=x"][..],
+        &["rm", "annual-plan-a1b2"],
+    ] {
+        let err = f.fails(1, args);
+        assert_eq!(
+            err,
+            "error: id annual-plan-a1b2 is used by 2: deals/annual-plan-a1b2.yaml and deals/archive/annual-plan-a1b2.yaml; keep one (rename or remove the other; `crm check` lists such ids)\n",
+            "{args:?}"
+        );
+    }
+    fs::remove_file(f.path("deals/archive/annual-plan-a1b2.yaml")).unwrap();
+    // An "editor" that saves its change while another writer changes the file.
+    let script = f.path("editor.sh");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nsed -i 's/^title: .*/title: Mine/' \"$1\"\n{} -C {} set annual owner=other >/dev/null 2>&1\n",
+            assert_cmd::cargo::cargo_bin!("crm").display(),
+            f.root().display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = f
+        .crm()
+        .args(["edit", "annual"])
+        .env("EDITOR", &script)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let kept = err
+        .lines()
+        .find_map(|l| l.strip_prefix("your edit is kept in "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(kept.starts_with(".crm/edit-"), "{err}");
+    assert!(f.read(kept).contains("title: Mine\n"));
+    assert!(f
+        .read("deals/annual-plan-a1b2.yaml")
+        .contains("owner: other\n"));
+}
+
+/// A crm.toml of 200,000 stages is refused at once, not parsed for a minute.
+#[test]
+fn too_many_stages_are_refused() {
+    let f = Folder::new();
+    let mut toml = String::from("[[pipeline]]\nname = \"s0\"\nprobability = 0\n");
+    for i in 1..200_000 {
+        toml.push_str(&format!("[[pipeline]]\nname = \"s{i}\"\nprobability = 0\n"));
+    }
+    toml.truncate(1 << 20);
+    let cut = toml.rfind("[[pipeline]]").unwrap();
+    toml.truncate(cut);
+    fs::write(f.path("crm.toml"), &toml).unwrap();
+    let err = f.fails(1, &["list", "deals"]);
+    assert!(err.contains("stages; crm takes at most 100"), "{err}");
+    let big = "# padding\n".repeat(200_000);
+    fs::write(f.path("crm.toml"), big).unwrap();
+    let err = f.fails(1, &["list", "deals"]);
+    assert!(err.contains("more than 1048576 bytes; not read"), "{err}");
+}

@@ -56,9 +56,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         match parse_edited(store, &original.path, rec, &body) {
             Ok(record) => {
-                let changed = store.update(original, &record)?;
-                ctx.report_update(changed, &record);
-                return Ok(());
+                return match store.update(original, &record) {
+                    Ok(changed) => {
+                        ctx.report_update(changed, &record);
+                        Ok(())
+                    }
+                    // Lost to another writer: what the user typed is kept, not dropped.
+                    Err(e) => {
+                        let kept = tmp
+                            .keep()
+                            .map(|(_, p)| p.strip_prefix(&store.root).map(Into::into).unwrap_or(p))
+                            .map_err(|k| k.error)?;
+                        Err(crm::Error::Failed(format!(
+                            "{e}\nyour edit is kept in {} (copy from it what you need, then remove it)",
+                            kept.display()
+                        ))
+                        .into())
+                    }
+                };
             }
             Err(problems) => {
                 ctx.ui

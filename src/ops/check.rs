@@ -99,8 +99,11 @@ pub fn remove_leftovers(root: &Path) -> crate::Result<Vec<PathBuf>> {
 /// Checks the folder at `root`. Findings come sorted by file, line and column.
 pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
     let toml_path = root.join(config::FILE_NAME);
-    let text = std::fs::read_to_string(&toml_path).unwrap_or_default();
-    if let Err((line, column, message)) = Config::parse_located(&text) {
+    let parsed = match config::read_settings(&toml_path) {
+        Ok(text) => Config::parse_located(&text),
+        Err(e) => Err((1, 1, format!("cannot read it: {e}"))),
+    };
+    if let Err((line, column, message)) = parsed {
         // Without valid settings the records cannot be judged (stages, fields).
         return vec![Finding {
             file: config::FILE_NAME.into(),

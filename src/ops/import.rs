@@ -560,6 +560,8 @@ impl<'s> Planner<'s, '_> {
         kind: Option<FieldKind>,
         v: &In,
     ) -> Result<Option<Value>, String> {
+        // Only csv and tsv cells carry the export's formula guard; JSON strings are data.
+        let cell = matches!(v, In::Text(_));
         let text = match v {
             In::Json(serde_json::Value::Null) => return Ok(None),
             In::Json(serde_json::Value::String(s)) => s.clone(),
@@ -573,18 +575,22 @@ impl<'s> Planner<'s, '_> {
             }
             In::Text(t) => t.clone(),
         };
-        let text = if self.opts.raw {
+        let text = if self.opts.raw || !cell {
             text.as_str()
         } else {
             unneutralise(&text)
         };
-        let mut text = text.trim().to_string();
-        if text.is_empty() {
+        // Free text is taken as it is (spaces and line breaks are part of a note, and an
+        // export imports back as the same records); every other value is trimmed.
+        if text.trim().is_empty() {
             return Ok(None);
         }
+        let mut exact = text.to_string();
+        let mut text = text.trim().to_string();
         for (field, from, to) in &self.opts.value_maps {
             if field == path && from.eq_ignore_ascii_case(&text) {
                 text = to.clone();
+                exact = to.clone();
             }
         }
         let cfg = &self.store.config;
@@ -595,9 +601,13 @@ impl<'s> Planner<'s, '_> {
                     return Ok(Some(serde_yaml::to_value(j).map_err(|e| e.to_string())?));
                 }
             }
-            return Ok(Some(super::assign::infer_value(&text)));
+            return Ok(Some(match super::assign::infer_value(&text) {
+                Value::String(_) => Value::String(exact),
+                other => other,
+            }));
         };
         let value = match kind {
+            FieldKind::Text => Value::String(exact),
             FieldKind::Enum(words) => {
                 let w = words
                     .iter()

@@ -11,20 +11,30 @@ const FORMULA_START: [char; 14] = [
 ];
 
 /// A cell a spreadsheet would run as a formula gets a leading `'`; numbers such as
-/// `-5` are left as they are.
+/// `-5` are left as they are. A cell that already starts with `'` and a formula
+/// character gets one more, so that [`unneutralise`] gives it back as it was.
 pub fn neutralise(cell: &str) -> String {
     let risky = cell.starts_with(FORMULA_START) && cell.parse::<rust_decimal::Decimal>().is_err();
-    if risky {
+    let guarded_look = cell
+        .strip_prefix('\'')
+        .is_some_and(|rest| rest.starts_with(FORMULA_START) || rest.starts_with('\''));
+    if risky || guarded_look {
         format!("'{cell}")
     } else {
         cell.to_string()
     }
 }
 
-/// Undoes [`neutralise`]: `'=x` reads as `=x`.
+/// Undoes [`neutralise`]: `'=x` reads as `=x`, `''=x` as `'=x`.
 pub fn unneutralise(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        Some(rest) if rest.starts_with(FORMULA_START) || rest.starts_with("'") => {
+            match rest.strip_prefix('\'') {
+                // `''…` is neutralise's doubling only before a formula character or quote.
+                Some(more) if !(more.starts_with(FORMULA_START) || more.starts_with('\'')) => cell,
+                _ => rest,
+            }
+        }
         _ => cell,
     }
 }
@@ -95,6 +105,10 @@ mod tests {
         assert_eq!(unneutralise("'=1+1"), "=1+1");
         assert_eq!(unneutralise("'＝1"), "＝1");
         assert_eq!(unneutralise("'quoted"), "'quoted");
+        // A leading ' that was in the data survives the round trip.
+        for data in ["'=literal", "''=x", "'quoted", "'", "''"] {
+            assert_eq!(unneutralise(&neutralise(data)), data, "{data}");
+        }
     }
 
     #[test]

@@ -282,8 +282,46 @@ impl Store {
         Some(self.single.alloc(Loaded { record, path: rel }))
     }
 
-    /// Finds the one record `reference` names among `types` (see [`resolve`]).
+    /// Every file of type `ty` whose id is `id`, by path: from the loaded records if the
+    /// type is loaded, else from a listing of its folders (no stat, nothing parsed).
+    fn files_of(&self, ty: RecordType, id: &str) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = match self.loaded[Self::slot(ty)].get() {
+            Some(data) => data
+                .entries
+                .iter()
+                .filter(|l| l.record.id == id)
+                .map(|l| l.path.clone())
+                .collect(),
+            None => load::record_files_with(&self.root, ty, false)
+                .into_iter()
+                .map(|(p, _)| p)
+                .filter(|p| load::is_record_file(p) && load::id_of(p) == id)
+                .collect(),
+        };
+        paths.sort();
+        paths
+    }
+
+    /// `found`, unless another file of its type holds the same id.
+    fn unique<'s>(&'s self, found: &'s Loaded) -> Result<&'s Loaded, ResolveError> {
+        let paths = self.files_of(found.record.ty, &found.record.id);
+        if paths.len() > 1 {
+            return Err(ResolveError::Duplicate {
+                id: found.record.id.clone(),
+                paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            });
+        }
+        Ok(found)
+    }
+
+    /// Finds the one record `reference` names among `types` (see [`resolve`]). A record
+    /// whose id another file of its type also holds is refused, naming both.
     pub fn resolve(&self, reference: &str, types: &[RecordType]) -> Result<&Loaded, ResolveError> {
+        self.resolve_any(reference, types)
+            .and_then(|l| self.unique(l))
+    }
+
+    fn resolve_any(&self, reference: &str, types: &[RecordType]) -> Result<&Loaded, ResolveError> {
         let (types, r) = split_typed(reference, types);
         if let Some(l) = self.single(&types, &r) {
             return Ok(l);

@@ -19,6 +19,10 @@ pub enum ResolveError {
         path: String,
         problem: String,
     },
+    /// Two files of one type hold the id (a copy in a subfolder): crm cannot tell which
+    /// is meant, and acting on the first would be a guess.
+    #[error("id {id} is used by {}: {}; keep one (rename or remove the other; `crm check` lists such ids)", .paths.len(), .paths.join(" and "))]
+    Duplicate { id: String, paths: Vec<String> },
     #[error("{reference:?} is ambiguous; it matches:\n{}", .candidates.join("\n"))]
     Ambiguous {
         reference: String,
