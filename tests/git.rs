@@ -9,7 +9,16 @@ use std::process::Command;
 use common::Folder;
 
 fn git(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("git")
+    git_in(dir, args, None)
+}
+
+/// `git` as [`git`] runs it, with `PATH` set to `path` when given.
+fn git_in(dir: &Path, args: &[&str], path: Option<&std::ffi::OsStr>) -> (bool, String) {
+    let mut cmd = Command::new("git");
+    if let Some(p) = path {
+        cmd.env("PATH", p);
+    }
+    let out = cmd
         .args(args)
         .current_dir(dir)
         .env("HOME", dir)
@@ -245,20 +254,8 @@ fn a_stale_merge_driver_still_merges_and_check_warns() {
     branch(&f, "b", &[&["set", "annual", "probability=40"]]);
     // No crm on PATH: git's own merge of the lines runs; the two changes are on
     // neighbouring lines, so it marks them (before, "ours" was kept without a word).
-    let out = Command::new("git")
-        .args(["merge", "-q", "--no-edit", "a"])
-        .current_dir(f.root())
-        .env("PATH", &path)
-        .env("HOME", f.root())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "{out:?}");
+    let (merged_clean, _) = git_in(f.root(), &["merge", "-q", "--no-edit", "a"], Some(&path));
+    assert!(!merged_clean);
     let merged = f.read("deals/annual-plan-a1b2.yaml");
     assert!(
         merged.contains("<<<<<<< ours\nprobability: 40\n=======\nowner: ayu\n>>>>>>> theirs\n"),
