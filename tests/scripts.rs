@@ -249,3 +249,21 @@ fn the_ci_examples_run_their_commands() {
         common_set(d.path(), args);
     }
 }
+
+/// The weekly page's at-risk count is the length of its at-risk list (the funnel once
+/// counted only "no interaction for too long", leaving out open complaints past target).
+#[test]
+fn the_weekly_at_risk_count_is_the_lists_length() {
+    let d = demo();
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("crm"))
+        .args(["-C"])
+        .arg(d.path())
+        .args(["--as-of", "2026-11-22", "report", "weekly", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = r["sections"]["at_risk_customers"]["rows"].as_array().unwrap().len();
+    assert_eq!(r["sections"]["retain"]["figures"]["at_risk"], serde_json::json!(rows));
+    assert_eq!(rows, 4);
+}

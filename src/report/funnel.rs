@@ -177,11 +177,8 @@ pub fn funnel(data: &Data) -> Report {
         .iter()
         .filter(|c| won_count.get(c.id.as_str()).copied().unwrap_or(0) >= 2)
         .count();
-    let at_risk = data
-        .customers
-        .iter()
-        .filter(|c| data.at_risk_days(c).is_some())
-        .count();
+    // The customers report's at-risk list, counted: one definition for every report.
+    let at_risk = super::customers::at_risk(data).len();
     let tiers = tier_rows(data);
 
     Report {
