@@ -248,12 +248,12 @@ fn weekly() {
 | new_customers | New customers | 1 | 0 | +1 |\n\
 | churned | Churned | 1 | 0 | +1 |\n\
 | deals_won | Deals won | 2 | 1 | +1 |\n\
-| value_won | Value won | USD 2800 | USD 1200 | USD 1600 |\n\
+| value_won | Value won | USD 2800 | USD 1200 | +USD 1600 |\n\
 | deals_lost | Deals lost | 1 | 1 | 0 |\n\
-| win_rate | Win rate | 66.7% | 50% | +16.7 |\n\
+| win_rate | Win rate | 66.7% | 50% | +16.7 pp |\n\
 | tickets_opened | Tickets opened | 4 | 1 | +3 |\n\
 | tickets_resolved | Tickets resolved | 4 | 2 | +2 |\n\
-| csat | CSAT | 33.3% | 50% | -16.7 |\n\
+| csat | CSAT | 33.3% | 50% | -16.7 pp |\n\
 | complaints_opened | Complaints opened | 2 | 0 | +2 |\n\
 | campaign_leads | Campaign leads | 1 | 3 | -2 |\n\
 | campaign_responses | Campaign responses | 2 | 2 | 0 |\n\

@@ -258,12 +258,25 @@ fn the_weekly_at_risk_count_is_the_lists_length() {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("crm"))
         .args(["-C"])
         .arg(d.path())
-        .args(["--as-of", "2026-11-22", "report", "weekly", "--format", "json"])
+        .args([
+            "--as-of",
+            "2026-11-22",
+            "report",
+            "weekly",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = r["sections"]["at_risk_customers"]["rows"].as_array().unwrap().len();
-    assert_eq!(r["sections"]["retain"]["figures"]["at_risk"], serde_json::json!(rows));
+    let rows = r["sections"]["at_risk_customers"]["rows"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        r["sections"]["retain"]["figures"]["at_risk"],
+        serde_json::json!(rows)
+    );
     assert_eq!(rows, 4);
 }

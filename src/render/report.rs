@@ -34,6 +34,37 @@ fn money_text(a: &Amounts) -> String {
     s
 }
 
+/// A signed number: `+2`, `-2`, `0`.
+fn signed(d: Decimal) -> String {
+    if d.is_sign_positive() && !d.is_zero() {
+        format!("+{}", dec(d))
+    } else {
+        dec(d)
+    }
+}
+
+/// Changes of amounts, each signed before its currency: `+IDR 30000000; -USD 5`.
+fn money_change_text(a: &Amounts) -> String {
+    if a.is_empty() {
+        return "0".into();
+    }
+    a.by_currency
+        .iter()
+        .map(|(c, v)| {
+            let v = round(*v, 2);
+            let sign = if v.is_zero() {
+                ""
+            } else if v.is_sign_negative() {
+                "-"
+            } else {
+                "+"
+            };
+            format!("{sign}{c} {}", dec(v.abs()))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A cell as people read it.
 pub fn cell_text(c: &Cell) -> String {
     match c {
@@ -43,11 +74,14 @@ pub fn cell_text(c: &Cell) -> String {
         Cell::Rate(Some(r)) => format!("{}%", dec(round(*r * Decimal::ONE_HUNDRED, 1))),
         Cell::Number(Some(n)) => dec(round(*n, 1)),
         Cell::Factor(Some(n)) => dec(round(*n, 2)),
-        Cell::Delta(Some(d)) if d.is_sign_positive() && !d.is_zero() => format!("+{}", dec(*d)),
-        Cell::Delta(Some(d)) => dec(*d),
-        Cell::Rate(None) | Cell::Number(None) | Cell::Factor(None) | Cell::Delta(None) => {
-            "n/a".into()
-        }
+        Cell::Delta(Some(d)) => signed(*d),
+        Cell::Points(Some(d)) => format!("{} pp", signed(*d)),
+        Cell::MoneyChange(a) => money_change_text(a),
+        Cell::Rate(None)
+        | Cell::Number(None)
+        | Cell::Factor(None)
+        | Cell::Delta(None)
+        | Cell::Points(None) => "n/a".into(),
     }
 }
 
@@ -78,7 +112,7 @@ impl Serialize for JsonCell<'_> {
         match self.0 {
             Cell::Text(t) => s.serialize_str(t),
             Cell::Count(n) => s.serialize_u64(*n),
-            Cell::Money(a) => {
+            Cell::Money(a) | Cell::MoneyChange(a) => {
                 let mut m = s.serialize_map(None)?;
                 for (cur, v) in &a.by_currency {
                     m.serialize_entry(cur, &JsonNumber(round(*v, 2)))?;
@@ -95,7 +129,7 @@ impl Serialize for JsonCell<'_> {
                 m.end()
             }
             Cell::Rate(r) => number(*r, 4).serialize(s),
-            Cell::Number(n) | Cell::Delta(n) => number(*n, 1).serialize(s),
+            Cell::Number(n) | Cell::Delta(n) | Cell::Points(n) => number(*n, 1).serialize(s),
             Cell::Factor(n) => number(*n, 2).serialize(s),
         }
     }
@@ -202,10 +236,13 @@ impl Serialize for JsonRow<'_> {
 fn cell_csv(c: &Cell) -> String {
     match c {
         Cell::Rate(Some(r)) => dec(round(*r, 4)),
-        Cell::Rate(None) | Cell::Number(None) | Cell::Factor(None) | Cell::Delta(None) => {
-            String::new()
-        }
-        Cell::Money(a) if !a.is_empty() => {
+        Cell::Rate(None)
+        | Cell::Number(None)
+        | Cell::Factor(None)
+        | Cell::Delta(None)
+        | Cell::Points(None) => String::new(),
+        Cell::Points(Some(d)) => dec(*d),
+        Cell::Money(a) | Cell::MoneyChange(a) if !a.is_empty() => {
             let mut parts: Vec<String> = a
                 .by_currency
                 .iter()

@@ -116,8 +116,12 @@ pub enum Cell {
     Number(Option<Decimal>),
     /// A multiplier such as lift (two decimal places).
     Factor(Option<Decimal>),
-    /// A change from one period to the next (signed; rates in percentage points).
+    /// A change of a count or number from one period to the next (signed).
     Delta(Option<Decimal>),
+    /// A change of a rate, in percentage points (shown signed, with "pp").
+    Points(Option<Decimal>),
+    /// A change of amounts, per currency (shown signed: `+IDR 30000000`).
+    MoneyChange(Amounts),
 }
 
 /// Amounts per currency, never added across currencies; `converted` is their total in

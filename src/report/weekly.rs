@@ -13,13 +13,14 @@ use super::{
 use crate::model::{Record, RecordType};
 
 /// The change between two values of one figure: counts and numbers as the difference,
-/// rates in percentage points, amounts per currency; n/a where either side is.
+/// rates in percentage points, amounts per currency (each signed as people read it);
+/// n/a where either side is.
 fn delta(now: &Cell, before: &Cell) -> Cell {
     match (now, before) {
         (Cell::Count(a), Cell::Count(b)) => {
             Cell::Delta(Some(Decimal::from(*a) - Decimal::from(*b)))
         }
-        (Cell::Rate(a), Cell::Rate(b)) => Cell::Delta(
+        (Cell::Rate(a), Cell::Rate(b)) => Cell::Points(
             a.zip(*b)
                 .map(|(a, b)| round((a - b) * Decimal::ONE_HUNDRED, 1)),
         ),
@@ -34,7 +35,7 @@ fn delta(now: &Cell, before: &Cell) -> Cell {
                 let y = b.by_currency.get(c).copied().unwrap_or_default();
                 d.add(c, x - y);
             }
-            Cell::Money(d)
+            Cell::MoneyChange(d)
         }
         _ => Cell::Delta(None),
     }
