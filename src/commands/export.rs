@@ -85,7 +85,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let bytes = export(&records, args.which.ty, &store.config, &opts)?;
     match &args.output {
         Some(path) => {
-            let path = ctx.start_dir().join(path);
+            // As the user typed it: relative to where crm was run, not to -C's folder.
+            let path = path.clone();
             crm::store::atomic::overwrite(&path, &bytes).map_err(crm::Error::from)?;
             ctx.ui.info(&format!(
                 "exported {} {} to {}",

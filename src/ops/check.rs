@@ -230,7 +230,20 @@ fn locate(store: &Store, l: &Loaded, path: &str) -> (usize, usize) {
     let text = std::fs::read(store.abs(&l.path))
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    locate_field(&text, path).unwrap_or((1, 1))
+    // A field the record lacks (a required one missing) is reported at its first field,
+    // not at the schema comment above it.
+    locate_field(&text, path).unwrap_or_else(|| first_field(&text))
+}
+
+/// The line and column of a record's first field: its first line that is not blank, a
+/// comment or a document marker.
+fn first_field(text: &str) -> (usize, usize) {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            !(t.is_empty() || t.starts_with('#') || t.starts_with("---"))
+        })
+        .map_or((1, 1), |i| (i + 1, 1))
 }
 
 fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
@@ -286,6 +299,25 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             .stage()
             .and_then(|s| cfg.pipeline_stage(s))
             .is_some_and(|s| s.is_closed());
+        let open_stage = r
+            .stage()
+            .and_then(|s| cfg.pipeline_stage(s))
+            .is_some_and(|s| !s.is_closed());
+        if open_stage && r.get("closed").is_some() {
+            // A stage conflict resolved by hand can leave one: reports would count the
+            // deal as closed on that day in some figures and open in others.
+            let (line, col) = locate(store, l, "closed");
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Warning,
+                format!(
+                    "deal is open (stage {}) but has a `closed` date; remove it, or move the deal to a won or lost stage",
+                    r.stage().unwrap_or_default()
+                ),
+            ));
+        }
         if closed_stage && r.get("closed").is_none() {
             let (line, col) = locate(store, l, "stage");
             out.push(at(

@@ -195,34 +195,38 @@ pub fn export(
                 .fields
                 .clone()
                 .unwrap_or_else(|| columns(ty, records, cfg));
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(if opts.format == ExportFormat::Tsv {
-                    b'\t'
-                } else {
-                    b','
+            let rows: Vec<Vec<String>> = records
+                .iter()
+                .map(|r| {
+                    let cells = cells(r, cfg);
+                    cols.iter()
+                        .map(|c| {
+                            cells
+                                .iter()
+                                .find(|(k, _)| k == c)
+                                .map(|(_, v)| v.clone())
+                                .unwrap_or_default()
+                        })
+                        .collect()
                 })
-                .from_writer(&mut out);
-            w.write_record(&cols)?;
-            for r in records {
-                let cells = cells(r, cfg);
-                let row: Vec<String> = cols
-                    .iter()
-                    .map(|c| {
-                        let v = cells
-                            .iter()
-                            .find(|(k, _)| k == c)
-                            .map(|(_, v)| v.as_str())
-                            .unwrap_or("");
-                        if opts.raw {
-                            v.to_string()
-                        } else {
-                            neutralise(v)
-                        }
-                    })
-                    .collect();
-                w.write_record(&row)?;
-            }
-            w.flush()?;
+                .collect();
+            // The one writer of rows: csv quoted by the csv crate, tsv with `\t`, `\n`,
+            // `\r`, `\\` escapes (as `crm list` writes it), both guarded unless raw.
+            let format = if opts.format == ExportFormat::Tsv {
+                crate::render::Format::Tsv
+            } else {
+                crate::render::Format::Csv
+            };
+            crate::render::table::write_rows(
+                &mut out,
+                &cols,
+                &rows,
+                format,
+                crate::render::table::RowOptions {
+                    header: true,
+                    raw: opts.raw,
+                },
+            )?;
         }
     }
     Ok(out)

@@ -284,7 +284,11 @@ fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors>
                     b','
                 })
                 .flexible(true)
+                // TSV has no quoting: its cells escape tabs and line breaks (as crm
+                // writes them: see render::table::tsv_escape).
+                .quoting(opts.format != DataFormat::Tsv)
                 .from_reader(text.as_bytes());
+            let tsv = opts.format == DataFormat::Tsv;
             let headers: Vec<String> = r
                 .headers()
                 .map_err(|e| {
@@ -324,9 +328,14 @@ fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors>
                     .iter()
                     .enumerate()
                     .filter_map(|(i, v)| {
-                        headers
-                            .get(i)
-                            .map(|h| (i + 1, h.clone(), In::Text(v.to_string())))
+                        headers.get(i).map(|h| {
+                            let v = if tsv {
+                                crate::render::table::tsv_unescape(v)
+                            } else {
+                                v.to_string()
+                            };
+                            (i + 1, h.clone(), In::Text(v))
+                        })
                     })
                     .collect();
                 rows.push(Row { line, cells });

@@ -26,6 +26,56 @@ pub fn tsv_escape(s: &str) -> String {
     }
 }
 
+/// Undoes [`tsv_escape`]: `\\`, `\t`, `\n`, `\r`, `\xNN` and `\u{…}`; a backslash before
+/// anything else is kept as it is.
+pub fn tsv_unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (c, used) = match after.as_bytes().first() {
+            Some(b'\\') => (Some('\\'), 1),
+            Some(b't') => (Some('\t'), 1),
+            Some(b'n') => (Some('\n'), 1),
+            Some(b'r') => (Some('\r'), 1),
+            Some(b'x') => (
+                after
+                    .get(1..3)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32),
+                3,
+            ),
+            Some(b'u') => after
+                .strip_prefix("u{")
+                .and_then(|r| r.find('}').map(|end| (&r[..end], end)))
+                .and_then(|(h, end)| {
+                    u32::from_str_radix(h, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .map(|c| (Some(c), end + 3))
+                })
+                .unwrap_or((None, 0)),
+            _ => (None, 0),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('\\');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// How rows are written besides their format.
 #[derive(Debug, Clone, Copy)]
 pub struct RowOptions {
@@ -115,5 +165,24 @@ pub fn write_rows(
             }
             writeln!(out, "{t}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_escapes_read_back() {
+        for text in [
+            "a\tb\nc\\d\re",
+            "\u{1b}[2J\u{202e}",
+            "C:\\new\\x",
+            "\\x1b literally",
+            "plain",
+        ] {
+            assert_eq!(tsv_unescape(&tsv_escape(text)), text, "{text:?}");
+        }
+        assert_eq!(tsv_unescape("a\\qb"), "a\\qb");
     }
 }

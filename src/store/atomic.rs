@@ -31,7 +31,22 @@ pub enum WriteError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |e| WriteError::Io(path.to_path_buf(), e)
+    move |e| WriteError::Io(path.to_path_buf(), plain(e))
+}
+
+/// The error without the temporary file's name that `tempfile` puts in its message: the
+/// user named the target, and `.crm-new-…` means nothing to them.
+fn plain(e: io::Error) -> io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    // tempfile's error reads "<the OS error> at path <the temporary file>"; its source
+    // is not the OS error, so the text is cut.
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((first, _)) => io::Error::new(e.kind(), first.to_string()),
+        None => e,
+    }
 }
 
 fn parent_of(path: &Path) -> &Path {
@@ -179,7 +194,7 @@ fn check_unchanged(path: &Path, expected: &[u8]) -> Result<(), WriteError> {
 /// Writes `path` atomically whatever it held (for files crm owns whole, such as `-o FILE`).
 pub fn overwrite(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let dir = parent_of(path);
-    let mut tmp = new_temp().tempfile_in(dir).map_err(io_err(dir))?;
+    let mut tmp = new_temp().tempfile_in(dir).map_err(io_err(path))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
     tmp.persist(path)
