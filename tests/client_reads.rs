@@ -72,3 +72,47 @@ fn check_points_at_the_right_line() {
          deals/open-aaaa.yaml:5:1: warning: deal is open (stage proposal) but has a `closed` date; remove it, or move the deal to a won or lost stage\n"
     );
 }
+
+/// A phone is text: guarded in csv even when it reads as a number, and an import that
+/// would only strip its `+` (a spreadsheet's doing) says so.
+#[test]
+fn phones_survive_a_spreadsheet_or_the_import_says_they_did_not() {
+    let f = Folder::new();
+    f.add(&[
+        "customer",
+        "--id",
+        "p-aaaa",
+        "--name",
+        "P",
+        "--email",
+        "p@x.co",
+        "--phone",
+        "+628120095028",
+    ]);
+    let csv = f.ok(&["export", "customers", "--fields", "id,email,phone"]);
+    assert_eq!(csv, "id,email,phone\np-aaaa,p@x.co,'+628120095028\n");
+    f.write("back.csv", &csv);
+    let out = f
+        .crm()
+        .args(["import", "customers", "back.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported customers: created 0, updated 0, unchanged 1, skipped 0\n"
+    );
+    // What LibreOffice saves after opening it as numbers.
+    f.write(
+        "mangled.csv",
+        "id,email,phone\np-aaaa,p@x.co,628120095028\n",
+    );
+    let out = f
+        .crm()
+        .args(["import", "customers", "mangled.csv", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: 1 value would only lose a `+`, a leading 0 or spaces (did the file go through a spreadsheet? see the README on opening CSV files):\n  line 2: p-aaaa phone \"+628120095028\" -> \"628120095028\"\ndry run, nothing written: would have created 0, updated 1, unchanged 0, skipped 0\n"
+    );
+}

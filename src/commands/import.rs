@@ -121,6 +121,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let store = ctx.store()?;
     let plan = plan(store, &input, &opts)?;
+    let stripped = crm::ops::import::stripped_values(&plan);
+    if !stripped.is_empty() {
+        let mut msg = format!(
+            "{} value{} would only lose a `+`, a leading 0 or spaces (did the file go through a spreadsheet? see the README on opening CSV files):",
+            stripped.len(),
+            if stripped.len() == 1 { "" } else { "s" }
+        );
+        for (line, id, field, before, after) in stripped.iter().take(10) {
+            msg.push_str(&format!(
+                "\n  line {line}: {id} {field} {before:?} -> {after:?}"
+            ));
+        }
+        if stripped.len() > 10 {
+            msg.push_str(&format!("\n  and {} more", stripped.len() - 10));
+        }
+        ctx.ui.warn(&msg);
+    }
     if args.dry_run {
         let mut out = ctx.out();
         for item in &plan.items {

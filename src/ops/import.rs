@@ -1328,6 +1328,46 @@ fn write_locked(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Resul
     Ok(plan.summary())
 }
 
+/// The fields a spreadsheet is known to mangle: phones (and WhatsApp numbers) read as
+/// numbers lose their `+` and leading `0`, e-mails gain or lose spaces.
+const MANGLED: [&str; 3] = ["phone", "social.whatsapp", "email"];
+
+/// The updates of this plan that change a phone or an e-mail only by dropping a `+`, a
+/// leading `0` or spaces (as a CSV that went through a spreadsheet does), as
+/// (line, id, field, before, after).
+pub fn stripped_values(plan: &Plan) -> Vec<(usize, String, &'static str, String, String)> {
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '+')
+            .collect::<String>()
+            .trim_start_matches('0')
+            .to_string()
+    };
+    let mut out = Vec::new();
+    for item in &plan.items {
+        let (Action::Update(_), Some(original)) = (&item.action, item.original) else {
+            continue;
+        };
+        for field in MANGLED {
+            let (Some(before), Some(after)) = (
+                original
+                    .record
+                    .get(field)
+                    .and_then(crate::model::value::scalar_text),
+                item.record
+                    .get(field)
+                    .and_then(crate::model::value::scalar_text),
+            ) else {
+                continue;
+            };
+            if before != after && bare(&before) == bare(&after) && after.len() < before.len() {
+                out.push((item.line, item.record.id.clone(), field, before, after));
+            }
+        }
+    }
+    out
+}
+
 /// A line per planned record, for `--dry-run`.
 pub fn describe(item: &Planned) -> String {
     let r = &item.record;

@@ -25,6 +25,22 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
+/// The columns (a path's last part: `phone`, `customer.phone`, `social.whatsapp`) that
+/// hold phone numbers: text, whatever they look like. A spreadsheet
+/// reads `+628120000000` as the number 628120000000, so these are guarded even where
+/// they parse as numbers.
+const PHONE_COLUMNS: [&str; 3] = ["phone", "phones", "whatsapp"];
+
+/// [`neutralise`] for a cell of `column`: a phone column's `+62…` is guarded too.
+pub fn neutralise_in(column: &str, cell: &str) -> String {
+    let name = column.rsplit('.').next().unwrap_or(column);
+    if PHONE_COLUMNS.contains(&name) && cell.starts_with(FORMULA_START) {
+        format!("'{cell}")
+    } else {
+        neutralise(cell)
+    }
+}
+
 /// Undoes [`neutralise`]: `'=x` reads as `=x`, `''=x` as `'=x`.
 pub fn unneutralise(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
@@ -102,6 +118,12 @@ mod tests {
         assert_eq!(neutralise("\tx"), "'\tx");
         assert_eq!(neutralise("-5"), "-5");
         assert_eq!(neutralise("Toko"), "Toko");
+        // A phone is text, whatever it looks like.
+        assert_eq!(neutralise("+628120000000"), "+628120000000");
+        assert_eq!(neutralise_in("phone", "+628120000000"), "'+628120000000");
+        assert_eq!(neutralise_in("customer.phone", "+62 811"), "'+62 811");
+        assert_eq!(neutralise_in("social.whatsapp", "+62811"), "'+62811");
+        assert_eq!(neutralise_in("value", "-5"), "-5");
         assert_eq!(unneutralise("'=1+1"), "=1+1");
         assert_eq!(unneutralise("'＝1"), "＝1");
         assert_eq!(unneutralise("'quoted"), "'quoted");

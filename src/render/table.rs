@@ -103,11 +103,11 @@ pub fn write_rows(
     format: Format,
     opts: RowOptions,
 ) -> io::Result<()> {
-    let cell = |c: &str| {
+    let cell = |i: usize, c: &str| {
         if opts.raw {
             c.to_string()
         } else {
-            guard::neutralise(c)
+            guard::neutralise_in(header.get(i).map_or("", String::as_str), c)
         }
     };
     match format {
@@ -117,7 +117,7 @@ pub fn write_rows(
                 w.write_record(header)?;
             }
             for row in rows {
-                w.write_record(row.iter().map(|c| cell(c)))?;
+                w.write_record(row.iter().enumerate().map(|(i, c)| cell(i, c)))?;
             }
             w.flush()
         }
@@ -125,7 +125,8 @@ pub fn write_rows(
             let line = |cells: &[String]| {
                 cells
                     .iter()
-                    .map(|c| tsv_escape(&cell(c)))
+                    .enumerate()
+                    .map(|(i, c)| tsv_escape(&cell(i, c)))
                     .collect::<Vec<_>>()
                     .join("\t")
             };
