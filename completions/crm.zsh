@@ -33,4 +33,8 @@ function _clap_dynamic_completer_crm() {
     fi
 }
 
-compdef _clap_dynamic_completer_crm crm
+if [ "${funcstack[1]}" = "_crm" ]; then
+    _clap_dynamic_completer_crm "$@"
+else
+    compdef _clap_dynamic_completer_crm crm
+fi

@@ -16,7 +16,17 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // When the shell asks for completions (COMPLETE=<shell>), answer and exit.
+    // `COMPLETE=<shell> crm` alone prints the registration script (zsh's mended, see
+    // complete::registration); with words after `--`, clap_complete answers and exits.
+    if let Ok(shell) = std::env::var("COMPLETE") {
+        if std::env::args_os().len() == 1 {
+            if let Some(script) = complete::registration(&shell) {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(&script);
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
         .complete();
     let cli = match cli::Cli::try_parse() {

@@ -59,6 +59,33 @@ fn ids_and_type_names_complete() {
         complete(&["crm", "add", "deal", "--customer", "t"]),
         "toko-maju-k7q2\tToko Maju\n"
     );
+    // `-C DIR` typed earlier on the line is where the ids come from.
+    let elsewhere = Folder::empty();
+    let out = elsewhere
+        .crm()
+        .env("COMPLETE", "fish")
+        .arg("--")
+        .args(["crm", "-C", f.root().to_str().unwrap(), "show", "tok"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "toko-maju-k7q2\tToko Maju\n"
+    );
+}
+
+/// zsh loads `_crm` from `fpath` on the first TAB: the script then completes at once
+/// (as sourced, it registers the completer).
+#[test]
+fn zsh_completes_on_the_first_tab() {
+    let f = Folder::empty();
+    let script = f.ok(&["completions", "zsh"]);
+    assert!(
+        script.ends_with("if [ \"${funcstack[1]}\" = \"_crm\" ]; then\n    _clap_dynamic_completer_crm \"$@\"\nelse\n    compdef _clap_dynamic_completer_crm crm\nfi\n"),
+        "{script}"
+    );
+    let out = f.crm().env("COMPLETE", "zsh").output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), script);
 }
 
 #[test]

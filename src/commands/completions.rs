@@ -17,12 +17,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let shells = clap_complete::env::Shells::builtins();
-    let shell = shells
-        .completer(&args.shell)
-        .expect("clap checked the shell");
+    let script = crate::complete::registration(&args.shell).expect("clap checked the shell");
     let mut out = ctx.out();
-    shell.write_registration("COMPLETE", "crm", "crm", "crm", &mut out)?;
+    std::io::Write::write_all(&mut out, &script)?;
     std::io::Write::flush(&mut out)?;
     Ok(())
 }
