@@ -116,3 +116,35 @@ fn phones_survive_a_spreadsheet_or_the_import_says_they_did_not() {
         "warning: 1 value would only lose a `+`, a leading 0 or spaces (did the file go through a spreadsheet? see the README on opening CSV files):\n  line 2: p-aaaa phone \"+628120095028\" -> \"628120095028\"\ndry run, nothing written: would have created 0, updated 1, unchanged 0, skipped 0\n"
     );
 }
+
+/// The schemas follow crm.toml: a write after a stage is added writes them anew, and
+/// `crm check` says when it had to.
+#[test]
+fn schemas_follow_the_settings() {
+    let f = Folder::new();
+    f.with_toko();
+    let toml = f.read("crm.toml");
+    let with_trial = toml.replacen(
+        "[[pipeline]]",
+        "[[pipeline]]\nname = \"trial\"\nprobability = 30\n\n[[pipeline]]",
+        1,
+    );
+    assert_ne!(with_trial, toml);
+    // A second later: the settings are newer than the schemas.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(f.path("crm.toml"), &with_trial).unwrap();
+    assert!(!f.read("schema/deal.schema.json").contains("\"trial\""));
+    f.ok(&["stage", "annual", "trial"]);
+    assert!(f.read("schema/deal.schema.json").contains("\"trial\""));
+    // Changed again, and only checked: check writes them and says so.
+    std::fs::write(f.path("crm.toml"), &toml).unwrap();
+    let out = f.crm().arg("check").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("schema/deal.schema.json:1:1: warning: was out of date with crm.toml (its stages or declared fields); crm wrote it anew: commit it\n"),
+        "{text}"
+    );
+    assert!(!f.read("schema/deal.schema.json").contains("\"trial\""));
+    let again = f.crm().arg("check").output().unwrap();
+    assert!(!String::from_utf8(again.stdout).unwrap().contains("schema/"));
+}

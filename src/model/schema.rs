@@ -8,11 +8,26 @@ use super::RecordType;
 use crate::config::Config;
 
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
-const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
-const MOMENT_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$";
-const DECIMAL_PATTERN: &str = "^[+-]?[0-9]+(\\.[0-9]+)?$";
+/// A calendar date that exists: months of 30 and 31 days, February of 28, or 29 in a leap
+/// year of the Gregorian calendar (as crm's own date check: 2026-02-30 is refused).
+const DATE_BODY: &str = "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)";
 
-fn kind_schema(kind: FieldKind, cfg: &Config) -> Value {
+fn date_pattern() -> String {
+    format!("^{DATE_BODY}$")
+}
+
+/// RFC 3339 as crm reads it (chrono's parser): `T`, `t` or a space between date and time,
+/// seconds required, `Z`, `z` or an offset; or a date alone.
+fn moment_pattern() -> String {
+    format!("^{DATE_BODY}(?:[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))?$")
+}
+
+/// An amount written as text: 0 to 10^15 (`model::value::MAX_AMOUNT`), no sign but `+`.
+const AMOUNT_PATTERN: &str = "^\\+?(?:[0-9]{1,15}(?:\\.[0-9]+)?|1000000000000000(?:\\.0+)?)$";
+/// A whole percentage written as text.
+const PERCENT_PATTERN: &str = "^(?:100|[1-9]?[0-9])$";
+
+fn kind_schema(kind: FieldKind, ty: RecordType, cfg: &Config) -> Value {
     let words = |w: Vec<&str>| json!({"type": "string", "enum": w});
     match kind {
         FieldKind::Text | FieldKind::Source => json!({"type": "string"}),
@@ -24,18 +39,28 @@ fn kind_schema(kind: FieldKind, cfg: &Config) -> Value {
         }
         FieldKind::Email => json!({"type": "string", "format": "email"}),
         FieldKind::Date => {
-            json!({"type": "string", "pattern": DATE_PATTERN, "description": "YYYY-MM-DD"})
+            json!({"type": "string", "pattern": date_pattern(), "description": "YYYY-MM-DD"})
         }
         FieldKind::Moment => {
-            json!({"type": "string", "pattern": MOMENT_PATTERN, "description": "RFC 3339 with offset, or YYYY-MM-DD"})
+            json!({"type": "string", "pattern": moment_pattern(), "description": "RFC 3339 with offset, or YYYY-MM-DD"})
         }
-        FieldKind::Money => {
-            json!({"type": ["number", "string"], "pattern": DECIMAL_PATTERN, "description": "a decimal amount"})
-        }
+        FieldKind::Money => json!({
+            "type": ["number", "string"],
+            "minimum": 0,
+            "maximum": 1_000_000_000_000_000u64,
+            "pattern": AMOUNT_PATTERN,
+            "description": "a decimal amount from 0 to 10^15"
+        }),
         FieldKind::Currency => {
             json!({"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"})
         }
-        FieldKind::Percent => json!({"type": "number", "minimum": 0, "maximum": 100}),
+        FieldKind::Percent => json!({
+            "type": ["integer", "string"],
+            "minimum": 0,
+            "maximum": 100,
+            "pattern": PERCENT_PATTERN,
+            "description": "a whole percentage from 0 to 100"
+        }),
         FieldKind::Rating => json!({"type": "integer", "minimum": 1, "maximum": 5}),
         FieldKind::Count => json!({"type": "integer", "minimum": 0}),
         FieldKind::Integer => json!({"type": "integer"}),
@@ -46,25 +71,31 @@ fn kind_schema(kind: FieldKind, cfg: &Config) -> Value {
         FieldKind::Map => {
             json!({"type": "object", "additionalProperties": {"type": ["string", "number"]}})
         }
-        FieldKind::Object(inner) => object(inner, cfg),
-        FieldKind::History => json!({
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["stage", "at"],
-                "properties": {
-                    "stage": {"type": "string"},
-                    "at": {"type": "string", "pattern": MOMENT_PATTERN}
+        FieldKind::Object(inner) => object(inner, ty, cfg),
+        FieldKind::History => {
+            let stages = match ty {
+                RecordType::Deal => cfg.pipeline.names(),
+                _ => cfg.lifecycle.names(),
+            };
+            json!({
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["stage", "at"],
+                    "properties": {
+                        "stage": {"type": "string", "enum": stages},
+                        "at": {"type": "string", "pattern": moment_pattern()}
+                    }
                 }
-            }
-        }),
+            })
+        }
     }
 }
 
-fn object(specs: &[FieldSpec], cfg: &Config) -> Value {
+fn object(specs: &[FieldSpec], ty: RecordType, cfg: &Config) -> Value {
     let mut props = Map::new();
     for s in specs {
-        props.insert(s.name.to_string(), kind_schema(s.kind, cfg));
+        props.insert(s.name.to_string(), kind_schema(s.kind, ty, cfg));
     }
     let required: Vec<&str> = specs
         .iter()
@@ -81,7 +112,7 @@ fn object(specs: &[FieldSpec], cfg: &Config) -> Value {
 /// The schema of one record type, with the stages and declared custom fields of `cfg`.
 /// Other fields are allowed: a team may add its own.
 pub fn record_schema(ty: RecordType, cfg: &Config) -> Value {
-    let mut o = object(ty.spec(), cfg);
+    let mut o = object(ty.spec(), ty, cfg);
     let custom = match ty {
         RecordType::Customer => &cfg.fields.customer,
         RecordType::Deal => &cfg.fields.deal,
@@ -90,7 +121,7 @@ pub fn record_schema(ty: RecordType, cfg: &Config) -> Value {
         RecordType::Interaction => &cfg.fields.interaction,
     };
     for (name, t) in custom {
-        o["properties"][name] = kind_schema(t.kind(), cfg);
+        o["properties"][name] = kind_schema(t.kind(), ty, cfg);
     }
     o["properties"]["id"] =
         json!({"not": {}, "description": "the id is the file name, not a field"});

@@ -148,6 +148,24 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
         }
     }));
     out.extend(merge_driver_finding(root));
+    // Schemas made for another crm.toml (a stage added since) flag valid records in
+    // editors: written anew, and said.
+    match crate::store::schemas::refresh(root, &store.config) {
+        Ok(written) => out.extend(written.into_iter().map(|file| Finding {
+            file,
+            line: 1,
+            column: 1,
+            severity: Severity::Warning,
+            message: "was out of date with crm.toml (its stages or declared fields); crm wrote it anew: commit it".into(),
+        })),
+        Err(e) => out.push(Finding {
+            file: "schema".into(),
+            line: 1,
+            column: 1,
+            severity: Severity::Warning,
+            message: format!("is out of date with crm.toml, and crm could not write it: {e}"),
+        }),
+    }
     let mut emails: HashMap<String, (String, PathBuf)> = HashMap::new();
     for ty in RecordType::ALL {
         let data = store.load(ty);

@@ -11,6 +11,7 @@ pub mod lock;
 pub mod resolve;
 pub mod root;
 pub mod scan;
+pub mod schemas;
 pub mod settle;
 pub mod snapshot;
 pub mod watch;
@@ -405,6 +406,8 @@ impl Store {
         let outer = self.lock.borrow().is_some();
         if !outer {
             *self.lock.borrow_mut() = Some(lock::WriteLock::acquire(&self.root)?);
+            // Every write keeps `schema/` in step with a crm.toml changed since.
+            let _ = schemas::refresh_if_older(&self.root, &self.config);
         }
         let out = f();
         if !outer {
