@@ -157,6 +157,8 @@ fn check_and_schema_agree_on_a_catalogue() {
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nvalue: '1000000000000000'\n", true),
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nvalue: '12.50'\n", true),
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nvalue: abc\n", false),
+        // An unquoted 20-digit amount, once rounded silently.
+        ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nvalue: 12345678901234567890\n", false),
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nprobability: 12.5\n", false),
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nprobability: '50'\n", true),
         ("deal", "title: T\ncustomer: c-aaaa\nstage: new\nprobability: 150\n", false),
