@@ -190,8 +190,8 @@ fn export_columns_quoting_and_formulas() {
     };
     assert_eq!(cell(0, "id"), "budi-0001");
     assert_eq!(cell(0, "phone"), "'=1+1");
-    // A plain number, though it starts with +, is no formula.
-    assert_eq!(cell(0, "social.whatsapp"), "+62812");
+    // A phone is text even where it reads as a number: a spreadsheet would drop its +.
+    assert_eq!(cell(0, "social.whatsapp"), "'+62812");
     assert_eq!(
         cell(0, "history"),
         "prospect 2026-10-01T00:00:00+00:00;customer 2026-11-22T00:00:00+00:00"
