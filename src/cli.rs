@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
 
@@ -121,4 +121,23 @@ pub enum Command {
     Edit(commands::edit::Args),
     Rm(commands::rm::Args),
     Watch(commands::watch::Args),
+}
+
+/// The command tree as crm parses it: every value, of a flag or a positional argument,
+/// may begin with `-` (a name "-Weird Name", a summary "-5% discount asked", a note
+/// "- call back"). Numbers still go through their field's check (`--value -5` is
+/// refused as negative).
+pub fn command() -> clap::Command {
+    hyphen_values(Cli::command())
+}
+
+fn hyphen_values(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        if a.get_action().takes_values() {
+            a.allow_hyphen_values(true)
+        } else {
+            a
+        }
+    })
+    .mut_subcommands(hyphen_values)
 }

@@ -8,8 +8,6 @@ mod ui;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // A folder's records are hundreds of thousands of small values decoded on all cores:
 // mimalloc allocates and frees them in a fraction of the system allocator's time.
 #[global_allocator]
@@ -27,9 +25,11 @@ fn main() -> ExitCode {
             }
         }
     }
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .complete();
-    let cli = match cli::Cli::try_parse() {
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
+    let cli = match cli::command()
+        .try_get_matches()
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };

@@ -1,0 +1,53 @@
+//! What a new user hits on day one (issue 18).
+
+mod common;
+
+use common::Folder;
+
+/// Every free-text value may begin with `-`: names, titles, subjects, summaries, notes,
+/// any `--FIELD VALUE`; numbers still go through their field's check.
+#[test]
+fn values_may_begin_with_a_hyphen() {
+    let f = Folder::new();
+    let c = f.add(&["customer", "--name", "-Weird Name", "--city", "-Jakarta"]);
+    assert_eq!(f.ok(&["get", &c, "name"]), "-Weird Name\n");
+    assert_eq!(f.ok(&["get", &c, "city"]), "-Jakarta\n");
+    let c2 = f.add(&["customer", "-Positional Name"]);
+    assert_eq!(f.ok(&["get", &c2, "name"]), "-Positional Name\n");
+    let d = f.add(&[
+        "deal",
+        "-5% off plan",
+        "--customer",
+        &c,
+        "--notes",
+        "- call back",
+    ]);
+    assert_eq!(f.ok(&["get", &d, "title"]), "-5% off plan\n");
+    assert_eq!(f.ok(&["get", &d, "notes"]), "- call back\n");
+    let t = f.add(&["ticket", "--subject", "-printer offline", "--customer", &c]);
+    assert_eq!(f.ok(&["get", &t, "subject"]), "-printer offline\n");
+    let k = f.add(&["campaign", "-Ramadan", "--phase", "acquire"]);
+    assert_eq!(f.ok(&["get", &k, "name"]), "-Ramadan\n");
+    let i = f
+        .ok(&[
+            "log",
+            &c,
+            "--channel",
+            "call",
+            "--outcome",
+            "-none",
+            "-5% discount asked",
+        ])
+        .trim()
+        .to_string();
+    assert_eq!(f.ok(&["get", &i, "summary"]), "-5% discount asked\n");
+    assert_eq!(f.ok(&["get", &i, "outcome"]), "-none\n");
+    f.ok(&["set", &c, "notes=-set note"]);
+    assert_eq!(f.ok(&["get", &c, "notes"]), "-set note\n");
+    // A number is checked as before.
+    let err = f.fails(1, &["add", "deal", "X", "--customer", &c, "--value", "-5"]);
+    assert!(
+        err.ends_with("field `value`: -5 is negative; an amount is 0 or more\n"),
+        "{err}"
+    );
+}
