@@ -51,3 +51,32 @@ fn values_may_begin_with_a_hyphen() {
         "{err}"
     );
 }
+
+/// On a terminal `crm show` starts with the id and the path as a comment; piped, it is
+/// the record alone.
+#[test]
+fn show_names_the_id_on_a_terminal() {
+    let f = Folder::new();
+    let (_, d) = f.with_toko();
+    let piped = f.ok(&["show", &d]);
+    assert!(piped.starts_with("title: Annual plan\n"), "{piped}");
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped the terminal half: `script` (util-linux) is not installed");
+        return;
+    }
+    let crm = assert_cmd::cargo::cargo_bin!("crm");
+    let out = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!("{} show {d}", crm.display()))
+        .arg("/dev/null")
+        .current_dir(f.root())
+        .env("CRM_TODAY", common::TODAY)
+        .env_remove("CRM_DIR")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.starts_with("# deal/annual-plan-a1b2  deals/annual-plan-a1b2.yaml\ntitle: Annual plan\n"),
+        "{text:?}"
+    );
+}

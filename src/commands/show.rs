@@ -39,7 +39,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let record = &loaded.record;
     let mut out = ctx.out();
     match format {
-        Format::Yaml => out.write_all(canonical::to_yaml(record).as_bytes())?,
+        Format::Yaml => {
+            // The file holds no id (its name is the id): on a terminal, say what to type
+            // next, as a comment; piped, the record's YAML alone.
+            if ctx.ui.stdout_is_tty {
+                writeln!(
+                    out,
+                    "# {}/{}  {}",
+                    record.ty,
+                    record.id,
+                    loaded.path.display()
+                )?;
+            }
+            out.write_all(canonical::to_yaml(record).as_bytes())?
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &render::record_json(record))?;
             writeln!(out)?;
