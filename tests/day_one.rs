@@ -60,7 +60,11 @@ fn show_names_the_id_on_a_terminal() {
     let (_, d) = f.with_toko();
     let piped = f.ok(&["show", &d]);
     assert!(piped.starts_with("title: Annual plan\n"), "{piped}");
-    if std::process::Command::new("script").arg("--version").output().is_err() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped the terminal half: `script` (util-linux) is not installed");
         return;
     }
@@ -76,7 +80,33 @@ fn show_names_the_id_on_a_terminal() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
     assert!(
-        text.starts_with("# deal/annual-plan-a1b2  deals/annual-plan-a1b2.yaml\ntitle: Annual plan\n"),
+        text.starts_with(
+            "# deal/annual-plan-a1b2  deals/annual-plan-a1b2.yaml\ntitle: Annual plan\n"
+        ),
         "{text:?}"
+    );
+}
+
+/// GitHub annotations escape the file property as the runner expects: a `,` or `:` in a
+/// file name no longer ends it, a line break no longer splits the command.
+#[test]
+fn github_annotations_escape_file_names() {
+    let f = Folder::new();
+    f.write("customers/a,b:c%.yaml", "stage: lead\n");
+    let out = f
+        .crm()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        "::error file=customers/a%2Cb%3Ac%25.yaml,line=1,col=1::field `name`: is required"
+    );
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("::error file=customers/a%2Cb%3Ac%25.yaml,")),
+        "{text}"
     );
 }

@@ -62,18 +62,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 } else {
                     "warning"
                 };
-                // Workflow commands end at a newline; escape as GitHub documents.
-                let msg = f
-                    .message
-                    .replace('%', "%25")
-                    .replace('\r', "%0D")
-                    .replace('\n', "%0A");
                 writeln!(
                     out,
-                    "::{kind} file={},line={},col={}::{msg}",
-                    path(&f.file),
+                    "::{kind} file={},line={},col={}::{}",
+                    github_property(&path(&f.file)),
                     f.line,
-                    f.column
+                    f.column,
+                    github_data(&f.message)
                 )?;
             }
         }
@@ -114,4 +109,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         plural(warnings, "warning")
     ));
     Ok(())
+}
+
+/// A workflow command's message, escaped as the runner reads it: `%`, CR and LF (a line
+/// break would end the command).
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property (`file=`): the message's escapes, and `:` and `,`,
+/// which would end the property (a file name holding `,` would land the annotation on
+/// another file).
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
