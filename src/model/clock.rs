@@ -12,6 +12,9 @@ use chrono_tz::Tz;
 pub struct Clock {
     pub today: NaiveDate,
     pub now: DateTime<FixedOffset>,
+    /// Whether `now` is a real moment (the clock's, or `CRM_NOW`), not just the start of
+    /// a day pinned by `--as-of` or `CRM_TODAY`.
+    pub now_known: bool,
 }
 
 impl Clock {
@@ -32,7 +35,12 @@ impl Clock {
         let today = pinned_today.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
         // Whole seconds: timestamps in files stay short and stable.
         let now = now.with_nanosecond(0).unwrap_or(now);
-        Clock { today, now }
+        let now_known = pinned_now.is_some() || pinned_today.is_none();
+        Clock {
+            today,
+            now,
+            now_known,
+        }
     }
 
     /// A clock for tests: today at midnight UTC.

@@ -95,6 +95,10 @@ pub struct Data<'a> {
     /// report about deals reads interactions only for deals' activity, and keeps only
     /// those that name a deal.
     pub interactions: Rc<[Touch<'a>]>,
+    /// The moment a deadline counts as missed after: now, when the as-of day is today
+    /// and the moment is known; else the end of the as-of day (a past day is judged
+    /// whole, and a pinned day without a moment as of its end, reproducibly).
+    pub cutoff: chrono::DateTime<chrono::FixedOffset>,
     db: &'a dyn Records,
     /// Shared by the copies [`Data::with_period`] makes: it does not depend on the period.
     index: Rc<Index<'a>>,
@@ -151,6 +155,18 @@ impl<'a> Data<'a> {
             tickets: Vec::new(),
             campaigns: Vec::new(),
             interactions: Rc::from([]),
+            cutoff: {
+                let end = crate::model::clock::midnight(
+                    as_of + chrono::Duration::days(1),
+                    store.config.tz(),
+                );
+                let clock = &store.clock;
+                if clock.now_known && as_of == clock.today {
+                    clock.now.min(end)
+                } else {
+                    end
+                }
+            },
             db: store,
             index: Default::default(),
         };

@@ -53,7 +53,7 @@ pub fn sla_met(data: &Data, t: &Record, field: &str, target_hours: u32) -> Optio
     let deadline = opened + Duration::hours(i64::from(target_hours));
     match moment(t, field) {
         Some(done) => Some(done <= deadline),
-        None if deadline < end_of_day(data) => Some(false),
+        None if deadline < data.cutoff => Some(false),
         None => None,
     }
 }

@@ -1,0 +1,56 @@
+//! Wrong answers from a second new-user trial (issue 30).
+
+mod common;
+
+use common::Folder;
+
+/// When the as-of day is today, a deadline is missed once now has passed it; the end of
+/// the as-of day applies to past days (and to a day pinned without a moment).
+#[test]
+fn a_ticket_is_past_its_target_only_once_now_is() {
+    let f = Folder::new();
+    f.with_toko();
+    f.write(
+        "tickets/t-aaaa.yaml",
+        "subject: Down\ncustomer: toko-maju-k7q2\npriority: urgent\nstatus: open\nopened: 2026-11-22T04:11:50+00:00\n",
+    );
+    let at = |now: &str| {
+        let out = f
+            .crm()
+            .env("CRM_NOW", now)
+            .args(["agenda", "--format", "tsv"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!at("2026-11-22T04:12:00+00:00").contains("t-aaaa"));
+    assert!(at("2026-11-22T05:12:00+00:00").contains("t-aaaa"));
+    // The urgent row of the SLA table: (first response met, resolution met).
+    let urgent = |now: Option<&str>| {
+        let mut c = f.crm();
+        if let Some(n) = now {
+            c.env("CRM_NOW", n);
+        }
+        let out = c
+            .args(["report", "service", "--format", "json"])
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let row = &r["sections"]["sla"]["rows"][0];
+        assert_eq!(row["priority"], "urgent");
+        (row["first_response"].clone(), row["resolution"].clone())
+    };
+    let null = serde_json::Value::Null;
+    // Seconds after it was opened: nothing is due, nothing is missed.
+    assert_eq!(
+        urgent(Some("2026-11-22T04:12:00+00:00")),
+        (null.clone(), null.clone())
+    );
+    // An hour later the first response is late; the resolution (8 h) is not due yet.
+    assert_eq!(
+        urgent(Some("2026-11-22T05:12:00+00:00")),
+        (serde_json::json!(0), null)
+    );
+    // A day pinned without a moment is judged as of its end.
+    assert_eq!(urgent(None), (serde_json::json!(0), serde_json::json!(0)));
+}
