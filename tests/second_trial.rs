@@ -54,3 +54,48 @@ fn a_ticket_is_past_its_target_only_once_now_is() {
     // A day pinned without a moment is judged as of its end.
     assert_eq!(urgent(None), (serde_json::json!(0), serde_json::json!(0)));
 }
+
+/// `crm set T status=resolved` records when (and the first response, if none was); the
+/// service report then counts it; reopening clears it; `crm check` warns about a
+/// resolved ticket without the time.
+#[test]
+fn resolving_a_ticket_by_set_records_the_time() {
+    let f = Folder::new();
+    f.with_toko();
+    let t = f.add(&[
+        "ticket",
+        "Printer",
+        "--customer",
+        "toko",
+        "--priority",
+        "high",
+    ]);
+    f.ok(&["set", &t, "status=resolved", "satisfaction=5"]);
+    assert_eq!(
+        f.ok(&["get", &t, "resolved"]),
+        "2026-11-22T00:00:00+00:00\n"
+    );
+    assert_eq!(
+        f.ok(&["get", &t, "first_response"]),
+        "2026-11-22T00:00:00+00:00\n"
+    );
+    let out = f.ok(&["report", "service", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["sections"]["tickets"]["figures"]["resolved"], 1);
+    assert_eq!(
+        r["sections"]["tickets"]["figures"]["csat"],
+        serde_json::json!(1)
+    );
+    f.ok(&["set", &t, "status=open"]);
+    let err = f.fails(1, &["get", &t, "resolved"]);
+    assert!(err.ends_with("has no field `resolved`\n"), "{err}");
+    f.write(
+        "tickets/hand-aaaa.yaml",
+        "subject: S\ncustomer: toko-maju-k7q2\nstatus: closed\n",
+    );
+    let out = f.crm().arg("check").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "tickets/hand-aaaa.yaml:3:1: warning: ticket is closed but has no `resolved` time; the service report cannot count it resolved (`crm set hand-aaaa status=…` records it)\n"
+    );
+}

@@ -181,6 +181,11 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
         change_stage(record, &stage, &store.clock, &store.config);
         return Ok(());
     }
+    if path == "status" && record.ty == crate::model::RecordType::Ticket {
+        let status = value.as_str().unwrap_or_default().to_string();
+        crate::model::stage::change_status(record, &status, &store.clock);
+        return Ok(());
+    }
     if path == "preferences.consent" && record.get(path) != Some(&value) {
         set(record, "preferences.consent_at", store.clock.stamp().into())?;
     }

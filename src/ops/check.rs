@@ -350,6 +350,23 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             ));
         }
     }
+    if r.ty == RecordType::Ticket
+        && r.str("status").is_some_and(crate::model::stage::is_done)
+        && r.get("resolved").is_none()
+    {
+        let (line, col) = locate(store, l, "status");
+        out.push(at(
+            l,
+            line,
+            col,
+            Severity::Warning,
+            format!(
+                "ticket is {} but has no `resolved` time; the service report cannot count it resolved (`crm set {} status=…` records it)",
+                r.str("status").unwrap_or_default(),
+                r.id
+            ),
+        ));
+    }
     if r.ty == RecordType::Interaction {
         check_month_folder(store, l, out);
     }
