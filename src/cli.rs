@@ -133,7 +133,10 @@ pub fn command() -> clap::Command {
 
 fn hyphen_values(cmd: clap::Command) -> clap::Command {
     cmd.mut_args(|a| {
-        if a.get_action().takes_values() {
+        // A flag whose value is optional (`--consent` alone means true) would take the
+        // next flag as its value.
+        let optional = a.get_num_args().is_some_and(|n| n.min_values() == 0);
+        if a.get_action().takes_values() && !optional {
             a.allow_hyphen_values(true)
         } else {
             a

@@ -99,3 +99,37 @@ fn resolving_a_ticket_by_set_records_the_time() {
         "tickets/hand-aaaa.yaml:3:1: warning: ticket is closed but has no `resolved` time; the service report cannot count it resolved (`crm set hand-aaaa status=…` records it)\n"
     );
 }
+
+/// A copy of a record under a subfolder counts once in reports, and every read command
+/// says which file it used.
+#[test]
+fn a_record_in_two_folders_counts_once() {
+    let f = Folder::new();
+    let (_, d) = f.with_toko();
+    f.ok(&["stage", &d, "won"]);
+    let text = f.read(&format!("deals/{d}.yaml"));
+    f.write(&format!("deals/archive/{d}.yaml"), &text);
+    let note = format!("deals/archive/{d}.yaml: holds the id {d}, as deals/{d}.yaml does; read commands count it once, as deals/{d}.yaml (keep one of the two)");
+    let out = f
+        .crm()
+        .args(["report", "pipeline", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["sections"]["closed"]["figures"]["won"], 1);
+    assert_eq!(
+        r["sections"]["closed"]["figures"]["won_value"],
+        serde_json::json!({"IDR": 12000000})
+    );
+    assert_eq!(r["skipped"], serde_json::json!([note]));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with(&format!("warning: {note}\n")));
+    let out = f
+        .crm()
+        .args(["list", "deals", "--format", "ids"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stderr).unwrap().contains(&note));
+}

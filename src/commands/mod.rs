@@ -108,6 +108,9 @@ impl Ctx {
         let Some(store) = self.store.get() else {
             return;
         };
+        for note in store.duplicate_notes() {
+            self.ui.warn(&note);
+        }
         let issues = store.take_issues();
         for issue in &issues {
             self.ui.warn(&issue.to_string());

@@ -112,6 +112,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Weekly => report::weekly::weekly(&data),
     };
     r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();
+    r.skipped.extend(store.duplicate_notes());
     let mut out = ctx.out();
     write_report(&mut out, &r, format, !ctx.ui.plain)?;
     out.flush()?;

@@ -178,9 +178,12 @@ impl<'a> Data<'a> {
             if !wanted(ty) {
                 continue;
             }
+            // An id held by two files (a copy under a subfolder) counts once: the first.
+            let mut seen = std::collections::HashSet::new();
             let kept: Vec<&Record> = store
                 .records(ty)
                 .map(|l| &l.record)
+                .filter(|r| seen.insert(r.id.as_str()))
                 .filter(|r| data.existed(r))
                 .filter(|r| ty != primary || query.matches(r, store))
                 .collect();
@@ -194,6 +197,8 @@ impl<'a> Data<'a> {
             data.tickets.retain(|t| mine(t.str("customer")));
             interactions.retain(|t| mine(t.customer));
         }
+        let mut seen = std::collections::HashSet::new();
+        deals.retain(|d| seen.insert(d.id));
         data.deals = deals.into();
         data.interactions = interactions.into();
         data.check_amounts()?;

@@ -42,6 +42,8 @@ pub struct Store {
     projected: [OnceLock<(Vec<String>, TypeData)>; 5],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
+    /// Files whose id an earlier file of their type holds too, as notes for the user.
+    duplicates: RefCell<Vec<String>>,
     /// Records read one by one, by exact id, without loading their type.
     single: typed_arena::Arena<Loaded>,
     /// The folder's write lock while this process writes (see [`lock`]).
@@ -70,6 +72,7 @@ impl Store {
             loaded: Default::default(),
             projected: Default::default(),
             pending_issues: RefCell::new(Vec::new()),
+            duplicates: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
             lock: RefCell::new(None),
         })
@@ -112,11 +115,16 @@ impl Store {
         }
     }
 
-    /// Keeps a snapshot read: its issues are reported.
+    /// Keeps a snapshot read: its issues are reported, and so are ids held by two files.
     fn adopt(&self, ty: RecordType, snap: Snapshot) {
         self.pending_issues
             .borrow_mut()
             .extend(snap.issues().iter().cloned());
+        self.duplicates
+            .borrow_mut()
+            .extend(snap.duplicates().into_iter().map(|(id, first, other)| {
+                format!("{other}: holds the id {id}, as {first} does; read commands count it once, as {first} (keep one of the two)")
+            }));
         let _ = self.snapshots[Self::slot(ty)].set(snap);
     }
 
@@ -185,6 +193,11 @@ impl Store {
             .into_iter()
             .filter(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())))
             .collect()
+    }
+
+    /// The notes about ids held by two files, read so far.
+    pub fn duplicate_notes(&self) -> Vec<String> {
+        self.duplicates.borrow().clone()
     }
 
     /// The issues not yet shown; a file read in two shapes is reported once.

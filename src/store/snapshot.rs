@@ -218,6 +218,22 @@ impl Snapshot {
         }
     }
 
+    /// Files that hold an id an earlier file (in path order) holds too: (id, the first
+    /// file, this one). Readers count such an id once, as its first file.
+    pub fn duplicates(&self) -> Vec<(&str, &str, &str)> {
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut out = Vec::new();
+        for e in self.records() {
+            match first.get(e.id()) {
+                Some(f) => out.push((e.id(), *f, e.path)),
+                None => {
+                    first.insert(e.id(), e.path);
+                }
+            }
+        }
+        out
+    }
+
     /// The files that could not be used, in path order.
     pub fn issues(&self) -> &[LoadIssue] {
         &self.issues
