@@ -38,7 +38,12 @@ pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<
     }
     if record.ty == RecordType::Customer {
         if let Some(Value::String(email)) = record.fields.get("email") {
-            if let Some(other) = store.email_owner(email, &record.id) {
+            let owner = if store.email_is_new(&record.id, email) {
+                store.email_owner(email, &record.id)
+            } else {
+                None
+            };
+            if let Some(other) = owner {
                 errors.push(FieldError {
                     path: "email".into(),
                     message: format!("{email:?} is already the e-mail of customer {other}"),

@@ -306,11 +306,27 @@ impl Store {
                 .filter(|l| l.record.id == id)
                 .map(|l| l.path.clone())
                 .collect(),
-            None => load::record_files_with(&self.root, ty, false)
-                .into_iter()
-                .map(|(p, _)| p)
-                .filter(|p| load::is_record_file(p) && load::id_of(p) == id)
-                .collect(),
+            // The cache's list of paths (mapped, read in place) and where crm puts new
+            // files: no listing of a folder of 100,000 files for one record. A copy made in
+            // a subfolder since the last read command is warned about by the next one.
+            None => match cache::CacheFile::open(&self.root, ty) {
+                Some(c) => {
+                    let mut found: Vec<PathBuf> = (0..c.len())
+                        .map(|i| c.entry(i).path)
+                        .filter(|p| load::id_of(Path::new(p)) == id)
+                        .map(PathBuf::from)
+                        .collect();
+                    found.extend(self.probe_paths(ty, id));
+                    found.sort();
+                    found.dedup();
+                    found
+                }
+                None => load::record_files_with(&self.root, ty, false)
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .filter(|p| load::is_record_file(p) && load::id_of(p) == id)
+                    .collect(),
+            },
         };
         paths.sort();
         paths
@@ -535,6 +551,25 @@ impl Store {
     /// lock lost the lines writers had just added, and one that only writers kept would
     /// not know of a pull. A customer file that does not parse keeps its e-mail: any
     /// `email:` line in it is taken.
+    /// Whether `email` is new to the customer `id`: its file, where crm keeps it, does not
+    /// already hold it (an e-mail a record keeps was checked when it was set, and a
+    /// duplicate made since by hand is `crm check`'s to report).
+    pub fn email_is_new(&self, id: &str, email: &str) -> bool {
+        let paths = self.probe_paths(RecordType::Customer, id);
+        let [rel] = paths.as_slice() else {
+            return true;
+        };
+        let Ok(bytes) = load::read_record(&self.root, rel) else {
+            return true;
+        };
+        match load::parse_record(RecordType::Customer, rel, &bytes) {
+            Ok(r) => !r
+                .str("email")
+                .is_some_and(|e| crate::model::fold::same(e, email)),
+            Err(_) => true,
+        }
+    }
+
     pub fn email_owner(&self, email: &str, except: &str) -> Option<String> {
         let want = crate::model::fold::fold(email);
         let fresh;
