@@ -133,3 +133,31 @@ fn a_record_in_two_folders_counts_once() {
         .unwrap();
     assert!(String::from_utf8(out.stderr).unwrap().contains(&note));
 }
+
+/// Two rows of one file for one record are refused with both lines; JSON Lines on
+/// standard input is read as such; a CRLF file's errors point at the right line.
+#[test]
+fn imports_refuse_doubled_rows_sniff_json_and_count_crlf_lines() {
+    let f = Folder::new();
+    f.write("d.csv", "name,email\nDup One,dup@x.co\nDup Two,DUP@x.co\n");
+    let err = f.fails(1, &["import", "customers", "d.csv"]);
+    assert_eq!(
+        err,
+        "error: 1 bad row in d.csv; nothing was imported\nd.csv:3:1: this row names the same record as line 2 (by e-mail); a file holds one row per record\n"
+    );
+    let out = f
+        .crm()
+        .args(["import", "customers", "-"])
+        .write_stdin(
+            "{\"name\": \"J\", \"email\": \"j@x.co\"}\n{\"name\": \"K\", \"email\": \"k@x.co\"}\n",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported customers: created 2, updated 0, unchanged 0, skipped 0\n"
+    );
+    f.write("crlf.csv", "name,email\r\nA,a@x.co\r\nB,b@x.co,extra\r\n");
+    let err = f.fails(1, &["import", "customers", "crlf.csv"]);
+    assert!(err.ends_with("crlf.csv:3:3: this row has 3 cells, the header has 2: too many cells (quote cells that hold the delimiter)\n"), "{err}");
+}

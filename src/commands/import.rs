@@ -101,6 +101,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let path = ctx.start_dir().join(&args.file);
         std::fs::read(&path).with_context(|| format!("cannot read {}", args.file.display()))?
     };
+    // Standard input without --format: JSON when it looks like JSON (an array, or objects
+    // one a line), else CSV.
+    let format = if stdin && ctx.global.format.is_none() {
+        match input.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => DataFormat::Json,
+            Some(b'{') => DataFormat::Jsonl,
+            _ => DataFormat::Csv,
+        }
+    } else {
+        format
+    };
     let opts = ImportOptions {
         ty: args.ty,
         source: args.file.display().to_string(),

@@ -300,11 +300,24 @@ fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, ImportErrors>
             let mut rows = Vec::new();
             let mut ragged = Vec::new();
             for rec in r.records() {
+                // Lines counted from the byte offset: the csv crate's own count is one
+                // short after CRLF line ends (a record then starts at the `\n` of the CRLF
+                // before it).
+                let line_at = |p: Option<&csv::Position>| {
+                    p.map_or(0, |p| {
+                        let bytes = text.as_bytes();
+                        let mut at = (p.byte() as usize).min(bytes.len());
+                        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                            at += 1;
+                        }
+                        bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
+                    })
+                };
                 let rec = rec.map_err(|e| {
-                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    let line = line_at(e.position());
                     input_error(&opts.source, line, format!("cannot read this row: {e}"))
                 })?;
-                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = line_at(rec.position());
                 // A row with more or fewer cells than the header has its cells under the
                 // wrong columns, or lost some: refused, never guessed at.
                 if rec.len() != headers.len() {
@@ -1057,6 +1070,20 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
         (_, MatchBy::None) => MatchKey::None,
     };
     let found = p.find(&key);
+    // Two rows of one file for one record would merge into one without a word ("Dup One"
+    // becoming "Dup Two"): refused, naming both lines, as any bad row is.
+    if let Some(Found::Planned(i)) = &found {
+        let earlier = p.plan.items[*i].line;
+        if earlier > 0 {
+            return Err(vec![err(
+                1,
+                format!(
+                    "this row names the same record as line {earlier} (by {}); a file holds one row per record",
+                    match_by_name(match_by)
+                ),
+            )]);
+        }
+    }
     let (action, record, original) = match found {
         None => {
             let mut r = incoming.clone();
