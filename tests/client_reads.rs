@@ -65,9 +65,8 @@ fn check_points_at_the_right_line() {
         "customers/c-aaaa.yaml",
         "# yaml-language-server: $schema=../schema/customer.schema.json\nstage: lead\n",
     );
-    let out = f.crm().arg("check").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        f.check().1,
         "customers/c-aaaa.yaml:2:1: error: field `name`: is required\n\
          deals/open-aaaa.yaml:5:1: warning: deal is open (stage proposal) but has a `closed` date; remove it, or move the deal to a won or lost stage\n"
     );
@@ -138,13 +137,11 @@ fn schemas_follow_the_settings() {
     assert!(f.read("schema/deal.schema.json").contains("\"trial\""));
     // Changed again, and only checked: check writes them and says so.
     std::fs::write(f.path("crm.toml"), &toml).unwrap();
-    let out = f.crm().arg("check").output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = f.check().1;
     assert!(
         text.contains("schema/deal.schema.json:1:1: warning: was out of date with crm.toml (its stages or declared fields); crm wrote it anew: commit it\n"),
         "{text}"
     );
     assert!(!f.read("schema/deal.schema.json").contains("\"trial\""));
-    let again = f.crm().arg("check").output().unwrap();
-    assert!(!String::from_utf8(again.stdout).unwrap().contains("schema/"));
+    assert!(!f.check().1.contains("schema/"));
 }

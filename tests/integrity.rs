@@ -41,10 +41,10 @@ fn a_committed_link_as_the_lock_empties_nothing() {
     assert_eq!(fs::read_to_string(&outside).unwrap(), "export PATH=keep\n");
     assert!(!f.read("customers/toko-maju-k7q2.yaml").contains("Jakarta"));
     // crm check names it.
-    let out = f.crm().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let (code, stdout) = f.check();
+    assert_eq!(code, Some(1));
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        stdout,
         format!(".crm/lock:1:1: error: is a symbolic link (to {}) inside .crm/, which is crm's own (it came in a commit?); crm writes nothing through it: remove it\n", outside.display())
     );
     fs::remove_file(&outside).unwrap();
@@ -164,12 +164,13 @@ fn a_file_with_conflict_markers_is_named_and_still_holds_its_id() {
     );
     let message =
         "has an unresolved merge conflict (<<<<<<< … >>>>>>>); resolve it, then `git add` the file";
-    let out = f.crm().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
     // At the marker's line, and the deal pointing at it is not "dangling".
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("customers/toko-maju-k7q2.yaml:2:1: error: {message}\n")
+        f.check(),
+        (
+            Some(1),
+            format!("customers/toko-maju-k7q2.yaml:2:1: error: {message}\n")
+        )
     );
     let err = f.fails(1, &["show", "toko-maju-k7q2"]);
     assert!(
@@ -257,10 +258,10 @@ fn merge_keys_are_refused_as_yaml_1_1() {
         "customers/m-aaaa.yaml",
         "name: M\nstage: lead\nbase: &b\n  city: X\nother:\n  <<: *b\n  region: Y\n",
     );
-    let out = f.crm().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let (code, stdout) = f.check();
+    assert_eq!(code, Some(1));
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        stdout,
         "customers/m-aaaa.yaml:6:3: error: merge keys (<<: *name) are YAML 1.1, and tools disagree on them; write the fields out\n"
     );
 }
@@ -398,9 +399,8 @@ fn nesting_bombs_are_refused_at_once() {
     let bomb = format!("name: B\nstage: lead\nnotes: {}\n", "[".repeat(500_000));
     f.write("customers/bomb-aaaa.yaml", &bomb);
     let message = "brackets nest more than 64 deep; crm reads no deeper (a nesting bomb?)";
-    let out = f.crm().arg("check").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        f.check().1,
         format!("customers/bomb-aaaa.yaml:3:72: error: {message}\n")
     );
     // The merge driver falls back to git's line merge.
@@ -422,11 +422,7 @@ fn nesting_bombs_are_refused_at_once() {
     );
     fs::remove_file(f.path("customers/bomb-aaaa.yaml")).unwrap();
     fs::write(f.path("crm.toml"), format!("x = {}\n", "[".repeat(100_000))).unwrap();
-    let out = f.crm().arg("check").output().unwrap();
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("crm.toml:1:69: error: {message}\n")
-    );
+    assert_eq!(f.check().1, format!("crm.toml:1:69: error: {message}\n"));
 }
 
 /// Amounts have a maximum (10^15) that writes and `crm check` enforce; at the maximum
@@ -477,9 +473,8 @@ fn amounts_stop_at_the_maximum_and_reports_never_overflow() {
         "deals/hand-aaaa.yaml",
         "title: Hand\ncustomer: toko-maju-k7q2\nstage: won\nvalue: \"50000000000000000000000000000\"\ncreated: 2026-11-01\n",
     );
-    let out = f.crm().arg("check").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        f.check().1,
         "deals/hand-aaaa.yaml:3:1: warning: deal is won but has no `closed` date\ndeals/hand-aaaa.yaml:4:1: error: field `value`: 50000000000000000000000000000 is more than the largest amount crm takes (1000000000000000)\n"
     );
     for report in ["pipeline", "weekly", "funnel", "customers"] {
@@ -626,9 +621,8 @@ fn emails_compare_by_unicode_case_folding() {
         "customers/hand-aaaa.yaml",
         "name: Hand\nstage: lead\nemail: SEÑOR@EXAMPLE.COM\n",
     );
-    let out = f.crm().arg("check").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        f.check().1,
         "customers/senor-aaaa.yaml:3:1: error: e-mail \"Señor@Example.COM\" is also the e-mail of customer hand-aaaa\n"
     );
 }

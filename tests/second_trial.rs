@@ -93,9 +93,8 @@ fn resolving_a_ticket_by_set_records_the_time() {
         "tickets/hand-aaaa.yaml",
         "subject: S\ncustomer: toko-maju-k7q2\nstatus: closed\n",
     );
-    let out = f.crm().arg("check").output().unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        f.check().1,
         "tickets/hand-aaaa.yaml:3:1: warning: ticket is closed but has no `resolved` time; the service report cannot count it resolved (`crm set hand-aaaa status=…` records it)\n"
     );
 }

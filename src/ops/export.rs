@@ -19,8 +19,6 @@ use crate::model::{Record, RecordType};
 /// The separator of list items in a cell.
 pub const LIST_SEP: char = ';';
 
-pub use crate::render::guard::{neutralise, unneutralise};
-
 /// Whether the field at `path` holds a list of text (`tags`, `preferences.interests`, a
 /// declared list field).
 pub fn is_known_list(ty: RecordType, path: &str, cfg: &Config) -> bool {

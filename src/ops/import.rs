@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde_yaml::{Mapping, Value};
 
 use super::add::fill_defaults;
-use super::export::{unneutralise, LIST_SEP};
+use super::export::LIST_SEP;
 use crate::error::Error;
 use crate::model::clock::{format_moment, parse_date, parse_moment};
 use crate::model::fold;
@@ -22,6 +22,7 @@ use crate::model::spec::{self, FieldKind};
 use crate::model::stage::change_stage;
 use crate::model::value::{parse_input, validate, FieldError};
 use crate::model::{Record, RecordType};
+use crate::render::guard::unneutralise;
 use crate::store::load::Loaded;
 use crate::store::Store;
 

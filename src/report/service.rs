@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::stats::{mean, median, round, share};
 use super::{count, fig, text, Cell, Data, Report, Section};
 use crate::config::SlaTarget;
-use crate::model::clock::{midnight, parse_moment};
+use crate::model::clock::parse_moment;
 use crate::model::spec::{PRIORITIES, TICKET_KINDS};
 use crate::model::Record;
 
@@ -34,11 +34,6 @@ pub fn target(data: &Data, t: &Record) -> SlaTarget {
         "low" => sla.low,
         _ => sla.normal,
     }
-}
-
-/// The end of the as-of day: deadlines that passed before it are missed.
-pub fn end_of_day(data: &Data) -> DateTime<FixedOffset> {
-    midnight(data.as_of + Duration::days(1), data.cfg.tz())
 }
 
 pub fn is_open(t: &Record) -> bool {

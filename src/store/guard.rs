@@ -41,7 +41,8 @@ fn target_text(target: &Option<PathBuf>) -> String {
         .unwrap_or_default()
 }
 
-fn link(root: &Path, rel: PathBuf) -> PathError {
+/// The error for the link at `rel` (relative to `root`), with where it points.
+pub fn link(root: &Path, rel: PathBuf) -> PathError {
     let target = std::fs::read_link(root.join(&rel)).ok();
     PathError::Link { path: rel, target }
 }

@@ -58,10 +58,7 @@ impl WriteLock {
         )
         .map_err(|e| match e.raw_os_error() {
             #[cfg(unix)]
-            Some(libc::ELOOP) => WriteError::Path(guard::PathError::Link {
-                path: PathBuf::from(PATH),
-                target: fs::read_link(&path).ok(),
-            }),
+            Some(libc::ELOOP) => WriteError::Path(guard::link(root, PathBuf::from(PATH))),
             _ => io(e),
         })?;
         let start = Instant::now();

@@ -187,12 +187,7 @@ impl Store {
     /// Every file skipped so far (shown or not), each once, for output that must say
     /// what it left out (reports).
     pub fn skipped(&self) -> Vec<LoadIssue> {
-        let issues = self.pending_issues.borrow().clone();
-        let mut seen = std::collections::HashSet::new();
-        issues
-            .into_iter()
-            .filter(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())))
-            .collect()
+        once_each(self.pending_issues.borrow().clone())
     }
 
     /// The notes about ids held by two files, read so far.
@@ -202,10 +197,7 @@ impl Store {
 
     /// The issues not yet shown; a file read in two shapes is reported once.
     pub fn take_issues(&self) -> Vec<LoadIssue> {
-        let mut issues = std::mem::take(&mut *self.pending_issues.borrow_mut());
-        let mut seen = std::collections::HashSet::new();
-        issues.retain(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())));
-        issues
+        once_each(std::mem::take(&mut *self.pending_issues.borrow_mut()))
     }
 
     pub fn abs(&self, rel: &Path) -> PathBuf {
@@ -631,6 +623,13 @@ impl Store {
         }
         out
     }
+}
+
+/// Issues in their order, each once (a file read in two shapes is reported twice).
+fn once_each(mut issues: Vec<LoadIssue>) -> Vec<LoadIssue> {
+    let mut seen = std::collections::HashSet::new();
+    issues.retain(|i| seen.insert((i.path.clone(), i.line, i.column, i.message.clone())));
+    issues
 }
 
 /// A record decoded from its encoding, whole or (`only`) with some top-level fields.

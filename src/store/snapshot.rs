@@ -221,13 +221,17 @@ impl Snapshot {
     /// Files that hold an id an earlier file (in path order) holds too: (id, the first
     /// file, this one). Readers count such an id once, as its first file.
     pub fn duplicates(&self) -> Vec<(&str, &str, &str)> {
-        let mut first: HashMap<&str, &str> = HashMap::new();
+        // Every read of a type runs this: a fast hash, sized once, one lookup per record.
+        let mut first: HashMap<&str, &str, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(self.items.len(), Default::default());
         let mut out = Vec::new();
         for e in self.records() {
-            match first.get(e.id()) {
-                Some(f) => out.push((e.id(), *f, e.path)),
-                None => {
-                    first.insert(e.id(), e.path);
+            match first.entry(e.id()) {
+                std::collections::hash_map::Entry::Occupied(f) => {
+                    out.push((e.id(), *f.get(), e.path))
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(e.path);
                 }
             }
         }

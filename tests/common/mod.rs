@@ -67,6 +67,12 @@ impl Folder {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// `crm check`: its exit code and what it printed on standard output.
+    pub fn check(&self) -> (Option<i32>, String) {
+        let out = self.crm().arg("check").output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    }
+
     /// Runs crm with `args`, expects exit `code`, returns stderr.
     pub fn fails(&self, code: i32, args: &[&str]) -> String {
         let out = self.crm().args(args).output().unwrap();
