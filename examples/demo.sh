@@ -197,8 +197,9 @@ for i in "${!names[@]}"; do
       ;;
   esac
 done
-# Renewal reminders and training offers to customers who may be contacted.
-for i in 0 1 2 3 4 10 11 12 13 14 20 21 22 23 24 30 31 32 33 34; do
+# Renewal reminders and training offers to customers who may be contacted and who were
+# customers by the day of the send (crm campaign log-send refuses the others).
+for i in 0 1 2 3 4 10 11 12 13 14 20 21 22 23 24; do
   (( i % 9 == 4 )) && continue
   id=$(slug "${names[$i]}")
   c log "$id" --channel email --direction outbound --at "$(at 131 08:00)" --campaign renewal-reminders \

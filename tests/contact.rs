@@ -250,3 +250,59 @@ fn log_next_sets_the_customers_follow_up() {
     );
     assert_eq!(f.snapshot(), before);
 }
+
+/// A send is logged only when it could have happened: not for a completed or cancelled
+/// campaign, not at a moment still to come, and not to customers created after it.
+#[test]
+fn log_send_refuses_what_could_not_have_been_sent() {
+    let f = copy_fixture();
+    // On 2026-10-15 "recent" had not been called yet (its call is on 2026-11-12), so seven
+    // are in the audience; inbound-only was created on 2026-11-10, after the send, and is
+    // left out.
+    let out = f
+        .crm()
+        .env("CRM_NOW", "2026-11-22T09:00:00+00:00")
+        .args(["campaign", "log-send", "k-call", "--at", "2026-10-15"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "logged 6 sends of campaign k-call; 0 already logged that day; \
+         1 created after the day of the send left out\n"
+    );
+    assert!(out.status.success());
+    let err = common::stderr_of(
+        f.crm().env("CRM_NOW", "2026-11-22T09:00:00+00:00").args([
+            "campaign",
+            "log-send",
+            "k-call",
+            "--at",
+            "2026-11-22T10:00:00+00:00",
+        ]),
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: --at 2026-11-22T10:00:00+00:00 is in the future: a send is logged once it has happened\n"
+    );
+    // With only the day pinned, the next day is the future and today is not.
+    let err = common::stderr_of(
+        f.crm()
+            .args(["campaign", "log-send", "k-call", "--at", "2026-11-23"]),
+        2,
+    );
+    assert!(err.contains("is in the future"), "{err}");
+    for status in ["completed", "cancelled"] {
+        f.ok(&["set", "k-call", &format!("status={status}")]);
+        let before = f.snapshot();
+        let err = common::stderr_of(f.crm().args(["campaign", "log-send", "k-call"]), 1);
+        assert_eq!(
+            err,
+            format!(
+                "error: campaign k-call is {status}: sends are logged only for a planned or \
+                 active campaign (`crm set k-call status=active` if it runs again)\n"
+            )
+        );
+        assert_eq!(f.snapshot(), before);
+    }
+}

@@ -258,13 +258,14 @@ fn contacts_from_another_crm() {
         "contacts.csv",
         "First Name,Last Name,Email Address,Phone Number,Company Name,Lifecycle Stage,Create Date,Contact Owner,Favourite Colour\n\
          Budi,Santoso,budi@tokomaju.id,+62 812 1,Toko Maju,Customer,2026-03-04,ayu@ourco.id,blue\n\
-         Sari,,sari@example.com,,,Lead,2026-11-01,,\n",
+         Sari,,sari@example.com,,,Lead,2026-11-01,,\n\
+         Tiga,,,,PT Tiga,Lead,2026-11-02,,\n",
     );
     let (code, out, err) = import(&f, &["customers", "contacts.csv"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert_eq!(
         err,
-        "imported customers: created 2, updated 0, unchanged 0, skipped 0\n"
+        "imported customers: created 3, updated 0, unchanged 0, skipped 0\n"
     );
     let ids = f.ok(&["list", "customers", "--format", "ids", "--sort", "name"]);
     let ids: Vec<&str> = ids.lines().collect();
@@ -276,12 +277,18 @@ fn contacts_from_another_crm() {
         f.record(&format!("customers/{}.yaml", ids[0])),
         "name: Budi Santoso\nemail: budi@tokomaju.id\nphone: +62 812 1\nstage: customer\nhistory:\n- stage: customer\n  at: 2026-03-04T00:00:00+00:00\nowner: ayu@ourco.id\ncreated: 2026-03-04\ncompany: Toko Maju\nfavourite_colour: blue\n"
     );
-    // Importing it again changes nothing.
-    let (_, _, err) = import(&f, &["customers", "contacts.csv"]);
+    // Importing it again changes nothing; Tiga, without an e-mail to match by, is found by
+    // the stable id the first run gave it.
+    let before = f.snapshot();
+    let (code, _, err) = import(&f, &["customers", "contacts.csv"]);
     assert_eq!(
-        err,
-        "imported customers: created 0, updated 0, unchanged 2, skipped 0\n"
+        (code, err.as_str()),
+        (
+            0,
+            "imported customers: created 0, updated 0, unchanged 3, skipped 0\n"
+        )
     );
+    assert_eq!(f.snapshot(), before);
     // --ignore-unmapped drops the unknown column; --map names it.
     let g = Folder::new();
     g.write("c.csv", "Email,Colour,Rank\na@b.co,red,3\n");

@@ -186,23 +186,23 @@ fn customers() {
 | Customer | Name | Recency days | Frequency | Monetary | R | F | M | Segment |\n|---|---|---|---|---|---|---|---|---|\n\
 | c01 | Ayu Store | 17 | 2 | USD 10200 | 4 | 5 | 5 | Champions |\n\
 | c02 | Bima Co | 11 | 2 | USD 8300 | 5 | 5 | 5 | Champions |\n\
-| c03 | Citra | 144 | 1 | USD 4000 | 3 | 4 | 4 | Loyal |\n\
-| c13 | EU GmbH | 247 | 1 | USD 3000 | 2 | 4 | 3 | At Risk |\n\
-| c04 | Dewa | 10 | 1 | USD 2500 | 5 | 4 | 3 | Loyal |\n\
-| c09 | Indah | 68 | 1 | USD 1500 | 3 | 4 | 2 | Loyal |\n\
+| c03 | Citra | 144 | 1 | USD 4000 | 3 | 2 | 4 | Need Attention |\n\
+| c13 | EU GmbH | 247 | 1 | USD 3000 | 2 | 2 | 3 | Hibernating |\n\
+| c04 | Dewa | 10 | 1 | USD 2500 | 5 | 2 | 3 | Potential Loyalist |\n\
+| c09 | Indah | 68 | 1 | USD 1500 | 3 | 2 | 2 | Need Attention |\n\
 | c11 | Kartika | 539 | 0 | USD 0 | 1 | 1 | 1 | Lost |\n\
 \n## Customers per RFM segment\n\n\
 | Segment | Customers |\n|---|---|\n\
 | Champions | 2 |\n\
-| Loyal | 3 |\n\
-| Potential Loyalist | 0 |\n\
+| Loyal | 0 |\n\
+| Potential Loyalist | 1 |\n\
 | New | 0 |\n\
 | Promising | 0 |\n\
-| Need Attention | 0 |\n\
+| Need Attention | 2 |\n\
 | About To Sleep | 0 |\n\
-| At Risk | 1 |\n\
+| At Risk | 0 |\n\
 | Can't Lose Them | 0 |\n\
-| Hibernating | 0 |\n\
+| Hibernating | 1 |\n\
 | Lost | 1 |\n\
 \n## At-risk customers\n\n\
 | Customer | Name | Why |\n|---|---|---|\n\

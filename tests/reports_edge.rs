@@ -341,3 +341,58 @@ fn table_format_draws_bars() {
     assert!(text.contains("####################"), "{text}");
     assert!(!text.contains('█'));
 }
+
+/// Five customers, four of whom bought once: those four tie on frequency and share the
+/// tie's *lower* quintile, ⌈5 × (0 + 1) / 5⌉ = 1, where the higher one would have made
+/// them F=4 and the one-time buyers with the best recency Champions.
+#[test]
+fn rfm_ties_share_the_lower_score() {
+    let f = Folder::new();
+    let won = |id: &str, customer: &str, closed: &str, value: u32| {
+        f.write(
+            &format!("deals/{id}.yaml"),
+            &format!(
+                "title: {id}\ncustomer: {customer}\nstage: won\nvalue: {value}\n\
+                 currency: USD\nclosed: {closed}\ncreated: 2026-01-01\n"
+            ),
+        );
+    };
+    for (i, c) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+        f.write(
+            &format!("customers/{c}.yaml"),
+            &format!("name: {c}\nstage: customer\ncreated: 2026-01-01\n"),
+        );
+        // Recency 1..5 days, a before e; monetary 100..500, e highest.
+        let day = format!("2026-11-{:02}", 21 - i);
+        won(&format!("{c}-1"), c, &day, 100 * (i as u32 + 1));
+    }
+    // e bought twice more, earlier: three deals in the year.
+    won("e-2", "e", "2026-06-01", 1);
+    won("e-3", "e", "2026-07-01", 1);
+    let c = json_of(&f, &["customers"]);
+    let scores: Vec<(String, i64, i64, i64, String)> = c["sections"]["rfm"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["customer"].as_str().unwrap().to_string(),
+                r["r"].as_i64().unwrap(),
+                r["f"].as_i64().unwrap(),
+                r["m"].as_i64().unwrap(),
+                r["segment"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |c: &str, r, fr, m, s: &str| (c.to_string(), r, fr, m, s.to_string());
+    assert_eq!(
+        scores,
+        vec![
+            row("e", 1, 5, 5, "Can't Lose Them"),
+            row("d", 2, 1, 4, "Hibernating"),
+            row("c", 3, 1, 3, "About To Sleep"),
+            row("b", 4, 1, 2, "Promising"),
+            row("a", 5, 1, 1, "New"),
+        ]
+    );
+}

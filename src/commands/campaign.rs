@@ -117,12 +117,19 @@ fn run_log_send(ctx: &Ctx, args: LogSend) -> Result<()> {
         std::io::Write::write_all(&mut out, format!("{id}\n").as_bytes())?;
     }
     std::io::Write::flush(&mut out)?;
-    ctx.ui.info(&format!(
+    let mut line = format!(
         "logged {} send{} of campaign {}; {} already logged that day",
         report.created.len(),
         if report.created.len() == 1 { "" } else { "s" },
         campaign.id,
         report.already
-    ));
+    );
+    if report.not_yet > 0 {
+        line += &format!(
+            "; {} created after the day of the send left out",
+            report.not_yet
+        );
+    }
+    ctx.ui.info(&line);
     Ok(())
 }

@@ -877,6 +877,16 @@ enum Found<'s> {
 }
 
 /// What identifies a new record of each type, for its stable id.
+/// The stable id a row without an `id` column gives a new record.
+fn minted_id(r: &Record) -> String {
+    stable_id(
+        r.title()
+            .unwrap_or_else(|| r.str("channel").unwrap_or_default()),
+        r.ty.singular(),
+        &identity(r),
+    )
+}
+
 fn identity(r: &Record) -> String {
     let keys: &[&str] = match r.ty {
         RecordType::Customer => &["email", "name"],
@@ -1053,22 +1063,24 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
         return Err(errors);
     }
 
-    let key = match (&id, match_by) {
-        (Some((i, _)), MatchBy::Id) => MatchKey::Id(i.clone()),
-        (_, MatchBy::Email) => match incoming.str("email") {
+    // A row without the key it is matched by (a customer without an e-mail) falls back to
+    // the id a new record gets from it, so importing the same file again finds the record
+    // the first run created instead of failing on its id.
+    let by_id = || match &id {
+        Some((i, _)) => MatchKey::Id(i.clone()),
+        None => MatchKey::Id(minted_id(&incoming)),
+    };
+    let key = match match_by {
+        MatchBy::Id => by_id(),
+        MatchBy::Email => match incoming.str("email") {
             Some(e) => MatchKey::Email(e.to_string()),
-            None => MatchKey::None,
+            None => by_id(),
         },
-        (_, MatchBy::Name) => match incoming.title() {
+        MatchBy::Name => match incoming.title() {
             Some(n) => MatchKey::Name(n.to_string()),
-            None => MatchKey::None,
+            None => by_id(),
         },
-        (None, MatchBy::Id) => MatchKey::Id(stable_id(
-            incoming.title().unwrap_or_default(),
-            ty.singular(),
-            &identity(&incoming),
-        )),
-        (_, MatchBy::None) => MatchKey::None,
+        MatchBy::None => MatchKey::None,
     };
     let found = p.find(&key);
     // Two rows of one file for one record would merge into one without a word ("Dup One"
@@ -1093,12 +1105,7 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
                     check_id(i).map_err(|e| vec![err(*col, e.to_string())])?;
                     i.clone()
                 }
-                None => stable_id(
-                    r.title()
-                        .unwrap_or_else(|| r.str("channel").unwrap_or_default()),
-                    ty.singular(),
-                    &identity(&r),
-                ),
+                None => minted_id(&r),
             };
             if p.store.get(ty, &r.id).is_some() || p.new_ids.contains_key(&(ty, r.id.clone())) {
                 return Err(vec![err(

@@ -15,11 +15,25 @@ pub struct SendReport {
     pub created: Vec<String>,
     /// Members whose send of that day was logged before.
     pub already: usize,
+    /// Members whose record was created after the day of the send: they were not there to
+    /// receive it, so none is logged for them.
+    pub not_yet: usize,
 }
 
 /// Logs the send to today's audience. The interaction's id is made from the campaign,
 /// the customer and the day, so a second run the same day finds it and adds nothing.
+///
+/// Refused: a completed or cancelled campaign (nothing is sent for it any more) and a
+/// moment after now (a send is logged once it happened). Customers created after the day
+/// of the send are left out and counted.
 pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<SendReport> {
+    if let Some(status @ ("completed" | "cancelled")) = campaign.str("status") {
+        return Err(Error::Failed(format!(
+            "campaign {} is {status}: sends are logged only for a planned or active campaign \
+             (`crm set {} status=active` if it runs again)",
+            campaign.id, campaign.id
+        )));
+    }
     let channel = campaign.str("channel").ok_or_else(|| {
         Error::Failed(format!(
             "campaign {} has no channel; set one with `crm set {} channel=…`",
@@ -36,14 +50,27 @@ pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<Se
             })?,
         None => store.clock.stamp(),
     };
-    let day = parse_moment(&at)
-        .map(|m| m.with_timezone(&store.config.tz()).date_naive())
-        .unwrap_or(store.clock.today);
+    let moment = parse_moment(&at).unwrap_or(store.clock.now);
+    let day = moment.with_timezone(&store.config.tz()).date_naive();
+    // Without a known time of day (a pinned CRM_TODAY), only a later day is the future.
+    if (store.clock.now_known && moment > store.clock.now) || day > store.clock.today {
+        return Err(Error::Usage(format!(
+            "--at {at} is in the future: a send is logged once it has happened"
+        )));
+    }
     let mut report = SendReport::default();
     for c in audience(store, campaign, day)?
         .into_iter()
         .filter(|c| c.excluded.is_none())
     {
+        if c.customer
+            .str("created")
+            .and_then(crate::model::clock::parse_date)
+            .is_some_and(|created| created > day)
+        {
+            report.not_yet += 1;
+            continue;
+        }
         let mut i = Record::new(RecordType::Interaction, "");
         let mut set = |k: &str, v: &str| {
             i.fields.insert(k.into(), Value::String(v.to_string()));

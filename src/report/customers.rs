@@ -27,12 +27,14 @@ pub struct Rfm<'a> {
     pub m: u8,
 }
 
-/// A score from 1 to 5 by quintile: ⌈5 × (customers not better than this one) / customers⌉.
-/// Ties share the higher score; a lone customer scores 5.
+/// A score from 1 to 5 by quintile: ⌈5 × (1 + customers worse than this one) / customers⌉,
+/// so ties share the *lower* score: when most customers bought once, those one-time buyers
+/// all score F=1 rather than the 4 or 5 the top of their tie would give them. Without ties
+/// this is the rank's quintile; a lone customer scores 5.
 fn score<T: PartialOrd>(value: &T, all: &[T], better: impl Fn(&T, &T) -> bool) -> u8 {
     let n = all.len();
-    let not_better = all.iter().filter(|o| !better(o, value)).count();
-    ((5 * not_better).div_ceil(n)) as u8
+    let worse = all.iter().filter(|o| better(value, o)).count();
+    ((5 * (worse + 1)).div_ceil(n)) as u8
 }
 
 /// The segment of an RFM score: the first rule that holds, in this order.
