@@ -310,3 +310,32 @@ fn other_yaml_merges_as_text() {
         "*.png binary\ncustomers/** merge=crm\ndeals/** merge=crm\ntickets/** merge=crm\ncampaigns/** merge=crm\ninteractions/** merge=crm\n"
     );
 }
+
+/// Two sides that each fit, merged into one file reads would refuse: a conflict, not a
+/// clean merge that nobody can read afterwards.
+#[test]
+fn a_merge_too_big_to_read_is_a_conflict() {
+    let f = Folder::empty();
+    f.write("crm.toml", "");
+    let half = "y".repeat(600_000);
+    f.write("base.yaml", "name: T\n");
+    f.write("ours.yaml", &format!("name: T\na: {half}\n"));
+    f.write("theirs.yaml", &format!("name: T\nb: {half}\n"));
+    let out = f
+        .crm()
+        .args([
+            "merge-driver",
+            "base.yaml",
+            "ours.yaml",
+            "theirs.yaml",
+            "customers/t.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: customers/t.yaml: the merge is 1200079 bytes, more than a record file may be \
+         (1048576 bytes); shorten it before committing\n"
+    );
+}

@@ -530,3 +530,44 @@ fn formula_guards_come_off_on_import_unless_raw() {
         "'+62 1\n"
     );
 }
+
+/// No write makes a record file that reads would refuse (over 1 MiB): an import row with a
+/// huge note is a bad row, naming its column; `crm set` of huge fields is refused.
+#[test]
+fn no_write_makes_a_file_reads_refuse() {
+    let f = Folder::new();
+    let note = "n".repeat(1 << 20);
+    f.write(
+        "big.csv",
+        &format!("name,email,notes\nSmall,s@x.id,short\nHuge,h@x.id,{note}\n"),
+    );
+    let before = f.snapshot();
+    let (code, _, err) = import(&f, &["customers", "big.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "big.csv:3:3: customer huge-"
+        ) && err.contains(
+            " bytes, 1048577 of them in field `notes`, more than a record file may be (1048576 bytes, the most crm reads); nothing was written"
+        ),
+        "{err}"
+    );
+    assert_eq!(f.snapshot(), before);
+    // Ten fields of 110 kB each: every one fits an argument, together they do not fit a file.
+    let id = f.add(&["customer", "Toko", "--id", "toko"]);
+    let before = f.snapshot();
+    let chunk = "x".repeat(110_000);
+    let args: Vec<String> = (0..10).map(|i| format!("f{i}={chunk}")).collect();
+    let mut all = vec!["set", id.as_str()];
+    all.extend(args.iter().map(String::as_str));
+    let err = common::stderr_of(f.crm().args(&all), 1);
+    assert!(
+        err.starts_with(
+            "error: customer toko would be 1100211 bytes, 110001 of them in field `f9`"
+        ) && err.contains("of them in field `f")
+            && err.ends_with("nothing was written (keep long text in a file of its own)\n"),
+        "{err}"
+    );
+    assert_eq!(f.snapshot(), before);
+    assert_eq!(f.check().0, Some(0));
+}

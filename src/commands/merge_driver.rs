@@ -79,7 +79,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(m) => {
             crm::store::atomic::overwrite(&args.ours, m.text.as_bytes())
                 .map_err(crm::Error::from)?;
-            if m.conflicts.is_empty() {
+            // A merge of two big sides can pass the size reads accept: git gets the
+            // merge, but as a conflict, so nobody commits a record crm cannot read.
+            if m.text.len() as u64 > crm::store::load::MAX_RECORD_BYTES {
+                Err(crm::Error::Failed(format!(
+                    "{}: the merge is {} bytes, more than a record file may be ({} bytes); \
+                     shorten it before committing",
+                    path.display(),
+                    m.text.len(),
+                    crm::store::load::MAX_RECORD_BYTES
+                ))
+                .into())
+            } else if m.conflicts.is_empty() {
                 Ok(())
             } else {
                 Err(crm::Error::Failed(format!(

@@ -1247,7 +1247,20 @@ fn check_row(
     let errors: Vec<FieldError> = validate(r.ty, &r.fields, &p.store.config);
     p.columns.insert(i, columns.clone());
     if errors.is_empty() {
-        return Ok(());
+        // A file reads would refuse is refused here, before anything is written.
+        let rel = match &p.plan.items[i].original {
+            Some(o) => o.path.clone(),
+            None => p.store.path_for(r),
+        };
+        let text = crate::model::canonical::file_text(r, &rel);
+        return match crate::store::load::oversize(r, &text) {
+            Some((field, why)) => Err(vec![RowError {
+                line,
+                column: columns.get(&field).copied().unwrap_or(1),
+                message: why,
+            }]),
+            None => Ok(()),
+        };
     }
     Err(errors
         .into_iter()

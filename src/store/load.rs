@@ -259,6 +259,38 @@ pub fn read_record(root: &Path, rel: &Path) -> Result<Vec<u8>, LoadIssue> {
     Ok(bytes)
 }
 
+/// Why `text`, about to be written as `record`'s file, is one reads would refuse (over
+/// [`MAX_RECORD_BYTES`]), naming the field that takes most of it: (that field, the
+/// message). None when it fits.
+pub fn oversize(record: &crate::model::Record, text: &str) -> Option<(String, String)> {
+    if text.len() as u64 <= MAX_RECORD_BYTES {
+        return None;
+    }
+    let biggest = record
+        .fields
+        .iter()
+        .map(|(k, v)| {
+            let size = serde_yaml::to_string(v).map(|t| t.len()).unwrap_or(0);
+            (
+                size,
+                crate::model::value::scalar_text(k).unwrap_or_default(),
+            )
+        })
+        .max();
+    let field = biggest
+        .as_ref()
+        .map(|(size, k)| format!(", {size} of them in field `{k}`"))
+        .unwrap_or_default();
+    let message = format!(
+        "{} {} would be {} bytes{field}, more than a record file may be ({MAX_RECORD_BYTES} bytes, \
+         the most crm reads); nothing was written (keep long text in a file of its own)",
+        record.ty,
+        record.id,
+        text.len()
+    );
+    Some((biggest.map(|b| b.1).unwrap_or_default(), message))
+}
+
 fn too_big(size: u64) -> String {
     format!("is {size} bytes, more than a record file may be ({MAX_RECORD_BYTES} bytes); not read")
 }

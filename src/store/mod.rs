@@ -451,7 +451,7 @@ impl Store {
         let abs = self.checked(&rel)?;
         self.locked(|| {
             self.note_temp(&abs)?;
-            atomic::create_new(&abs, canonical::file_text(record, &rel).as_bytes())?;
+            atomic::create_new(&abs, sized_text(record, &rel)?.as_bytes())?;
             settle::note_own_write(&self.root, &rel);
             Ok(())
         })?;
@@ -490,7 +490,7 @@ impl Store {
         self.locked(|| {
             let expected = self.unchanged_bytes(original)?;
             self.note_temp(&path)?;
-            let text = canonical::file_text(record, &original.path);
+            let text = sized_text(record, &original.path)?;
             atomic::replace(&path, text.as_bytes(), &expected)?;
             settle::note_own_write(&self.root, &original.path);
             Ok(())
@@ -518,7 +518,7 @@ impl Store {
                 return Ok((false, record));
             }
             self.note_temp(&path)?;
-            let text = canonical::file_text(&record, &original.path);
+            let text = sized_text(&record, &original.path)?;
             atomic::replace(&path, text.as_bytes(), &bytes)?;
             settle::note_own_write(&self.root, &original.path);
             Ok((true, record))
@@ -733,5 +733,15 @@ mod tests {
         // A field it left out: whole records, not a silent blank.
         assert_eq!(fields(&store, &["owner"], "owner").as_deref(), Some("dewi"));
         assert_eq!(fields(&store, &["owner"], "title").as_deref(), Some("Pos"));
+    }
+}
+
+/// A record's file text, refused when reads would refuse the file it makes (too big): a
+/// write never leaves a record that then "matches nothing".
+fn sized_text(record: &Record, rel: &Path) -> Result<String> {
+    let text = canonical::file_text(record, rel);
+    match load::oversize(record, &text) {
+        Some((_, why)) => Err(Error::Failed(why)),
+        None => Ok(text),
     }
 }
