@@ -43,18 +43,15 @@ fn edit_reopens_with_the_error_on_top_until_fixed() {
         "if grep -q '^# crm: ' \"$1\"; then cp \"$1\" \"$1.seen\"; cp \"$1\" /dev/null; sed -i 's/^value: .*/value: 14000000/' \"$1\"; cp \"$1.seen\" \"${CRM_SEEN}\"; else sed -i 's/^value: .*/value: lots/' \"$1\"; fi",
     );
     let seen = f.path(".seen.yaml");
-    let out = f
-        .crm()
-        .env("EDITOR", &ed)
-        .env("CRM_SEEN", &seen)
-        .args(["edit", "annual"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some((code, screen)) = common::on_terminal(
+        &f,
+        &[("EDITOR", &ed), ("CRM_SEEN", seen.to_str().unwrap())],
+        &["edit", "annual"],
+        "",
+    ) else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
     let shown = std::fs::read_to_string(&seen).unwrap();
     assert!(
         shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 8, column 1: field `value`: expected a decimal amount, found text \"lots\"\n# yaml-language-server: $schema=../schema/deal.schema.json\ntitle: Annual plan\n"),
@@ -75,7 +72,11 @@ fn edit_gives_up_when_the_invalid_file_is_left_unchanged() {
         "ed",
         "grep -q '^# crm: ' \"$1\" || sed -i 's/^value: .*/value: lots/' \"$1\"",
     );
-    let err = common::stderr_of(f.crm().env("EDITOR", &ed).args(["edit", "annual"]), 1);
+    let Some((code, err)) = common::on_terminal(&f, &[("EDITOR", &ed)], &["edit", "annual"], "")
+    else {
+        return;
+    };
+    assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(
             "edit of deal annual-plan-a1b2 abandoned: it still has errors; nothing was written"
@@ -213,4 +214,77 @@ fn rm_refuses_while_referred_to_unless_forced() {
         "removed customer toko-maju-k7q2 (customers/toko-maju-k7q2.yaml)\nwarning: 1 reference to toko-maju-k7q2 now points at nothing\n"
     );
     assert!(!f.path("customers/toko-maju-k7q2.yaml").exists());
+}
+
+/// An editor that always saves something new and invalid: off a terminal crm fails at once
+/// (it re-opened such an editor 2,144 times in 5 s), keeping the copy; on a terminal it
+/// asks after three rounds whether to give up.
+#[test]
+fn an_invalid_save_without_a_terminal_fails_at_once() {
+    let f = Folder::new();
+    f.with_toko();
+    let count = f.path(".rounds");
+    let ed = editor(
+        &f,
+        "ed",
+        &format!(
+            "echo x >> {}; sed -i \"s/^value: .*/value: lots$(date +%N)/\" \"$1\"",
+            count.display()
+        ),
+    );
+    let before = f.record("deals/annual-plan-a1b2.yaml");
+    let err = common::stderr_of(f.crm().env("EDITOR", &ed).args(["edit", "annual"]), 1);
+    assert_eq!(std::fs::read_to_string(&count).unwrap(), "x\n");
+    assert!(
+        err.starts_with(
+            "error: the edited record is not valid:\nline 8, column 1: field `value`: expected a decimal amount"
+        ) && err.contains("\nnothing was written; the edit is kept in .crm/edit-"),
+        "{err}"
+    );
+    assert_eq!(f.record("deals/annual-plan-a1b2.yaml"), before);
+    // The kept copy is listed by crm check and removed by --fix.
+    let (code, out) = f.check();
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(
+            ".yaml:1:1: warning: copy of a record left by a `crm edit` that did not finish"
+        ),
+        "{out}"
+    );
+    let fixed = f.crm().args(["check", "--fix"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&fixed.stderr).contains("removed .crm/edit-"));
+    assert_eq!(f.check(), (Some(0), String::new()));
+
+    // On a terminal: three rounds, then the question; "y" gives up.
+    std::fs::remove_file(&count).unwrap();
+    let Some((code, screen)) =
+        common::on_terminal(&f, &[("EDITOR", &ed)], &["edit", "annual"], "y\n")
+    else {
+        return;
+    };
+    assert_eq!(code, 1, "{screen}");
+    assert_eq!(std::fs::read_to_string(&count).unwrap(), "x\nx\nx\n");
+    assert!(
+        screen.contains("give up this edit? nothing will be written [y/N] ")
+            && screen.contains("edit of deal annual-plan-a1b2 abandoned"),
+        "{screen}"
+    );
+    assert_eq!(f.record("deals/annual-plan-a1b2.yaml"), before);
+}
+
+/// The copy of an edit whose crm still runs (its pid, in the name, is alive) is not a
+/// leftover; one of a process that is gone is.
+#[test]
+fn only_a_dead_edit_leaves_a_leftover() {
+    let f = Folder::new();
+    f.write(
+        &format!(".crm/edit-{}-live.yaml", std::process::id()),
+        "name: x\n",
+    );
+    f.write(".crm/edit-999999999-dead.yaml", "name: x\n");
+    let (_, out) = f.check();
+    assert_eq!(
+        out,
+        ".crm/edit-999999999-dead.yaml:1:1: warning: copy of a record left by a `crm edit` that did not finish (never read as a record); copy from it what you need: `crm check --fix` removes it\n"
+    );
 }

@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::Command;
 
 use anyhow::{Context, Result};
@@ -9,8 +10,10 @@ use super::Ctx;
 /// Edit a record's file in $VISUAL or $EDITOR.
 ///
 /// The result is checked like any other write. When it is not valid the editor opens
-/// again with the problems listed at the top; leave the file unchanged to give up.
-/// Nothing is written when nothing changed. A stage changed by hand gets its history entry.
+/// again with the problems listed at the top; leave the file unchanged to give up (after
+/// three rounds crm also asks whether to). Without a terminal (a script's editor) an
+/// invalid save fails at once, and the edited copy is kept in `.crm/`. Nothing is written
+/// when nothing changed. A stage changed by hand gets its history entry.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record
@@ -29,13 +32,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // The copy being edited stays inside the folder, in `.crm/` (git-ignored, never read
     // as a record), so crm writes nothing outside the folder.
     let dir = crm::store::guard::private_dir(&store.root, crm::store::guard::PRIVATE)?;
+    let prefix = crm::ops::check::edit_copy_prefix();
     let tmp = tempfile::Builder::new()
-        .prefix("edit-")
+        .prefix(&prefix)
         .suffix(".yaml")
         .tempfile_in(&dir)
         .context("cannot create a temporary file to edit")?;
     let mut shown = original_text.clone();
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let keep = |tmp: tempfile::NamedTempFile| -> Result<std::path::PathBuf> {
+        tmp.keep()
+            .map(|(_, p)| p.strip_prefix(&store.root).map(Into::into).unwrap_or(p))
+            .map_err(|k| k.error.into())
+    };
+    let mut round = 0;
     loop {
+        round += 1;
         std::fs::write(tmp.path(), &shown)?;
         run_editor(tmp.path())?;
         let edited = std::fs::read_to_string(tmp.path()).context("cannot read the edited file")?;
@@ -63,10 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     }
                     // Lost to another writer: what the user typed is kept, not dropped.
                     Err(e) => {
-                        let kept = tmp
-                            .keep()
-                            .map(|(_, p)| p.strip_prefix(&store.root).map(Into::into).unwrap_or(p))
-                            .map_err(|k| k.error)?;
+                        let kept = keep(tmp)?;
                         Err(crm::Error::Failed(format!(
                             "{e}\nyour edit is kept in {} (copy from it what you need, then remove it)",
                             kept.display()
@@ -75,9 +84,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     }
                 };
             }
+            Err(problems) if !interactive => {
+                // No one to fix it: a scripted editor would be re-run forever.
+                let kept = keep(tmp)?;
+                return Err(crm::Error::Failed(format!(
+                    "the edited record is not valid:\n{problems}\nnothing was written; the edit is kept in {} \
+                     (`crm check --fix` removes it)",
+                    kept.display()
+                ))
+                .into());
+            }
             Err(problems) => {
                 ctx.ui
                     .warn(&format!("the edited record is not valid:\n{problems}"));
+                if round % 3 == 0 && give_up()? {
+                    return Err(crm::Error::Failed(format!(
+                        "edit of {} {} abandoned: it still has errors; nothing was written",
+                        rec.ty, rec.id
+                    ))
+                    .into());
+                }
                 let mut header = format!("{MARK}this record was not saved; fix these problems, or leave the file unchanged to give up:\n");
                 for p in problems.lines() {
                     header.push_str(&format!("{MARK}  {p}\n"));
@@ -86,6 +112,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         }
     }
+}
+
+/// Asks on the terminal whether to stop editing; anything but yes goes on.
+fn give_up() -> Result<bool> {
+    eprint!("give up this edit? nothing will be written [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 fn run_editor(path: &std::path::Path) -> Result<()> {

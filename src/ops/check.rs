@@ -86,12 +86,64 @@ fn temp_files_below(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// `crm check --fix`: removes the leftover temporary files, holding the write lock so
-/// that no running writer's file is taken. Returns those removed.
+/// The name `crm edit` gives the copy it edits: `.crm/edit-<pid>-<random>.yaml`, the pid
+/// telling a copy still open in an editor from one a killed edit left.
+pub fn edit_copy_prefix() -> String {
+    format!("edit-{}-", std::process::id())
+}
+
+/// Copies of records `crm edit` left in `.crm/`: its process was killed, or the write lost
+/// to another writer and the copy was kept. The copy of an edit still running (its
+/// process is alive) is not one of them.
+pub fn leftover_edits(root: &Path) -> Vec<PathBuf> {
+    if !guard::private_readable(root, guard::PRIVATE) {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(root.join(guard::PRIVATE)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let rest = name.strip_prefix("edit-")?.strip_suffix(".yaml")?;
+            let running = rest
+                .split_once('-')
+                .and_then(|(pid, _)| pid.parse::<i32>().ok())
+                .is_some_and(alive);
+            (!running).then(|| Path::new(guard::PRIVATE).join(name))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether a process of that id runs (signal 0 checks without sending anything).
+fn alive(pid: i32) -> bool {
+    #[cfg(unix)]
+    {
+        if pid <= 0 {
+            return false;
+        }
+        // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+        let sent = unsafe { libc::kill(pid, 0) };
+        sent == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// `crm check --fix`: removes the leftover temporary files and edit copies, holding the
+/// write lock so that no running writer's file is taken. Returns those removed.
 pub fn remove_leftovers(root: &Path) -> crate::Result<Vec<PathBuf>> {
     let _lock = crate::store::lock::WriteLock::acquire(root)?;
     Ok(temp_files_below(root)
         .into_iter()
+        .chain(leftover_edits(root))
         .filter(|p| std::fs::remove_file(root.join(p)).is_ok())
         .collect())
 }
@@ -135,6 +187,13 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             message: "temporary file left by an interrupted write (never read as a record; `crm check --fix` removes it)".into(),
         })
         .collect();
+    out.extend(leftover_edits(root).into_iter().map(|file| Finding {
+        file,
+        line: 1,
+        column: 1,
+        severity: Severity::Warning,
+        message: "copy of a record left by a `crm edit` that did not finish (never read as a record); copy from it what you need: `crm check --fix` removes it".into(),
+    }));
     out.extend(guard::private_links(root).into_iter().map(|file| {
         let target = std::fs::read_link(root.join(&file))
             .map(|t| format!(" (to {})", t.display()))

@@ -237,3 +237,48 @@ pub fn fixture_ok(name: &str, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Runs `crm ARGS` in the folder on a pseudo-terminal (Python's `pty`, an independent
+/// terminal), typing `input`; returns the exit code and what the terminal showed (stdout
+/// and stderr together). None, with a note, where Python is missing.
+#[allow(dead_code)]
+pub fn on_terminal(
+    f: &Folder,
+    env: &[(&str, &str)],
+    args: &[&str],
+    input: &str,
+) -> Option<(i32, String)> {
+    use std::io::Write;
+    let crm = f.process();
+    let mut c = std::process::Command::new("python3");
+    c.arg("-c")
+        .arg("import os, pty, sys\nsys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))")
+        .arg(crm.get_program())
+        .args(args)
+        .current_dir(f.root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in crm.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.envs(env.iter().copied());
+    let Ok(mut child) = c.spawn() else {
+        eprintln!("skipped: python3 is needed to run crm on a pseudo-terminal");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"),
+    ))
+}
