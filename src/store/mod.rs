@@ -687,6 +687,16 @@ impl crate::query::Records for Store {
     }
 }
 
+/// A record's file text, refused when reads would refuse the file it makes (too big): a
+/// write never leaves a record that then "matches nothing".
+fn sized_text(record: &Record, rel: &Path) -> Result<String> {
+    let text = canonical::file_text(record, rel);
+    match load::oversize(record, &text) {
+        Some((_, why)) => Err(Error::Failed(why)),
+        None => Ok(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,15 +743,5 @@ mod tests {
         // A field it left out: whole records, not a silent blank.
         assert_eq!(fields(&store, &["owner"], "owner").as_deref(), Some("dewi"));
         assert_eq!(fields(&store, &["owner"], "title").as_deref(), Some("Pos"));
-    }
-}
-
-/// A record's file text, refused when reads would refuse the file it makes (too big): a
-/// write never leaves a record that then "matches nothing".
-fn sized_text(record: &Record, rel: &Path) -> Result<String> {
-    let text = canonical::file_text(record, rel);
-    match load::oversize(record, &text) {
-        Some((_, why)) => Err(Error::Failed(why)),
-        None => Ok(text),
     }
 }
