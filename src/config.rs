@@ -142,14 +142,18 @@ impl Config {
 
     /// The kind of a custom field declared under `[fields.TYPE]`.
     pub fn custom_field(&self, ty: crate::model::RecordType, name: &str) -> Option<FieldKind> {
-        let map = match ty {
+        self.custom_fields(ty).get(name).map(|t| t.kind())
+    }
+
+    /// The fields `[fields.TYPE]` declares for a record type.
+    pub fn custom_fields(&self, ty: crate::model::RecordType) -> &BTreeMap<String, CustomType> {
+        match ty {
             crate::model::RecordType::Customer => &self.fields.customer,
             crate::model::RecordType::Deal => &self.fields.deal,
             crate::model::RecordType::Ticket => &self.fields.ticket,
             crate::model::RecordType::Campaign => &self.fields.campaign,
             crate::model::RecordType::Interaction => &self.fields.interaction,
-        };
-        map.get(name).map(|t| t.kind())
+        }
     }
 
     /// The text `crm init` writes: every default, with a comment saying what it does.

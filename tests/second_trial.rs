@@ -160,3 +160,118 @@ fn imports_refuse_doubled_rows_sniff_json_and_count_crlf_lines() {
     let err = f.fails(1, &["import", "customers", "crlf.csv"]);
     assert!(err.ends_with("crlf.csv:3:3: this row has 3 cells, the header has 2: too many cells (quote cells that hold the delimiter)\n"), "{err}");
 }
+
+/// A field name no record can hold is an error (exit 2) wherever a field is named, with
+/// the closest known name; a field only some records hold, and keys of a free map, pass.
+#[test]
+fn field_name_typos_are_errors_everywhere() {
+    let f = Folder::new();
+    f.with_toko();
+    let usage = |args: &[&str]| common::stderr_of(f.crm().args(args), 2);
+    assert_eq!(
+        usage(&["list", "deals", "--sort", "valeu"]),
+        "error: --sort: no deal has a field `valeu` (did you mean `value`?); `crm schema deal` lists the fields\n"
+    );
+    assert_eq!(
+        usage(&["list", "deals", "--fields", "id,valeu"]),
+        "error: --fields: no deal has a field `valeu` (did you mean `value`?); `crm schema deal` lists the fields\n"
+    );
+    assert_eq!(
+        usage(&["export", "deals", "--fields", "id,valeu"]),
+        "error: --fields: no deal has a field `valeu` (did you mean `value`?); `crm schema deal` lists the fields\n"
+    );
+    assert_eq!(
+        usage(&["report", "pipeline", "--where", "city = Jakarta"]),
+        "error: invalid --where expression at column 1: no deal has a field `city` (did you mean `customer.city`?); `crm schema deal` lists the fields\n  city = Jakarta\n  ^\n"
+    );
+    assert_eq!(
+        usage(&["list", "customers", "--where", "stage = lead and preferences.chanel = email"]),
+        "error: invalid --where expression at column 18: no customer has a field `preferences.chanel` (did you mean `preferences.channel`?); `crm schema customer` lists the fields\n  stage = lead and preferences.chanel = email\n                   ^\n"
+    );
+    // Known ones: a joined field, a key of a free map, a field one record holds.
+    f.ok(&["list", "deals", "--where", "customer.city = Jakarta"]);
+    f.ok(&["list", "customers", "--where", "social.telegram = x"]);
+    f.ok(&["set", "toko", "favourite_colour=blue"]);
+    assert_eq!(
+        f.ok(&[
+            "list",
+            "customers",
+            "--where",
+            "favourite_colour = blue",
+            "--sort",
+            "favourite_colour",
+            "--format",
+            "ids"
+        ]),
+        "toko-maju-k7q2\n"
+    );
+    // A campaign's audience is checked on add, set and by crm check.
+    let err = common::stderr_of(
+        f.crm()
+            .args(["add", "campaign", "Promo", "--audience", "citty = Jakarta"]),
+        1,
+    );
+    assert_eq!(
+        err,
+        "error: cannot add campaign: field `audience`: is not a customer query: at column 1: no customer has a field `citty` (did you mean `city`?); `crm schema customer` lists the fields\n"
+    );
+    let id = f.add(&["campaign", "Promo", "--audience", "city = Jakarta"]);
+    let err = common::stderr_of(f.crm().args(["set", &id, "audience=stage = nope"]), 1);
+    assert!(
+        err.contains("field `audience`: is not a customer query: at column 9: `nope` is not a value of field `stage`"),
+        "{err}"
+    );
+    f.write(
+        &format!("campaigns/{id}.yaml"),
+        "name: Promo\naudience: citty = Jakarta\n",
+    );
+    let (code, out) = f.check();
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains(&format!("campaigns/{id}.yaml:2:")) && out.contains("field `audience`: is not a customer query: at column 1: no customer has a field `citty`"),
+        "{out}"
+    );
+}
+
+/// Off a terminal every command that prints rows defaults to TSV, as `crm list` does;
+/// the timeline shows every moment in the folder's time zone.
+#[test]
+fn rows_are_tsv_in_a_pipe_and_the_timeline_keeps_one_clock() {
+    let f = Folder::new();
+    let toml = f.read("crm.toml");
+    f.write(
+        "crm.toml",
+        &toml.replace("timezone = \"UTC\"", "timezone = \"Asia/Jakarta\""),
+    );
+    f.write(
+        "customers/toko.yaml",
+        "name: Toko\nstage: customer\nnext_action:\n  on: 2026-11-21\n  note: Send the quote\ncreated: 2026-11-01\n",
+    );
+    f.write(
+        "interactions/2026/11/a.yaml",
+        "customer: toko\nat: 2026-11-20T02:00:00+00:00\nchannel: call\ndirection: outbound\nsummary: Called\n",
+    );
+    f.write(
+        "interactions/2026/11/b.yaml",
+        "customer: toko\nat: 2026-11-20T10:30:00+07:00\nchannel: email\ndirection: inbound\nsummary: Wrote back\n",
+    );
+    f.write(
+        "campaigns/k.yaml",
+        "name: Calls\nchannel: call\nstatus: active\n",
+    );
+    assert_eq!(
+        f.ok(&["timeline", "toko"]),
+        "When\tRecord\tWhat\n\
+         2026-11-01\tcustomer/toko\tadded as customer\n\
+         2026-11-20T09:00:00+07:00\tinteraction/a\toutbound call: Called\n\
+         2026-11-20T10:30:00+07:00\tinteraction/b\tinbound email: Wrote back\n"
+    );
+    assert_eq!(
+        f.ok(&["agenda"]),
+        "Record\tDue\tTitle\tWhy\ncustomer/toko\t2026-11-21\tToko\tfollow-up was due 1 day ago: Send the quote\n"
+    );
+    assert_eq!(
+        f.ok(&["campaign", "audience", "k"]),
+        "Id\tName\tE-mail\tPhone\tPreferred channel\ntoko\tToko\t\t\t\n"
+    );
+}

@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("agenda", ROW_FORMATS, crm::render::Format::Table)?;
+    let format = ctx.format("agenda", ROW_FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let items = agenda(store, store.clock.today, args.owner.as_deref())?;
     let rows: Vec<Vec<String>> = items

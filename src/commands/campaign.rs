@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 fn run_audience(ctx: &Ctx, args: Audience) -> Result<()> {
-    let format = ctx.format("campaign audience", ROW_FORMATS, crm::render::Format::Table)?;
+    let format = ctx.format("campaign audience", ROW_FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let campaign = &store
         .resolve(&args.campaign, &[RecordType::Campaign])?

@@ -63,6 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         },
     };
     let store = ctx.store()?;
+    crm::ops::list::check_fields(store, args.which.ty, &args.fields)?;
     let records = list(
         store,
         args.which.ty,

@@ -58,14 +58,12 @@ pub fn parse_type(s: &str) -> Result<RecordType, String> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let default = if ctx.ui.stdout_is_tty {
-        Format::Table
-    } else {
-        Format::Tsv
-    };
-    let format = ctx.format("list", &Format::RECORDS, default)?;
+    let format = ctx.format("list", &Format::RECORDS, ctx.rows_default())?;
     let store = ctx.store()?;
     let chosen = !args.fields.is_empty();
+    if chosen {
+        crm::ops::list::check_fields(store, args.which.ty, &args.fields)?;
+    }
     let names: Vec<String> = if chosen {
         args.fields.iter().map(|f| f.trim().to_string()).collect()
     } else {

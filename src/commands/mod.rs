@@ -83,6 +83,17 @@ impl Ctx {
     }
 
     /// The `--format` asked for, if this command offers it, else `default`.
+    /// The default of every command that prints rows (list, agenda, timeline, campaign
+    /// audience): a table for a person at a terminal, TSV (header, tab-separated, one
+    /// line per row) for a pipe or a file, as `cut`, `awk` and `sort` read it.
+    pub fn rows_default(&self) -> Format {
+        if self.ui.stdout_is_tty {
+            Format::Table
+        } else {
+            Format::Tsv
+        }
+    }
+
     pub fn format(&self, command: &str, offered: &[Format], default: Format) -> Result<Format> {
         let Some(f) = self.global.format.map(Format::from) else {
             return Ok(default);

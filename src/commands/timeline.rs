@@ -23,7 +23,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("timeline", ROW_FORMATS, crm::render::Format::Table)?;
+    let format = ctx.format("timeline", ROW_FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let customer = &store
         .resolve(&args.customer, &[RecordType::Customer])?

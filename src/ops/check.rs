@@ -335,7 +335,10 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             format!("the file name is not a record id: {e}"),
         ));
     }
-    for e in validate(r.ty, &r.fields, cfg) {
+    for e in validate(r.ty, &r.fields, cfg)
+        .into_iter()
+        .chain(super::audience_error(store, r))
+    {
         let (line, col) = locate(store, l, &e.path);
         out.push(at(l, line, col, Severity::Error, e.to_string()));
     }

@@ -21,11 +21,11 @@ pub struct ListOptions {
 
 /// The records of `ty` that match, in folder order (by path) unless sorted.
 pub fn list<'s>(store: &'s Store, ty: RecordType, opts: &ListOptions) -> Result<Vec<&'s Record>> {
-    let query = Query::new(&opts.filters, ty, &store.config, store.clock.today)?;
+    let query = Query::new(&opts.filters, ty, &store.config, store.clock.today, store)?;
     let sort = opts
         .sort
         .as_deref()
-        .map(|s| SortSpec::new(s, ty, &store.config))
+        .map(|s| SortSpec::new(s, ty, &store.config, store))
         .transpose()
         .map_err(Error::Usage)?;
     let records: Box<dyn Iterator<Item = &crate::store::load::Loaded>> = match &opts.shows {
@@ -48,6 +48,17 @@ pub fn list<'s>(store: &'s Store, ty: RecordType, opts: &ListOptions) -> Result<
         out.truncate(n);
     }
     Ok(out)
+}
+
+/// Checks the field names a `--fields` flag gives: one no record can hold is a typo, not
+/// an empty column.
+pub fn check_fields(store: &Store, ty: RecordType, names: &[String]) -> Result<()> {
+    for n in names {
+        if let Some(why) = crate::query::names::unknown(ty, n.trim(), &store.config, store) {
+            return Err(Error::Usage(format!("--fields: {why}")));
+        }
+    }
+    Ok(())
 }
 
 /// The columns `crm list` shows when `--fields` is not given.

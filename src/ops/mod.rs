@@ -51,9 +51,34 @@ pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<
             }
         }
     }
+    errors.extend(audience_error(store, record));
     if errors.is_empty() {
         Ok(())
     } else {
         Err(Error::invalid(context, errors))
     }
+}
+
+/// A campaign's `audience` is a customer query: one that does not parse, or names a field
+/// no customer holds, would pick nobody (or everybody) when the campaign is sent.
+pub fn audience_error(store: &Store, record: &Record) -> Option<FieldError> {
+    if record.ty != RecordType::Campaign {
+        return None;
+    }
+    let audience = record.str("audience")?;
+    let e = crate::query::Query::new(
+        &[audience.to_string()],
+        RecordType::Customer,
+        &store.config,
+        store.clock.today,
+        store,
+    )
+    .err()?;
+    Some(FieldError {
+        path: "audience".into(),
+        message: format!(
+            "is not a customer query: at column {}: {}",
+            e.col, e.message
+        ),
+    })
 }

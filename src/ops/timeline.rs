@@ -10,7 +10,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event<'s> {
     pub at: DateTime<FixedOffset>,
-    /// As written in the record: a date or a moment.
+    /// As written in the record: a date, or a moment shown in the folder's time zone.
     pub when: String,
     pub record: &'s Record,
     pub what: String,
@@ -36,9 +36,16 @@ pub fn timeline<'s>(
     let mut push = |r: &'s Record, field_value: Option<&str>, what: String| {
         if let Some(v) = field_value {
             if let Some(at) = when(v) {
+                // Moments in the folder's time zone, so the column reads as one clock;
+                // a bare date stays a date.
+                let shown = if parse_date(v).is_some() {
+                    v.to_string()
+                } else {
+                    crate::model::clock::format_moment(&at.with_timezone(&tz).fixed_offset())
+                };
                 out.push(Event {
                     at,
-                    when: v.to_string(),
+                    when: shown,
                     record: r,
                     what,
                 });

@@ -30,6 +30,13 @@ use crate::model::{Record, RecordType};
 /// Where joined records are found (`customer.city` on a deal).
 pub trait Records {
     fn record(&self, ty: RecordType, id: &str) -> Option<&Record>;
+
+    /// Whether some record of the type holds the field at `path` (for names the field
+    /// table does not know: see [`super::names`]).
+    fn holds(&self, ty: RecordType, path: &str) -> bool {
+        let _ = (ty, path);
+        true
+    }
 }
 
 /// How a field's values compare.
@@ -232,30 +239,40 @@ fn check_literal(field: &Field, fr: &FieldRef, op: CmpOp, lit: &Literal) -> Resu
 impl Filter {
     /// Types every field of `expr` for records of type `ty`, rejecting comparisons
     /// that can never make sense.
-    pub fn new(expr: &Expr, ty: RecordType, cfg: &Config) -> Result<Filter, QueryError> {
+    /// A field name no record can hold is an error at its column (see [`super::names`]).
+    pub fn new(
+        expr: &Expr,
+        ty: RecordType,
+        cfg: &Config,
+        db: &dyn Records,
+    ) -> Result<Filter, QueryError> {
+        let field_ref = |field: &Field| match super::names::unknown(ty, &field.path, cfg, db) {
+            Some(why) => Err(QueryError::new(field.col, why)),
+            None => Ok(FieldRef::new(ty, &field.path, cfg)),
+        };
         Ok(match expr {
             Expr::Or(a, b) => Filter::Or(
-                Box::new(Filter::new(a, ty, cfg)?),
-                Box::new(Filter::new(b, ty, cfg)?),
+                Box::new(Filter::new(a, ty, cfg, db)?),
+                Box::new(Filter::new(b, ty, cfg, db)?),
             ),
             Expr::And(a, b) => Filter::And(
-                Box::new(Filter::new(a, ty, cfg)?),
-                Box::new(Filter::new(b, ty, cfg)?),
+                Box::new(Filter::new(a, ty, cfg, db)?),
+                Box::new(Filter::new(b, ty, cfg, db)?),
             ),
-            Expr::Not(a) => Filter::Not(Box::new(Filter::new(a, ty, cfg)?)),
+            Expr::Not(a) => Filter::Not(Box::new(Filter::new(a, ty, cfg, db)?)),
             Expr::Cmp { field, op, value } => {
-                let fr = FieldRef::new(ty, &field.path, cfg);
+                let fr = field_ref(field)?;
                 check_literal(field, &fr, *op, value)?;
                 Filter::Cmp(fr, *op, value.clone())
             }
             Expr::In { field, values } => {
-                let fr = FieldRef::new(ty, &field.path, cfg);
+                let fr = field_ref(field)?;
                 for v in values {
                     check_literal(field, &fr, CmpOp::Eq, v)?;
                 }
                 Filter::In(fr, values.clone())
             }
-            Expr::Truthy(field) => Filter::Truthy(FieldRef::new(ty, &field.path, cfg)),
+            Expr::Truthy(field) => Filter::Truthy(field_ref(field)?),
         })
     }
 

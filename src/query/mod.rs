@@ -4,6 +4,7 @@
 pub mod error;
 pub mod eval;
 pub mod lexer;
+pub mod names;
 pub mod parser;
 pub mod sort;
 
@@ -23,12 +24,13 @@ pub struct Query {
 
 impl Query {
     /// Parses and types each expression; the first bad one is the error, with its text
-    /// attached for the caret display.
+    /// attached for the caret display. `db` tells which fields the folder's records hold.
     pub fn new(
         exprs: &[String],
         ty: RecordType,
         cfg: &Config,
         today: NaiveDate,
+        db: &dyn Records,
     ) -> Result<Query, QueryError> {
         let mut filters = Vec::new();
         for src in exprs {
@@ -37,7 +39,7 @@ impl Query {
                 e
             };
             let expr = parser::parse(src, today).map_err(with_source)?;
-            filters.push(Filter::new(&expr, ty, cfg).map_err(with_source)?);
+            filters.push(Filter::new(&expr, ty, cfg, db).map_err(with_source)?);
         }
         Ok(Query { filters })
     }

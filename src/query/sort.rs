@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use super::eval::{FieldRef, Records, SortKey};
+use super::names;
 use crate::config::Config;
 use crate::model::{Record, RecordType};
 
@@ -13,7 +14,13 @@ pub struct SortSpec {
 
 impl SortSpec {
     /// `-value,name`: by value descending, then name ascending.
-    pub fn new(spec: &str, ty: RecordType, cfg: &Config) -> Result<SortSpec, String> {
+    /// A name no record can hold is an error (a typo would sort nothing).
+    pub fn new(
+        spec: &str,
+        ty: RecordType,
+        cfg: &Config,
+        db: &dyn Records,
+    ) -> Result<SortSpec, String> {
         let mut keys = Vec::new();
         for part in spec.split(',').map(str::trim) {
             let (path, desc) = match part.strip_prefix('-') {
@@ -28,6 +35,9 @@ impl SortSpec {
                 });
             if !ok {
                 return Err(format!("--sort: {part:?} is not a field name (write FIELD or -FIELD, several joined by ',')"));
+            }
+            if let Some(why) = names::unknown(ty, path, cfg, db) {
+                return Err(format!("--sort: {why}"));
             }
             keys.push((FieldRef::new(ty, path, cfg), desc));
         }

@@ -116,7 +116,7 @@ impl<'a> Data<'a> {
         filters: &[String],
         needs: &[RecordType],
     ) -> Result<Data<'a>> {
-        let query = Query::new(filters, primary, &store.config, as_of)?;
+        let query = Query::new(filters, primary, &store.config, as_of, store)?;
         let wanted = |ty| ty == primary || needs.contains(&ty);
         let types: Vec<RecordType> = RecordType::ALL.into_iter().filter(|t| wanted(*t)).collect();
         store.preload(&types);

@@ -685,6 +685,11 @@ impl crate::query::Records for Store {
     fn record(&self, ty: RecordType, id: &str) -> Option<&Record> {
         self.get(ty, id).map(|l| &l.record)
     }
+
+    /// Reads the type's records whole (asked only for a name the field table lacks).
+    fn holds(&self, ty: RecordType, path: &str) -> bool {
+        self.records(ty).any(|l| l.record.get(path).is_some())
+    }
 }
 
 /// A record's file text, refused when reads would refuse the file it makes (too big): a

@@ -20,7 +20,7 @@ pub fn query_parser(data: &[u8]) {
     let _ = crm::query::parser::parse(src, today());
     let cfg = crm::config::Config::default();
     for ty in RecordType::ALL {
-        if let Ok(q) = crm::query::Query::new(&[src.to_string()], ty, &cfg, today()) {
+        if let Ok(q) = crm::query::Query::new(&[src.to_string()], ty, &cfg, today(), &NoRecords) {
             let record = crm::store::load::parse_record(
                 ty,
                 Path::new("x/a.yaml"),
