@@ -44,6 +44,7 @@ pub struct Config {
     pub rates: BTreeMap<Currency, Rate>,
     pub fields: CustomFields,
     pub consent: Consent,
+    pub format: FormatSettings,
 }
 
 impl Default for Config {
@@ -65,6 +66,7 @@ impl Default for Config {
             rates: BTreeMap::new(),
             fields: CustomFields::default(),
             consent: Consent::default(),
+            format: FormatSettings::default(),
         }
     }
 }
@@ -268,6 +270,13 @@ min = 10000
 # (`preferences.consent = true`).
 [consent]
 required = ["email", "whatsapp", "sms"]
+
+# How tables, markdown, html and the timeline write amounts (json, csv and tsv keep
+# them exact and ungrouped): IDR 155,500,000 by default. In Indonesia, for instance:
+# thousands = ".", decimal = "," and symbols = { IDR = "Rp" } write Rp 155.500.000.
+[format]
+thousands = ","
+decimal = "."
 
 # Custom fields with a declared type (string, integer, decimal, date, moment, bool, list),
 # checked like built-in ones. Undeclared custom fields are kept as they are written.
@@ -597,6 +606,81 @@ impl CustomType {
             CustomType::Bool => FieldKind::Bool,
             CustomType::List => FieldKind::List,
         }
+    }
+}
+
+/// `[format]`: how the human formats (table, markdown, html, timeline) write amounts.
+/// Machine formats (json, csv, tsv, yaml) keep them exact and ungrouped whatever it says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(try_from = "RawFormat")]
+pub struct FormatSettings {
+    #[schemars(skip)]
+    pub money: crate::model::money::MoneyStyle,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+struct RawFormat {
+    /// Between groups of three digits ("," by default; "." or " " elsewhere; "" for none).
+    thousands: String,
+    /// Before the cents ("." by default).
+    decimal: String,
+    /// Currency symbols to write instead of the code: `IDR = "Rp"`.
+    symbols: BTreeMap<String, String>,
+}
+
+impl Default for RawFormat {
+    fn default() -> RawFormat {
+        let m = crate::model::money::MoneyStyle::default();
+        RawFormat {
+            thousands: m.thousands,
+            decimal: m.decimal,
+            symbols: m.symbols,
+        }
+    }
+}
+
+impl TryFrom<RawFormat> for FormatSettings {
+    type Error = String;
+
+    fn try_from(r: RawFormat) -> Result<FormatSettings, String> {
+        let printable = |s: &str| {
+            s.chars().count() <= 4 && !s.chars().any(|c| c.is_control() || c.is_ascii_digit())
+        };
+        if r.decimal.is_empty() || !printable(&r.decimal) || !printable(&r.thousands) {
+            return Err(format!(
+                "format: thousands {:?} and decimal {:?} must be up to 4 characters, not digits or control characters, and decimal not empty",
+                r.thousands, r.decimal
+            ));
+        }
+        if r.thousands == r.decimal {
+            return Err(format!(
+                "format: thousands and decimal are both {:?}; amounts would read two ways",
+                r.decimal
+            ));
+        }
+        for (code, symbol) in &r.symbols {
+            if !Currency::is_valid(code) {
+                return Err(format!(
+                    "format.symbols: {code:?} is not an ISO 4217 currency code (three capital letters)"
+                ));
+            }
+            if symbol.is_empty()
+                || symbol.chars().count() > 8
+                || symbol.chars().any(char::is_control)
+            {
+                return Err(format!(
+                    "format.symbols.{code}: {symbol:?} must be 1 to 8 printable characters"
+                ));
+            }
+        }
+        Ok(FormatSettings {
+            money: crate::model::money::MoneyStyle {
+                thousands: r.thousands,
+                decimal: r.decimal,
+                symbols: r.symbols,
+            },
+        })
     }
 }
 

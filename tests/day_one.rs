@@ -110,3 +110,84 @@ fn github_annotations_escape_file_names() {
         "{text}"
     );
 }
+
+/// Amounts for people are grouped (`IDR 155,500,000`, `EUR 1,500,000.50`) in tables,
+/// markdown, html and the timeline, with `[format]`'s separators and symbols; json, csv
+/// and tsv keep them exact.
+#[test]
+fn money_for_people_is_grouped_and_for_machines_exact() {
+    let f = Folder::new();
+    let toml = f
+        .read("crm.toml")
+        .replace("currency = \"USD\"", "currency = \"IDR\"");
+    f.write("crm.toml", &toml);
+    f.write(
+        "customers/toko.yaml",
+        "name: Toko\nstage: customer\ncreated: 2026-11-01\n",
+    );
+    f.write(
+        "deals/big.yaml",
+        "title: Big\ncustomer: toko\nstage: negotiation\nvalue: 155500000\ncurrency: IDR\ncreated: 2026-11-01\n",
+    );
+    f.write(
+        "deals/euro.yaml",
+        "title: Euro\ncustomer: toko\nstage: new\nvalue: 1500000.5\ncurrency: EUR\ncreated: 2026-11-02\n",
+    );
+    let md = f.ok(&["report", "pipeline", "--format", "markdown"]);
+    assert!(
+        md.contains("| negotiation | 1 | IDR 155,500,000 | IDR 116,625,000 |\n")
+            && md.contains("| new | 1 | EUR 1,500,000.50 | EUR 150,000.05 |\n"),
+        "{md}"
+    );
+    let html = f.ok(&["report", "pipeline", "--format", "html"]);
+    assert!(
+        html.contains("<td class=\"num\">IDR 155,500,000</td>"),
+        "{html}"
+    );
+    let csv = f.ok(&["report", "pipeline", "--format", "csv"]);
+    assert!(
+        csv.contains("open_by_stage,4,value,IDR 155500000\n"),
+        "{csv}"
+    );
+    let json = f.ok(&["report", "pipeline", "--format", "json"]);
+    assert!(json.contains("\"IDR\": 155500000"), "{json}");
+    assert_eq!(
+        f.ok(&["list", "deals", "--fields", "id,value", "--format", "markdown"]),
+        "| id | value |\n|---|---|\n| big | 155,500,000 |\n| euro | 1,500,000.50 |\n"
+    );
+    assert_eq!(
+        f.ok(&["list", "deals", "--fields", "id,value"]),
+        "id\tvalue\nbig\t155500000\neuro\t1500000.5\n"
+    );
+    assert!(f
+        .ok(&["timeline", "toko", "--format", "markdown"])
+        .contains("deal \"Big\" created (IDR 155,500,000)"));
+    assert!(f
+        .ok(&["timeline", "toko", "--format", "tsv"])
+        .contains("deal \"Big\" created (IDR 155500000)"));
+
+    // A folder in Indonesia.
+    f.write(
+        "crm.toml",
+        &format!("{toml}\n").replace(
+            "[format]\nthousands = \",\"\ndecimal = \".\"\n",
+            "[format]\nthousands = \".\"\ndecimal = \",\"\nsymbols = { IDR = \"Rp\" }\n",
+        ),
+    );
+    let md = f.ok(&["report", "pipeline", "--format", "markdown"]);
+    assert!(
+        md.contains("| negotiation | 1 | Rp 155.500.000 | Rp 116.625.000 |\n")
+            && md.contains("| new | 1 | EUR 1.500.000,50 | EUR 150.000,05 |\n"),
+        "{md}"
+    );
+    // The same separator twice is refused, at its place.
+    f.write(
+        "crm.toml",
+        &toml.replace("decimal = \".\"", "decimal = \",\""),
+    );
+    let err = common::stderr_of(f.crm().args(["report", "pipeline"]), 1);
+    assert!(
+        err.contains("format: thousands and decimal are both \",\"; amounts would read two ways"),
+        "{err}"
+    );
+}

@@ -50,7 +50,7 @@ fn the_page_is_self_contained_and_stable() {
     }
     // The week's trend row, as the markdown report has it.
     assert!(html.contains(
-        "<tr><td>2026-11-09</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">USD 2800</td></tr>"
+        "<tr><td>2026-11-09</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">USD 2,800</td></tr>"
     ));
     assert_eq!(page(), html, "the same report renders to the same bytes");
 }

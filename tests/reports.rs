@@ -38,11 +38,11 @@ fn funnel() {
 | Existing customers (customers the day before the period) | 6 |\n\
 | Existing customers with a deal won in the period | 2 |\n\
 | Up-sell deals won | 1 |\n\
-| Up-sell value won | USD 1200 |\n\
+| Up-sell value won | USD 1,200 |\n\
 | Cross-sell deals won | 1 |\n\
 | Cross-sell value won | USD 300 |\n\
-| Value won | USD 4000 |\n\
-| Revenue per customer (value won / customers with a won deal) | USD 1333.33 |\n\
+| Value won | USD 4,000 |\n\
+| Revenue per customer (value won / customers with a won deal) | USD 1,333.33 |\n\
 | Tickets resolved | 6 |\n\
 | CSAT (ratings of 4-5 among rated tickets resolved) | 40% |\n\
 \n## Retain\n\n\
@@ -78,25 +78,25 @@ fn pipeline() {
         "# Pipeline\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
 ## Open deals by stage\n\n\
 | Stage | Deals | Value | Weighted value |\n|---|---|---|---|\n\
-| new | 1 | USD 1000 | USD 200 |\n\
-| qualified | 1 | EUR 1000 | EUR 250 |\n\
-| proposal | 1 | USD 3000 | USD 1500 |\n\
-| negotiation | 1 | USD 6000 | USD 4500 |\n\
-| all open | 4 | EUR 1000; USD 10000 (total USD 11500 converted) | EUR 250; USD 6200 (total USD 6575 converted) |\n\
+| new | 1 | USD 1,000 | USD 200 |\n\
+| qualified | 1 | EUR 1,000 | EUR 250 |\n\
+| proposal | 1 | USD 3,000 | USD 1,500 |\n\
+| negotiation | 1 | USD 6,000 | USD 4,500 |\n\
+| all open | 4 | EUR 1,000; USD 10,000 (total USD 11,500 converted) | EUR 250; USD 6,200 (total USD 6,575 converted) |\n\
 \n## Closed in the period\n\n\
 | Figure | Value |\n|---|---|\n\
 | Deals won | 3 |\n\
-| Value won | USD 4000 |\n\
+| Value won | USD 4,000 |\n\
 | Deals lost | 3 |\n\
-| Value lost | USD 2000 |\n\
+| Value lost | USD 2,000 |\n\
 | Win rate won / (won + lost) | 50% |\n\
 | Cycle days, created to closed (median) | 10 |\n\
 | Cycle days, created to closed (mean) | 11 |\n\
 | Sales velocity per day (open deals x average won value x win rate / mean cycle days) | USD 242.42 |\n\
 \n## Forecast by expected close month (open deals)\n\n\
 | Month | Deals | Value | Weighted value |\n|---|---|---|---|\n\
-| 2026-11 | 1 | USD 6000 | USD 4500 |\n\
-| 2026-12 | 3 | EUR 1000; USD 4000 (total USD 5500 converted) | EUR 250; USD 1700 (total USD 2075 converted) |\n\
+| 2026-11 | 1 | USD 6,000 | USD 4,500 |\n\
+| 2026-12 | 3 | EUR 1,000; USD 4,000 (total USD 5,500 converted) | EUR 250; USD 1,700 (total USD 2,075 converted) |\n\
 \n## Stale deals (open, no stage change or interaction for more than the stale threshold)\n\n\
 | Deal | Title | Stage | Last activity | Days |\n|---|---|---|---|---|\n\
 | d09 | Hadi negotiation | negotiation | 2026-09-20 | 63 |\n\
@@ -120,8 +120,8 @@ fn campaigns() {
 | Campaign | Phase | Budget | Cost | Leads | Acquired | Won value | ROI | Cost per lead | Cost per acquisition | Responses |\n\
 |---|---|---|---|---|---|---|---|---|---|---|\n\
 | k-eu | retain | EUR 300 | EUR 200 | 0 | 0 | 0 | -100% | n/a | n/a | 1 |\n\
-| k-fair | acquire | USD 5000 | USD 4000 | 2 | 1 | USD 1500 | -62.5% | USD 2000 | USD 4000 | 1 |\n\
-| k-web | acquire | USD 2000 | USD 1000 | 3 | 1 | USD 2500 | 150% | USD 333.33 | USD 1000 | 3 |\n\
+| k-fair | acquire | USD 5,000 | USD 4,000 | 2 | 1 | USD 1,500 | -62.5% | USD 2,000 | USD 4,000 | 1 |\n\
+| k-web | acquire | USD 2,000 | USD 1,000 | 3 | 1 | USD 2,500 | 150% | USD 333.33 | USD 1,000 | 3 |\n\
 | k-zero | enhance | n/a | n/a | 0 | 0 | 0 | n/a | n/a | n/a | 0 |\n"
     );
     // k-fair: leads created in Nov c10, c14 (c01, c02 are older); c14 is a customer.
@@ -184,12 +184,12 @@ fn customers() {
         "# Customers\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
 ## RFM (customers with a won deal; value of the last 12 months)\n\n\
 | Customer | Name | Recency days | Frequency | Monetary | R | F | M | Segment |\n|---|---|---|---|---|---|---|---|---|\n\
-| c01 | Ayu Store | 17 | 2 | USD 10200 | 4 | 5 | 5 | Champions |\n\
-| c02 | Bima Co | 11 | 2 | USD 8300 | 5 | 5 | 5 | Champions |\n\
-| c03 | Citra | 144 | 1 | USD 4000 | 3 | 2 | 4 | Need Attention |\n\
-| c13 | EU GmbH | 247 | 1 | USD 3000 | 2 | 2 | 3 | Hibernating |\n\
-| c04 | Dewa | 10 | 1 | USD 2500 | 5 | 2 | 3 | Potential Loyalist |\n\
-| c09 | Indah | 68 | 1 | USD 1500 | 3 | 2 | 2 | Need Attention |\n\
+| c01 | Ayu Store | 17 | 2 | USD 10,200 | 4 | 5 | 5 | Champions |\n\
+| c02 | Bima Co | 11 | 2 | USD 8,300 | 5 | 5 | 5 | Champions |\n\
+| c03 | Citra | 144 | 1 | USD 4,000 | 3 | 2 | 4 | Need Attention |\n\
+| c13 | EU GmbH | 247 | 1 | USD 3,000 | 2 | 2 | 3 | Hibernating |\n\
+| c04 | Dewa | 10 | 1 | USD 2,500 | 5 | 2 | 3 | Potential Loyalist |\n\
+| c09 | Indah | 68 | 1 | USD 1,500 | 3 | 2 | 2 | Need Attention |\n\
 | c11 | Kartika | 539 | 0 | USD 0 | 1 | 1 | 1 | Lost |\n\
 \n## Customers per RFM segment\n\n\
 | Segment | Customers |\n|---|---|\n\
@@ -248,7 +248,7 @@ fn weekly() {
 | new_customers | New customers | 1 | 0 | +1 |\n\
 | churned | Churned | 1 | 0 | +1 |\n\
 | deals_won | Deals won | 2 | 1 | +1 |\n\
-| value_won | Value won | USD 2800 | USD 1200 | +USD 1600 |\n\
+| value_won | Value won | USD 2,800 | USD 1,200 | +USD 1,600 |\n\
 | deals_lost | Deals lost | 1 | 1 | 0 |\n\
 | win_rate | Win rate | 66.7% | 50% | +16.7 pp |\n\
 | tickets_opened | Tickets opened | 4 | 1 | +3 |\n\
@@ -264,15 +264,15 @@ fn weekly() {
 | 2026-08-24 | 0 | 0 | 0 |\n\
 | 2026-08-31 | 1 | 0 | 0 |\n\
 | 2026-09-07 | 0 | 0 | 0 |\n\
-| 2026-09-14 | 0 | 1 | USD 1500 |\n\
+| 2026-09-14 | 0 | 1 | USD 1,500 |\n\
 | 2026-09-21 | 0 | 0 | 0 |\n\
 | 2026-09-28 | 0 | 0 | 0 |\n\
 | 2026-10-05 | 0 | 0 | 0 |\n\
 | 2026-10-12 | 0 | 0 | 0 |\n\
 | 2026-10-19 | 1 | 0 | 0 |\n\
 | 2026-10-26 | 0 | 0 | 0 |\n\
-| 2026-11-02 | 3 | 1 | USD 1200 |\n\
-| 2026-11-09 | 1 | 2 | USD 2800 |\n\
+| 2026-11-02 | 3 | 1 | USD 1,200 |\n\
+| 2026-11-09 | 1 | 2 | USD 2,800 |\n\
 \n\
 ## Acquire (2026-11-09 to 2026-11-15): records reaching each stage\n\
 \n\
@@ -292,8 +292,8 @@ fn weekly() {
 | Up-sell value won | 0 |\n\
 | Cross-sell deals won | 1 |\n\
 | Cross-sell value won | USD 300 |\n\
-| Value won | USD 2800 |\n\
-| Revenue per customer (value won / customers with a won deal) | USD 1400 |\n\
+| Value won | USD 2,800 |\n\
+| Revenue per customer (value won / customers with a won deal) | USD 1,400 |\n\
 | Tickets resolved | 4 |\n\
 | CSAT (ratings of 4-5 among rated tickets resolved) | 33.3% |\n\
 \n\
@@ -313,11 +313,11 @@ fn weekly() {
 \n\
 | Stage | Deals | Value | Weighted value |\n\
 |---|---|---|---|\n\
-| new | 1 | USD 1000 | USD 200 |\n\
-| qualified | 1 | EUR 1000 | EUR 250 |\n\
-| proposal | 1 | USD 3000 | USD 1500 |\n\
-| negotiation | 1 | USD 6000 | USD 4500 |\n\
-| all open | 4 | EUR 1000; USD 10000 (total USD 11500 converted) | EUR 250; USD 6200 (total USD 6575 converted) |\n\
+| new | 1 | USD 1,000 | USD 200 |\n\
+| qualified | 1 | EUR 1,000 | EUR 250 |\n\
+| proposal | 1 | USD 3,000 | USD 1,500 |\n\
+| negotiation | 1 | USD 6,000 | USD 4,500 |\n\
+| all open | 4 | EUR 1,000; USD 10,000 (total USD 11,500 converted) | EUR 250; USD 6,200 (total USD 6,575 converted) |\n\
 \n\
 ## Service levels (2026-11-09 to 2026-11-15)\n\
 \n\

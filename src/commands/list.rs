@@ -100,6 +100,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         chosen,
         header: !args.no_header,
         raw: args.raw,
+        money: Some(&store.config.format.money),
     };
     let mut out = ctx.out();
     render::write_records(&mut out, &records, &cols, format, store)?;

@@ -114,7 +114,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();
     r.skipped.extend(store.duplicate_notes());
     let mut out = ctx.out();
-    write_report(&mut out, &r, format, !ctx.ui.plain)?;
+    write_report(
+        &mut out,
+        &r,
+        format,
+        !ctx.ui.plain,
+        &store.config.format.money,
+    )?;
     out.flush()?;
     if args.strict && !r.skipped.is_empty() {
         let n = r.skipped.len();

@@ -59,9 +59,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         Format::Table | Format::Markdown => {
             // One record reads best as a list of fields, one per row.
+            // Amounts grouped for people, as in every table.
+            let money = &store.config.format.money;
             let rows: Vec<Vec<String>> = flat::flatten(record)
                 .into_iter()
-                .map(|(k, v)| vec![k, v])
+                .map(|(k, v)| {
+                    let amount = crm::model::spec::lookup(record.ty.spec(), &k)
+                        .filter(|s| matches!(s.kind, crm::model::spec::FieldKind::Money))
+                        .and_then(|_| crm::model::value::parse_decimal(&v).ok());
+                    match amount {
+                        Some(d) => vec![k, money.number(d)],
+                        None => vec![k, v],
+                    }
+                })
                 .collect();
             table::write_rows(
                 &mut out,
@@ -81,6 +91,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 chosen: false,
                 header: true,
                 raw: args.raw,
+                money: None,
             };
             render::write_records(&mut out, &[record], &cols, format, store)?;
         }

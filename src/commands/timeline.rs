@@ -28,7 +28,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let customer = &store
         .resolve(&args.customer, &[RecordType::Customer])?
         .record;
-    let rows: Vec<Vec<String>> = timeline(store, customer, args.since)
+    let human = matches!(
+        format,
+        crm::render::Format::Table | crm::render::Format::Markdown
+    );
+    let money = human.then_some(&store.config.format.money);
+    let rows: Vec<Vec<String>> = timeline(store, customer, args.since, money)
         .into_iter()
         .map(|e| vec![e.when, format!("{}/{}", e.record.ty, e.record.id), e.what])
         .collect();

@@ -4,6 +4,7 @@ pub mod canonical;
 pub mod clock;
 pub mod fold;
 pub mod id;
+pub mod money;
 pub mod nesting;
 pub mod record;
 pub mod record_type;

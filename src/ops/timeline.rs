@@ -20,10 +20,12 @@ pub struct Event<'s> {
 /// came from, every interaction, each deal's creation, stage changes and close, and each
 /// ticket's opening, first response and resolution. Sorted by time (a bare date counts
 /// as its midnight in the folder's time zone); events at the same time keep this order.
+/// Amounts in the text are grouped in `money`'s style for people, exact when it is None.
 pub fn timeline<'s>(
     store: &'s Store,
     customer: &'s Record,
     since: Option<NaiveDate>,
+    money: Option<&crate::model::money::MoneyStyle>,
 ) -> Vec<Event<'s>> {
     let tz = store.config.tz();
     let when = |v: &str| -> Option<DateTime<FixedOffset>> {
@@ -120,8 +122,13 @@ pub fn timeline<'s>(
     for d in mine(RecordType::Deal) {
         let title = d.title().unwrap_or_default();
         let value = match (d.str("currency"), d.decimal("value")) {
-            (Some(cur), Some(v)) => format!(" ({cur} {})", v.normalize()),
-            (None, Some(v)) => format!(" ({} {})", store.config.currency, v.normalize()),
+            (cur, Some(v)) => {
+                let cur = cur.unwrap_or(&store.config.currency.0);
+                match money {
+                    Some(m) => format!(" ({})", m.amount(cur, v)),
+                    None => format!(" ({cur} {})", v.normalize()),
+                }
+            }
             _ => String::new(),
         };
         push(

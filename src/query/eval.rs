@@ -93,6 +93,8 @@ pub struct FieldRef {
     joins: Vec<(&'static str, RecordType)>,
     rest: String,
     pub kind: Kind,
+    /// An amount (a deal's value, a budget): grouped for people in tables.
+    pub money: bool,
 }
 
 impl FieldRef {
@@ -134,11 +136,16 @@ impl FieldRef {
                 .map(|k| Kind::of(k, cfg))
                 .unwrap_or(Kind::Dynamic)
         };
+        let money = matches!(
+            spec::lookup(cur.spec(), rest).map(|s| s.kind),
+            Some(FieldKind::Money)
+        );
         FieldRef {
             path: path.to_string(),
             joins,
             rest: rest.to_string(),
             kind,
+            money,
         }
     }
 

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use rust_decimal::prelude::ToPrimitive;
 
 use super::report::cell_text;
+use crate::model::money::MoneyStyle;
 use crate::report::{Body, Cell, Chart, Report, Section};
 
 const STYLE: &str = "\
@@ -72,12 +73,12 @@ fn magnitude(c: &Cell) -> Option<f64> {
 }
 
 /// Per row: its label (first cell), the magnitude of column `col`, and that cell as text.
-fn points(rows: &[Vec<Cell>], col: usize) -> Vec<(String, Option<f64>, String)> {
+fn points(rows: &[Vec<Cell>], col: usize, m: &MoneyStyle) -> Vec<(String, Option<f64>, String)> {
     rows.iter()
         .filter_map(|r| {
             let cell = r.get(col)?;
-            let label = r.first().map(cell_text).unwrap_or_default();
-            Some((label, magnitude(cell), cell_text(cell)))
+            let label = r.first().map(|c| cell_text(c, m)).unwrap_or_default();
+            Some((label, magnitude(cell), cell_text(cell, m)))
         })
         .collect()
 }
@@ -87,9 +88,9 @@ fn is_numeric(c: &Cell) -> bool {
 }
 
 /// Horizontal bars, one per row, labelled by the row's first cell.
-fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize) {
+fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize, m: &MoneyStyle) {
     // Rows whose value cannot be drawn (amounts in several currencies) have no bar.
-    let values: Vec<(String, f64, String)> = points(rows, col)
+    let values: Vec<(String, f64, String)> = points(rows, col, m)
         .into_iter()
         .filter_map(|(label, v, shown)| Some((label, v?, shown)))
         .collect();
@@ -129,9 +130,16 @@ fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize) {
 }
 
 /// A column chart of one column over the rows (oldest first), labelled by first cells.
-fn column_chart(out: &mut String, caption: &str, rows: &[Vec<Cell>], col: usize, class: &str) {
+fn column_chart(
+    out: &mut String,
+    caption: &str,
+    rows: &[Vec<Cell>],
+    col: usize,
+    class: &str,
+    m: &MoneyStyle,
+) {
     // A week whose value cannot be drawn keeps its slot, empty.
-    let values: Vec<(String, f64, String)> = points(rows, col)
+    let values: Vec<(String, f64, String)> = points(rows, col, m)
         .into_iter()
         .map(|(label, v, shown)| (label, v.unwrap_or(0.0), shown))
         .collect();
@@ -188,7 +196,7 @@ fn column_chart(out: &mut String, caption: &str, rows: &[Vec<Cell>], col: usize,
     );
 }
 
-fn table(out: &mut String, labels: &[String], rows: &[Vec<Cell>]) {
+fn table(out: &mut String, labels: &[String], rows: &[Vec<Cell>], m: &MoneyStyle) {
     let numeric: Vec<bool> = (0..labels.len())
         .map(|i| rows.iter().any(|r| r.get(i).is_some_and(is_numeric)))
         .collect();
@@ -206,14 +214,14 @@ fn table(out: &mut String, labels: &[String], rows: &[Vec<Cell>]) {
             } else {
                 ""
             };
-            let _ = write!(out, "<td{class}>{}</td>", esc(&cell_text(c)));
+            let _ = write!(out, "<td{class}>{}</td>", esc(&cell_text(c, m)));
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table></div>");
 }
 
-fn section(out: &mut String, s: &Section) {
+fn section(out: &mut String, s: &Section, m: &MoneyStyle) {
     let _ = write!(
         out,
         "<section id=\"{}\"><h2>{}</h2>",
@@ -227,21 +235,21 @@ fn section(out: &mut String, s: &Section) {
                 .iter()
                 .map(|f| vec![Cell::Text(f.label.clone()), f.value.clone()])
                 .collect();
-            table(out, &labels, &rows);
+            table(out, &labels, &rows, m);
         }
         Body::Table { rows, .. } if rows.is_empty() => {
             out.push_str("<p class=\"none\">None.</p>");
         }
         Body::Table { columns, rows, bar } => {
             if let Some(col) = bar {
-                bars(out, &s.title, rows, *col);
+                bars(out, &s.title, rows, *col, m);
             }
             if let Some(Chart::Columns(series)) = &s.chart {
                 out.push_str("<div class=\"charts\">");
                 for (k, col) in series.iter().enumerate() {
                     let name = columns.get(*col).map(|c| c.label.as_str()).unwrap_or("");
                     let class = if k % 2 == 0 { "bar" } else { "bar2" };
-                    column_chart(out, name, rows, *col, class);
+                    column_chart(out, name, rows, *col, class, m);
                 }
                 out.push_str("</div>");
             }
@@ -254,14 +262,14 @@ fn section(out: &mut String, s: &Section) {
                 .iter()
                 .map(|r| keep.iter().filter_map(|i| r.get(*i).cloned()).collect())
                 .collect();
-            table(out, &labels, &rows);
+            table(out, &labels, &rows, m);
         }
     }
     out.push_str("</section>\n");
 }
 
 /// Writes the page.
-pub fn write_html(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+pub fn write_html(out: &mut dyn Write, r: &Report, m: &MoneyStyle) -> io::Result<()> {
     let mut page = String::new();
     let _ = write!(
         page,
@@ -279,7 +287,7 @@ pub fn write_html(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         let _ = writeln!(page, "<p class=\"skipped\">{}</p>", esc(&line));
     }
     for s in &r.sections {
-        section(&mut page, s);
+        section(&mut page, s, m);
     }
     page.push_str("</main>\n</body>\n</html>\n");
     out.write_all(page.as_bytes())

@@ -136,6 +136,8 @@ pub struct Columns<'a> {
     pub header: bool,
     /// Formula-like cells of csv and tsv as they are (`--raw`).
     pub raw: bool,
+    /// How tables and markdown write amounts (`value`, `budget`): None leaves them exact.
+    pub money: Option<&'a crate::model::money::MoneyStyle>,
 }
 
 fn projected(record: &Record, cols: &Columns, db: &dyn Records) -> serde_json::Value {
@@ -211,8 +213,15 @@ pub fn write_records(
                     cols.fields
                         .iter()
                         .map(|f| {
-                            f.value(r, db)
-                                .map(|v| flat::value_cell(&v))
+                            let v = f.value(r, db);
+                            let grouped = match (&v, cols.money, format) {
+                                (Some(v), Some(m), Format::Table | Format::Markdown) if f.money => {
+                                    crate::model::value::as_decimal(v).map(|d| m.number(d))
+                                }
+                                _ => None,
+                            };
+                            grouped
+                                .or_else(|| v.map(|v| flat::value_cell(&v)))
                                 .unwrap_or_default()
                         })
                         .collect()

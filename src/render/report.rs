@@ -8,6 +8,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::Format;
+use crate::model::money::MoneyStyle;
 use crate::report::stats::round;
 use crate::report::{Amounts, Body, Cell, Column, Figure, Report, Section};
 
@@ -18,18 +19,14 @@ fn dec(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-fn money_text(a: &Amounts) -> String {
+fn money_text(a: &Amounts, m: &MoneyStyle) -> String {
     if a.is_empty() {
         return "0".into();
     }
-    let parts: Vec<String> = a
-        .by_currency
-        .iter()
-        .map(|(c, v)| format!("{c} {}", dec(round(*v, 2))))
-        .collect();
+    let parts: Vec<String> = a.by_currency.iter().map(|(c, v)| m.amount(c, *v)).collect();
     let mut s = parts.join("; ");
     if let Some((c, v)) = &a.converted {
-        s.push_str(&format!(" (total {c} {} converted)", dec(round(*v, 2))));
+        s.push_str(&format!(" (total {} converted)", m.amount(c, *v)));
     }
     s
 }
@@ -43,8 +40,8 @@ fn signed(d: Decimal) -> String {
     }
 }
 
-/// Changes of amounts, each signed before its currency: `+IDR 30000000; -USD 5`.
-fn money_change_text(a: &Amounts) -> String {
+/// Changes of amounts, each signed before its currency: `+IDR 30,000,000; -USD 5`.
+fn money_change_text(a: &Amounts, m: &MoneyStyle) -> String {
     if a.is_empty() {
         return "0".into();
     }
@@ -59,24 +56,24 @@ fn money_change_text(a: &Amounts) -> String {
             } else {
                 "+"
             };
-            format!("{sign}{c} {}", dec(v.abs()))
+            format!("{sign}{}", m.amount(c, v.abs()))
         })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// A cell as people read it.
-pub fn cell_text(c: &Cell) -> String {
+/// A cell as people read it: amounts grouped in the folder's style (`[format]`).
+pub fn cell_text(c: &Cell, m: &MoneyStyle) -> String {
     match c {
         Cell::Text(s) => s.clone(),
         Cell::Count(n) => n.to_string(),
-        Cell::Money(a) => money_text(a),
+        Cell::Money(a) => money_text(a, m),
         Cell::Rate(Some(r)) => format!("{}%", dec(round(*r * Decimal::ONE_HUNDRED, 1))),
         Cell::Number(Some(n)) => dec(round(*n, 1)),
         Cell::Factor(Some(n)) => dec(round(*n, 2)),
         Cell::Delta(Some(d)) => signed(*d),
         Cell::Points(Some(d)) => format!("{} pp", signed(*d)),
-        Cell::MoneyChange(a) => money_change_text(a),
+        Cell::MoneyChange(a) => money_change_text(a, m),
         Cell::Rate(None)
         | Cell::Number(None)
         | Cell::Factor(None)
@@ -254,7 +251,7 @@ fn cell_csv(c: &Cell) -> String {
             parts.join(";")
         }
         // Text from records (names, ids) is guarded as every csv cell is.
-        other => super::guard::neutralise(&cell_text(other)),
+        other => super::guard::neutralise(&cell_text(other, &MoneyStyle::default())),
     }
 }
 
@@ -269,14 +266,17 @@ fn bar(value: &Cell, max: u64, unicode: bool) -> String {
     (if unicode { "█" } else { "#" }).repeat(len)
 }
 
+/// Writes a report; `money` is how the human formats write amounts (json and csv keep
+/// them exact).
 pub fn write_report(
     out: &mut dyn Write,
     r: &Report,
     format: Format,
     unicode: bool,
+    money: &MoneyStyle,
 ) -> io::Result<()> {
     match format {
-        Format::Html => super::html::write_html(out, r),
+        Format::Html => super::html::write_html(out, r, money),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &JsonReport(r))?;
             writeln!(out)
@@ -314,7 +314,7 @@ pub fn write_report(
             }
             for s in &r.sections {
                 writeln!(out, "\n## {}\n", s.title)?;
-                let (header, rows) = rows_of(&s.body);
+                let (header, rows) = rows_of(&s.body, money);
                 if rows.is_empty() {
                     writeln!(out, "None.")?;
                     continue;
@@ -342,7 +342,7 @@ pub fn write_report(
             }
             for s in &r.sections {
                 writeln!(out, "\n{}", s.title)?;
-                let (mut header, mut rows) = rows_of(&s.body);
+                let (mut header, mut rows) = rows_of(&s.body, money);
                 if rows.is_empty() {
                     writeln!(out, "  (none)")?;
                     continue;
@@ -379,18 +379,18 @@ pub fn write_report(
     }
 }
 
-fn rows_of(body: &Body) -> (Vec<String>, Vec<Vec<String>>) {
+fn rows_of(body: &Body, m: &MoneyStyle) -> (Vec<String>, Vec<Vec<String>>) {
     match body {
         Body::Figures(f) => (
             vec!["Figure".into(), "Value".into()],
             f.iter()
-                .map(|f| vec![f.label.clone(), cell_text(&f.value)])
+                .map(|f| vec![f.label.clone(), cell_text(&f.value, m)])
                 .collect(),
         ),
         Body::Table { columns, rows, .. } => (
             columns.iter().map(|c| c.label.clone()).collect(),
             rows.iter()
-                .map(|r| r.iter().map(cell_text).collect())
+                .map(|r| r.iter().map(|c| cell_text(c, m)).collect())
                 .collect(),
         ),
     }
@@ -448,7 +448,7 @@ mod tests {
             ],
         };
         let mut out = Vec::new();
-        write_report(&mut out, &r, Format::Json, false).unwrap();
+        write_report(&mut out, &r, Format::Json, false, &MoneyStyle::default()).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{

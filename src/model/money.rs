@@ -1,0 +1,110 @@
+//! Amounts as people read them: `IDR 155,500,000`, `EUR 1,500,000.50`, or with a
+//! folder's own separators and symbols (`Rp 155.500.000`). Machine formats never use this:
+//! they keep amounts exact and ungrouped.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The separators and currency symbols of `[format]` in `crm.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyStyle {
+    /// Between groups of three digits; empty for none.
+    pub thousands: String,
+    /// Before the cents.
+    pub decimal: String,
+    /// What to write for a currency code (`IDR` → `Rp`); the code itself otherwise.
+    pub symbols: BTreeMap<String, String>,
+}
+
+impl Default for MoneyStyle {
+    fn default() -> MoneyStyle {
+        MoneyStyle {
+            thousands: ",".into(),
+            decimal: ".".into(),
+            symbols: BTreeMap::new(),
+        }
+    }
+}
+
+impl MoneyStyle {
+    /// A number, rounded to cents, grouped: two decimals unless it is whole.
+    pub fn number(&self, d: Decimal) -> String {
+        let d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let negative = d.is_sign_negative() && !d.is_zero();
+        let abs = d.abs();
+        let whole = abs.trunc();
+        let digits = whole.normalize().to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push_str(&self.thousands);
+            }
+            grouped.push(ch);
+        }
+        let cents = ((abs - whole) * Decimal::ONE_HUNDRED).trunc();
+        if !cents.is_zero() {
+            grouped.push_str(&self.decimal);
+            grouped.push_str(&format!("{:02}", cents.normalize()));
+        }
+        if negative {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    }
+
+    /// The currency as written: its symbol, else its code.
+    pub fn symbol<'a>(&'a self, currency: &'a str) -> &'a str {
+        self.symbols
+            .get(currency)
+            .map(String::as_str)
+            .unwrap_or(currency)
+    }
+
+    /// `IDR 155,500,000`.
+    pub fn amount(&self, currency: &str, d: Decimal) -> String {
+        format!("{} {}", self.symbol(currency), self.number(d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn groups_and_keeps_cents_only_when_there_are_some() {
+        let s = MoneyStyle::default();
+        assert_eq!(s.amount("IDR", d("155500000")), "IDR 155,500,000");
+        assert_eq!(s.amount("EUR", d("1500000.5")), "EUR 1,500,000.50");
+        assert_eq!(s.amount("USD", d("999")), "USD 999");
+        assert_eq!(s.amount("USD", d("1000")), "USD 1,000");
+        assert_eq!(s.amount("USD", d("0")), "USD 0");
+        assert_eq!(s.amount("USD", d("0.004")), "USD 0");
+        assert_eq!(s.amount("USD", d("0.005")), "USD 0.01");
+        assert_eq!(s.amount("USD", d("-1234567.891")), "USD -1,234,567.89");
+        assert_eq!(s.number(d("100000.00")), "100,000");
+        assert_eq!(s.number(d("1000000000000000")), "1,000,000,000,000,000");
+    }
+
+    #[test]
+    fn a_folder_in_indonesia_writes_rupiah_its_way() {
+        let s = MoneyStyle {
+            thousands: ".".into(),
+            decimal: ",".into(),
+            symbols: [("IDR".to_string(), "Rp".to_string())].into(),
+        };
+        assert_eq!(s.amount("IDR", d("155500000")), "Rp 155.500.000");
+        assert_eq!(s.amount("EUR", d("2.5")), "EUR 2,50");
+        let none = MoneyStyle {
+            thousands: String::new(),
+            ..MoneyStyle::default()
+        };
+        assert_eq!(none.number(d("1234567")), "1234567");
+    }
+}
