@@ -191,3 +191,57 @@ fn money_for_people_is_grouped_and_for_machines_exact() {
         "{err}"
     );
 }
+
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+/// Tables fit: off a terminal 100 columns (or $COLUMNS); on a terminal that reports 0×0
+/// (a pseudo-terminal nobody sized) $COLUMNS, else 80, instead of one letter a column.
+/// The velocity's definition is a note under its table; the bar column has a header,
+/// and is left out when every bar is empty.
+#[test]
+fn tables_fit_the_terminal_or_the_page() {
+    let f = Folder::new();
+    f.with_toko();
+    let text = f.ok(&["report", "pipeline"]);
+    assert!(widest(&text) <= 100, "{text}");
+    assert!(
+        text.contains("│ Sales velocity per day ")
+            && text.contains(
+                "\n  Sales velocity per day: open deals x average won value x win rate / mean cycle days\n"
+            )
+            && text.contains("┆ Deals (bar) "),
+        "{text}"
+    );
+    let narrow = f
+        .crm()
+        .env("COLUMNS", "60")
+        .args(["report", "pipeline"])
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
+    assert!(widest(&narrow) <= 60, "{narrow}");
+    let md = f.ok(&["report", "pipeline", "--format", "markdown"]);
+    assert!(
+        md.contains("| Sales velocity per day | n/a |\n\nSales velocity per day: open deals x average won value x win rate / mean cycle days\n"),
+        "{md}"
+    );
+    // No deal reached any stage of the funnel's bar: no bar column.
+    let empty = Folder::new();
+    let funnel = empty.ok(&["report", "funnel"]);
+    assert!(!funnel.contains("(bar)"), "{funnel}");
+
+    // A pseudo-terminal reports 0×0 until someone sizes it.
+    let Some((code, screen)) = common::on_terminal(&f, &[], &["report", "pipeline"], "") else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(widest(&screen) <= 80, "{screen}");
+    assert!(screen.contains("│ Stage       ┆ Deals ┆"), "{screen}");
+    let Some((_, wide)) = common::on_terminal(&f, &[("COLUMNS", "120")], &["list", "deals"], "")
+    else {
+        return;
+    };
+    assert!(wide.contains("│ id "), "{wide}");
+}

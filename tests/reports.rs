@@ -92,7 +92,8 @@ fn pipeline() {
 | Win rate won / (won + lost) | 50% |\n\
 | Cycle days, created to closed (median) | 10 |\n\
 | Cycle days, created to closed (mean) | 11 |\n\
-| Sales velocity per day (open deals x average won value x win rate / mean cycle days) | USD 242.42 |\n\
+| Sales velocity per day | USD 242.42 |\n\
+\nSales velocity per day: open deals x average won value x win rate / mean cycle days\n\
 \n## Forecast by expected close month (open deals)\n\n\
 | Month | Deals | Value | Weighted value |\n|---|---|---|---|\n\
 | 2026-11 | 1 | USD 6,000 | USD 4,500 |\n\

@@ -236,6 +236,9 @@ fn section(out: &mut String, s: &Section, m: &MoneyStyle) {
                 .map(|f| vec![Cell::Text(f.label.clone()), f.value.clone()])
                 .collect();
             table(out, &labels, &rows, m);
+            for note in s.body.notes() {
+                let _ = write!(out, "<p class=\"note\">{}</p>", esc(&note));
+            }
         }
         Body::Table { rows, .. } if rows.is_empty() => {
             out.push_str("<p class=\"none\">None.</p>");

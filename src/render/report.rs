@@ -326,6 +326,9 @@ pub fn write_report(
                     Format::Markdown,
                     super::table::RowOptions::HUMAN,
                 )?;
+                for note in s.body.notes() {
+                    writeln!(out, "\n{}", super::guard::markdown_text(&note))?;
+                }
             }
             Ok(())
         }
@@ -340,8 +343,9 @@ pub fn write_report(
             if let Some(line) = r.skipped_line() {
                 writeln!(out, "{line}")?;
             }
+            let width = super::table::page_width();
             for s in &r.sections {
-                writeln!(out, "\n{}", s.title)?;
+                writeln!(out, "\n{}", super::table::wrap(&s.title, width, ""))?;
                 let (mut header, mut rows) = rows_of(&s.body, money);
                 if rows.is_empty() {
                     writeln!(out, "  (none)")?;
@@ -361,9 +365,12 @@ pub fn write_report(
                         })
                         .max()
                         .unwrap_or(0);
-                    header.push(String::new());
-                    for (row, cells) in rows.iter_mut().zip(cells) {
-                        row.push(bar(&cells[*col], max, unicode));
+                    // Bars of nothing are left out; drawn ones are headed by what they draw.
+                    if max > 0 {
+                        header.push(format!("{} (bar)", header[*col]));
+                        for (row, cells) in rows.iter_mut().zip(cells) {
+                            row.push(bar(&cells[*col], max, unicode));
+                        }
                     }
                 }
                 super::table::write_rows(
@@ -373,6 +380,10 @@ pub fn write_report(
                     Format::Table,
                     super::table::RowOptions::HUMAN,
                 )?;
+                for note in s.body.notes() {
+                    let note = format!("  {}", super::guard::printable(&note));
+                    writeln!(out, "{}", super::table::wrap(&note, width, "    "))?;
+                }
             }
             Ok(())
         }

@@ -95,6 +95,9 @@ pub struct Figure {
     pub id: String,
     pub label: String,
     pub value: Cell,
+    /// The definition of a figure whose label is short for it: the human formats print
+    /// it as a line under the table, so the table fits a terminal.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +228,28 @@ pub fn fig(id: &str, label: &str, value: Cell) -> Figure {
         id: id.into(),
         label: label.into(),
         value,
+        note: None,
+    }
+}
+
+/// A figure with a short label and its definition as a note under the table.
+pub fn fig_noted(id: &str, label: &str, note: &str, value: Cell) -> Figure {
+    Figure {
+        note: Some(note.into()),
+        ..fig(id, label, value)
+    }
+}
+
+impl Body {
+    /// The notes under a table: each figure's label and definition.
+    pub fn notes(&self) -> Vec<String> {
+        match self {
+            Body::Figures(f) => f
+                .iter()
+                .filter_map(|f| Some(format!("{}: {}", f.label, f.note.as_ref()?)))
+                .collect(),
+            Body::Table { .. } => Vec::new(),
+        }
     }
 }
 

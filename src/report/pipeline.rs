@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::data::Map;
 use super::stats::{mean, median, ratio, round, share};
-use super::{count, fig, text, Amounts, Cell, Data, Deal, Report, Section};
+use super::{count, fig, fig_noted, text, Amounts, Cell, Data, Deal, Report, Section};
 
 /// A deal's win probability in percent: its own `probability`, else its stage's.
 pub fn probability(data: &Data, deal: &Deal) -> Decimal {
@@ -225,7 +225,7 @@ pub fn pipeline(data: &Data) -> Report {
                     fig("win_rate", "Win rate won / (won + lost)", Cell::Rate(win_rate)),
                     fig("cycle_days_median", "Cycle days, created to closed (median)", Cell::Number(median(&cycles).map(|d| round(d, 1)))),
                     fig("cycle_days_mean", "Cycle days, created to closed (mean)", Cell::Number(mean_cycle.map(|d| round(d, 1)))),
-                    fig("sales_velocity", "Sales velocity per day (open deals x average won value x win rate / mean cycle days)", velocity_cell),
+                    fig_noted("sales_velocity", "Sales velocity per day", "open deals x average won value x win rate / mean cycle days", velocity_cell),
                 ],
             ),
             Section::table(
