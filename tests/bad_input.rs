@@ -241,7 +241,7 @@ fn a_date_that_does_not_exist() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "deals/feb.yaml:4:1: error: field `expected_close`: \"2026-02-30\" is not a date (YYYY-MM-DD)\n"
+        "deals/feb.yaml:4:17: error: field `expected_close`: \"2026-02-30\" is not a date (YYYY-MM-DD)\n"
     );
     std::fs::remove_file(f.path("deals/feb.yaml")).unwrap();
     assert_eq!(f.snapshot(), before);

@@ -82,7 +82,7 @@ fn files_that_do_not_parse_or_are_not_records() {
         ("customers/empty.yaml", 1, 1, "error", "is empty, not a customer record"),
         ("customers/list.yaml", 1, 1, "error", "is a list, not a customer record (a record is a mapping of fields)"),
         ("deals/Bad Name.yaml", 1, 1, "error", "the file name is not a record id: invalid id \"Bad Name\": an id is lower-case letters, digits and '-', and starts with a letter or digit"),
-        ("deals/Bad Name.yaml", 2, 1, "error", "field `customer`: no customer has the id \"nobody\""),
+        ("deals/Bad Name.yaml", 2, 11, "error", "field `customer`: no customer has the id \"nobody\""),
     ]);
 }
 
@@ -94,15 +94,15 @@ fn wrong_types_values_and_missing_fields() {
         ("tickets/t.yaml", "subject: S\ncustomer: a\nsatisfaction: 9\nopened: yesterday\n"),
     ]);
     expect(&f, 1, &[
-        ("customers/a.yaml", 2, 1, "error", "field `stage`: \"won\" is not a stage of the lifecycle in crm.toml (lead, prospect, customer, churned, disqualified)"),
-        ("customers/a.yaml", 3, 1, "error", "field `email`: \"not-mail\" is not an e-mail address"),
-        ("customers/a.yaml", 6, 3, "error", "field `preferences.consent`: expected true or false, found text \"maybe\""),
+        ("customers/a.yaml", 2, 8, "error", "field `stage`: \"won\" is not a stage of the lifecycle in crm.toml (lead, prospect, customer, churned, disqualified)"),
+        ("customers/a.yaml", 3, 8, "error", "field `email`: \"not-mail\" is not an e-mail address"),
+        ("customers/a.yaml", 6, 12, "error", "field `preferences.consent`: expected true or false, found text \"maybe\""),
         ("deals/d.yaml", 1, 1, "error", "field `title`: is required"),
-        ("deals/d.yaml", 3, 1, "error", "field `value`: expected a decimal amount, found text \"abc\""),
-        ("deals/d.yaml", 4, 1, "error", "field `probability`: 500 is not a percentage from 0 to 100"),
-        ("deals/d.yaml", 5, 1, "error", "field `currency`: \"usd\" is not an ISO 4217 currency code (three capital letters)"),
-        ("tickets/t.yaml", 3, 1, "error", "field `satisfaction`: expected a whole number from 1 to 5, found a number \"9\""),
-        ("tickets/t.yaml", 4, 1, "error", "field `opened`: \"yesterday\" is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)"),
+        ("deals/d.yaml", 3, 8, "error", "field `value`: expected a decimal amount, found text \"abc\""),
+        ("deals/d.yaml", 4, 14, "error", "field `probability`: 500 is not a percentage from 0 to 100"),
+        ("deals/d.yaml", 5, 11, "error", "field `currency`: \"usd\" is not an ISO 4217 currency code (three capital letters)"),
+        ("tickets/t.yaml", 3, 15, "error", "field `satisfaction`: expected a whole number from 1 to 5, found a number \"9\""),
+        ("tickets/t.yaml", 4, 9, "error", "field `opened`: \"yesterday\" is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)"),
     ]);
 }
 
@@ -117,17 +117,17 @@ fn references_duplicates_and_history() {
         ("interactions/2026/10/i.yaml", "customer: a\nat: 2026-11-05T10:00:00+00:00\nchannel: call\nticket: t\n"),
     ]);
     expect(&f, 1, &[
-        ("customers/a.yaml", 4, 1, "error", "field `organisation`: no customer has the id \"ghost\""),
-        ("customers/a.yaml", 5, 1, "warning", "field `source`: \"spring-sale-k7q2\" looks like a campaign id, but no campaign has it"),
-        ("customers/b.yaml", 2, 1, "warning", "field `stage`: \"prospect\", but the history's last entry moves to \"vip\" (a merge or an edit that changed one and not the other; `crm stage` sets both)"),
-        ("customers/b.yaml", 3, 1, "error", "e-mail \"same@X.co\" is also the e-mail of customer a"),
+        ("customers/a.yaml", 4, 15, "error", "field `organisation`: no customer has the id \"ghost\""),
+        ("customers/a.yaml", 5, 9, "warning", "field `source`: \"spring-sale-k7q2\" looks like a campaign id, but no campaign has it"),
+        ("customers/b.yaml", 2, 8, "warning", "field `stage`: \"prospect\", but the history's last entry moves to \"vip\" (a merge or an edit that changed one and not the other; `crm stage` sets both)"),
+        ("customers/b.yaml", 3, 8, "error", "e-mail \"same@X.co\" is also the e-mail of customer a"),
         ("customers/b.yaml", 5, 1, "error", "field `history[2].stage`: \"vip\" is not a stage in crm.toml"),
         ("customers/b.yaml", 5, 1, "error", "field `history`: entry 1 (2026-11-01 00:00:00 +00:00) is earlier than the entry before it (2026-11-02 00:00:00 +00:00); history is kept in time order"),
         ("customers/enterprise/a.yaml", 1, 1, "error", "id a is also used by customers/a.yaml"),
-        ("deals/d.yaml", 3, 1, "warning", "deal is won but has no `closed` date"),
-        ("deals/d.yaml", 4, 1, "error", "field `campaign`: no campaign has the id \"nope\""),
-        ("interactions/2026/10/i.yaml", 2, 1, "warning", "an interaction of 2026-11 is filed under 2026/10"),
-        ("tickets/t.yaml", 3, 1, "error", "field `deal`: no deal has the id \"gone\""),
+        ("deals/d.yaml", 3, 8, "warning", "deal is won but has no `closed` date"),
+        ("deals/d.yaml", 4, 11, "error", "field `campaign`: no campaign has the id \"nope\""),
+        ("interactions/2026/10/i.yaml", 2, 5, "warning", "an interaction of 2026-11 is filed under 2026/10"),
+        ("tickets/t.yaml", 3, 7, "error", "field `deal`: no deal has the id \"gone\""),
     ]);
 }
 
@@ -143,7 +143,7 @@ fn warnings_alone_exit_zero() {
         &[(
             "deals/d.yaml",
             3,
-            1,
+            8,
             "warning",
             "deal is lost but has no `closed` date",
         )],
@@ -185,6 +185,6 @@ fn paths_are_relative_to_where_crm_runs() {
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "::error file=crm/deals/d.yaml,line=2,col=1::field `customer`: no customer has the id \"c\"\n"
+        "::error file=crm/deals/d.yaml,line=2,col=11::field `customer`: no customer has the id \"c\"\n"
     );
 }

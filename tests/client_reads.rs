@@ -68,7 +68,7 @@ fn check_points_at_the_right_line() {
     assert_eq!(
         f.check().1,
         "customers/c-aaaa.yaml:2:1: error: field `name`: is required\n\
-         deals/open-aaaa.yaml:5:1: warning: deal is open (stage proposal) but has a `closed` date; remove it, or move the deal to a won or lost stage\n"
+         deals/open-aaaa.yaml:5:9: warning: deal is open (stage proposal) but has a `closed` date; remove it, or move the deal to a won or lost stage\n"
     );
 }
 

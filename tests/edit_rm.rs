@@ -54,7 +54,7 @@ fn edit_reopens_with_the_error_on_top_until_fixed() {
     assert_eq!(code, 0, "{screen}");
     let shown = std::fs::read_to_string(&seen).unwrap();
     assert!(
-        shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 8, column 1: field `value`: expected a decimal amount, found text \"lots\"\n# yaml-language-server: $schema=../schema/deal.schema.json\ntitle: Annual plan\n"),
+        shown.starts_with("# crm: this record was not saved; fix these problems, or leave the file unchanged to give up:\n# crm:   line 8, column 8: field `value`: expected a decimal amount, found text \"lots\"\n# yaml-language-server: $schema=../schema/deal.schema.json\ntitle: Annual plan\n"),
         "{shown}"
     );
     assert!(f
@@ -237,7 +237,7 @@ fn an_invalid_save_without_a_terminal_fails_at_once() {
     assert_eq!(std::fs::read_to_string(&count).unwrap(), "x\n");
     assert!(
         err.starts_with(
-            "error: the edited record is not valid:\nline 8, column 1: field `value`: expected a decimal amount"
+            "error: the edited record is not valid:\nline 8, column 8: field `value`: expected a decimal amount"
         ) && err.contains("\nnothing was written; the edit is kept in .crm/edit-"),
         "{err}"
     );

@@ -475,7 +475,7 @@ fn amounts_stop_at_the_maximum_and_reports_never_overflow() {
     );
     assert_eq!(
         f.check().1,
-        "deals/hand-aaaa.yaml:3:1: warning: deal is won but has no `closed` date\ndeals/hand-aaaa.yaml:4:1: error: field `value`: 50000000000000000000000000000 is more than the largest amount crm takes (1000000000000000)\n"
+        "deals/hand-aaaa.yaml:3:8: warning: deal is won but has no `closed` date\ndeals/hand-aaaa.yaml:4:8: error: field `value`: 50000000000000000000000000000 is more than the largest amount crm takes (1000000000000000)\n"
     );
     for report in ["pipeline", "weekly", "funnel", "customers"] {
         let err = f.fails(1, &["report", report]);
@@ -623,7 +623,7 @@ fn emails_compare_by_unicode_case_folding() {
     );
     assert_eq!(
         f.check().1,
-        "customers/senor-aaaa.yaml:3:1: error: e-mail \"Señor@Example.COM\" is also the e-mail of customer hand-aaaa\n"
+        "customers/senor-aaaa.yaml:3:8: error: e-mail \"Señor@Example.COM\" is also the e-mail of customer hand-aaaa\n"
     );
 }
 

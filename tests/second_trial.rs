@@ -95,7 +95,7 @@ fn resolving_a_ticket_by_set_records_the_time() {
     );
     assert_eq!(
         f.check().1,
-        "tickets/hand-aaaa.yaml:3:1: warning: ticket is closed but has no `resolved` time; the service report cannot count it resolved (`crm set hand-aaaa status=…` records it)\n"
+        "tickets/hand-aaaa.yaml:3:9: warning: ticket is closed but has no `resolved` time; the service report cannot count it resolved (`crm set hand-aaaa status=…` records it)\n"
     );
 }
 

@@ -129,8 +129,8 @@ fn references_do_not_reach_outside() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "deals/sneaky.yaml:2:1: error: field `customer`: invalid id \"../../outside-customer\": an id is lower-case letters, digits and '-', and starts with a letter or digit\n\
-         deals/sneaky.yaml:2:1: error: field `customer`: no customer has the id \"../../outside-customer\"\n"
+        "deals/sneaky.yaml:2:11: error: field `customer`: invalid id \"../../outside-customer\": an id is lower-case letters, digits and '-', and starts with a letter or digit\n\
+         deals/sneaky.yaml:2:11: error: field `customer`: no customer has the id \"../../outside-customer\"\n"
     );
     let shown = f.ok(&["show", "sneaky", "--format", "json"]);
     assert!(!shown.contains("Outside Secret"), "{shown}");

@@ -493,14 +493,24 @@ pub fn locate_field(text: &str, path: &str) -> Option<(usize, usize)> {
             .strip_prefix(key)
             .or_else(|| k.strip_prefix(&format!("\"{key}\"")))
             .or_else(|| k.strip_prefix(&format!("'{key}'")));
-        if bare.is_some_and(|rest| rest.starts_with(':')) {
+        if let Some(rest) = bare.filter(|rest| rest.starts_with(':')) {
             found = Some((i + 1, indent + 1));
             match want.next() {
                 Some(next) => {
                     key = next;
                     depth_indent = Some(indent);
                 }
-                None => return found,
+                None => {
+                    // The value's own column when it is on the key's line (`value: lots`
+                    // at column 8), else the key's (a block below it).
+                    let after = &rest[1..];
+                    let value = after.trim_start();
+                    if value.is_empty() || value.starts_with('#') {
+                        return found;
+                    }
+                    let col = line.len() - value.len();
+                    return Some((i + 1, line[..col].chars().count() + 1));
+                }
             }
         }
     }
@@ -514,9 +524,12 @@ mod tests {
     #[test]
     fn locates_nested_fields() {
         let text = "# c\nname: A\npreferences:\n  channel: email\n  consent: maybe\nvalue: x\n";
-        assert_eq!(locate_field(text, "name"), Some((2, 1)));
-        assert_eq!(locate_field(text, "preferences.consent"), Some((5, 3)));
-        assert_eq!(locate_field(text, "value"), Some((6, 1)));
+        // The value's column when it is on the key's line; the key's for a block.
+        assert_eq!(locate_field(text, "name"), Some((2, 7)));
+        assert_eq!(locate_field(text, "preferences.consent"), Some((5, 12)));
+        assert_eq!(locate_field(text, "preferences"), Some((3, 1)));
+        assert_eq!(locate_field(text, "value"), Some((6, 8)));
+        assert_eq!(locate_field("é: ü\n", "é"), Some((1, 4)));
         assert_eq!(locate_field(text, "preferences.frequency"), Some((3, 1)));
         assert_eq!(locate_field(text, "missing"), None);
     }
