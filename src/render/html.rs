@@ -22,21 +22,24 @@ h1{font-size:1.6rem;margin:.5rem 0 0}
 h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
 .meta{color:var(--muted);margin:.25rem 0 1rem}
 .skipped{color:#8a1c00;font-weight:600;margin:0 0 1rem}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;background:linear-gradient(to right,var(--bg) 30%,#fff0) 0 0/2.5rem 100% no-repeat local,linear-gradient(to left,var(--bg) 30%,#fff0) 100% 0/2.5rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,#0003,#0000) 0 0/.9rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,#0003,#0000) 100% 0/.9rem 100% no-repeat scroll}
+td.date{white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .none{color:var(--muted);font-style:italic}
-svg{display:block;width:100%;height:auto;max-width:40rem;margin:.5rem 0}
-svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
+svg{display:block;width:100%;height:auto;margin:.5rem 0}
+svg.hbars{max-width:475px}
+svg.cols{max-width:375px}
+svg text{font:13px system-ui,sans-serif;fill:var(--ink)}
 svg .bar{fill:var(--bar)}
 svg .bar2{fill:var(--bar2)}
 svg .axis{stroke:var(--line)}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}
 .charts figure{margin:0}
 figcaption{font-size:.85rem;color:var(--muted)}
-@media print{body{font-size:11pt}main{max-width:none;padding:0}section{break-inside:avoid}.scroll{overflow:visible}}
+@media print{body{font-size:11pt}main{max-width:none;padding:0}section{break-inside:avoid}.scroll{overflow:visible;background:none}}
 ";
 
 /// Text for HTML content and attribute values.
@@ -83,6 +86,19 @@ fn points(rows: &[Vec<Cell>], col: usize, m: &MoneyStyle) -> Vec<(String, Option
         .collect()
 }
 
+/// A date, moment, month or week (`2026-08-24`, `2026-11`, `2026-W47`, `2026-Q4`).
+fn is_date(c: &Cell) -> bool {
+    let Cell::Text(t) = c else { return false };
+    let b = t.as_bytes();
+    b.len() >= 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && !t.contains(' ')
+        && t[5..]
+            .bytes()
+            .all(|x| x.is_ascii_alphanumeric() || b"-:+T".contains(&x))
+}
+
 fn is_numeric(c: &Cell) -> bool {
     !matches!(c, Cell::Text(_))
 }
@@ -98,11 +114,13 @@ fn bars(out: &mut String, title: &str, rows: &[Vec<Cell>], col: usize, m: &Money
         return;
     }
     let max = values.iter().map(|v| v.1).fold(0.0_f64, f64::max);
-    let (label_w, bar_w, row_h) = (150.0, 380.0, 26.0);
+    // Drawn about as wide as a phone (380 units): its 13-unit text stays 11 px or more
+    // on a 390-pixel screen, and grows to no more than 16 px on a wide one.
+    let (label_w, bar_w, row_h) = (110.0, 150.0, 26.0);
     let height = row_h * values.len() as f64 + 8.0;
     let _ = write!(
         out,
-        "<svg role=\"img\" viewBox=\"0 0 600 {height}\" aria-label=\"{}\"><title>{}</title>",
+        "<svg class=\"hbars\" role=\"img\" viewBox=\"0 0 380 {height}\" aria-label=\"{}\"><title>{}</title>",
         esc(title),
         esc(title)
     );
@@ -147,11 +165,12 @@ fn column_chart(
         return;
     }
     let max = values.iter().map(|v| v.1).fold(0.0_f64, f64::max);
-    let (w, h, base) = (480.0, 170.0, 145.0);
+    // 300 units wide in a column at least 16rem wide: 13-unit text stays 11 px or more.
+    let (w, h, base) = (300.0, 170.0, 145.0);
     let slot = w / values.len() as f64;
     let _ = write!(
         out,
-        "<figure><svg role=\"img\" viewBox=\"0 0 {w} {h}\" aria-label=\"{}\"><title>{}</title>\
+        "<figure><svg class=\"cols\" role=\"img\" viewBox=\"0 0 {w} {h}\" aria-label=\"{}\"><title>{}</title>\
          <line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\"/>",
         esc(caption),
         esc(caption)
@@ -211,6 +230,9 @@ fn table(out: &mut String, labels: &[String], rows: &[Vec<Cell>], m: &MoneyStyle
         for (i, c) in r.iter().enumerate() {
             let class = if numeric.get(i).copied().unwrap_or(false) {
                 " class=\"num\""
+            } else if is_date(c) {
+                // Kept whole: a narrow column broke `2026-08-24` after `2026-`.
+                " class=\"date\""
             } else {
                 ""
             };
