@@ -1,7 +1,9 @@
 //! What the shell completes: record ids (with their names) and type names, computed by
 //! crm itself when the shell asks (`COMPLETE=bash crm …`, see `crm completions`).
 
-use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+use std::ffi::OsStr;
+
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
 use crm::model::RecordType;
 use crm::store::{ClockPins, Store};
 
@@ -47,17 +49,34 @@ pub fn registration(shell: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn ids(types: &[RecordType]) -> Vec<CompletionCandidate> {
+fn open_store() -> Option<Store> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let start = start_dir(&args);
-    let Ok(store) = Store::open(&start, ClockPins::default()) else {
+    Store::open(&start_dir(&args), ClockPins::default()).ok()
+}
+
+/// Ids of records of `types` (with their names) that start with the word typed. A word
+/// with a `/` is the documented `TYPE/REF` form (`deal/kopi-s`): the ids of that type,
+/// written the same way.
+fn ids(types: &[RecordType], current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = open_store() else {
         return Vec::new();
+    };
+    let typed = current.to_string_lossy();
+    let (prefix, types): (String, Vec<RecordType>) = match typed.split_once('/') {
+        Some((ty, _)) => match RecordType::parse(ty) {
+            Some(t) if types.contains(&t) => (format!("{ty}/"), vec![t]),
+            _ => return Vec::new(),
+        },
+        None => (String::new(), types.to_vec()),
     };
     types
         .iter()
         .flat_map(|t| store.records(*t))
-        .map(|l| {
-            let c = CompletionCandidate::new(l.record.id.clone());
+        .map(|l| format!("{prefix}{}", l.record.id))
+        .zip(types.iter().flat_map(|t| store.records(*t)))
+        .filter(|(word, _)| word.starts_with(typed.as_ref()))
+        .map(|(word, l)| {
+            let c = CompletionCandidate::new(word);
             match l.record.title() {
                 Some(t) => c.help(Some(t.to_string().into())),
                 None => c,
@@ -66,29 +85,104 @@ fn ids(types: &[RecordType]) -> Vec<CompletionCandidate> {
         .collect()
 }
 
+fn completer(types: &'static [RecordType]) -> ArgValueCompleter {
+    ArgValueCompleter::new(move |current: &OsStr| ids(types, current))
+}
+
 /// Any record.
-pub fn records() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&RecordType::ALL))
+pub fn records() -> ArgValueCompleter {
+    completer(&RecordType::ALL)
 }
 
-pub fn customers() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&[RecordType::Customer]))
+pub fn customers() -> ArgValueCompleter {
+    completer(&[RecordType::Customer])
 }
 
-pub fn deals() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&[RecordType::Deal]))
+pub fn deals() -> ArgValueCompleter {
+    completer(&[RecordType::Deal])
 }
 
-pub fn tickets() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&[RecordType::Ticket]))
+pub fn tickets() -> ArgValueCompleter {
+    completer(&[RecordType::Ticket])
 }
 
-pub fn campaigns() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&[RecordType::Campaign]))
+pub fn campaigns() -> ArgValueCompleter {
+    completer(&[RecordType::Campaign])
 }
 
-pub fn stageable() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| ids(&[RecordType::Customer, RecordType::Deal]))
+pub fn stageable() -> ArgValueCompleter {
+    completer(&[RecordType::Customer, RecordType::Deal])
+}
+
+/// The record the line names after its subcommand (`crm set toko <TAB>`: toko's type).
+fn named_type(store: &Store) -> Option<RecordType> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let words: Vec<String> = args
+        .iter()
+        .skip_while(|a| *a != "--")
+        .skip(2)
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let sub = words
+        .iter()
+        .position(|w| ["get", "set", "unset", "stage"].contains(&w.as_str()))?;
+    let reference = words[sub + 1..].iter().find(|w| !w.starts_with('-'))?;
+    store
+        .resolve(reference, &RecordType::ALL)
+        .ok()
+        .map(|l| l.record.ty)
+}
+
+/// Stage names from crm.toml: the lifecycle's for a customer, the pipeline's for a deal,
+/// both when the record is not known.
+pub fn stages() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let Some(store) = open_store() else {
+            return Vec::new();
+        };
+        let ty = named_type(&store);
+        let mut names: Vec<&str> = Vec::new();
+        if ty != Some(RecordType::Deal) {
+            names.extend(store.config.lifecycle.names());
+        }
+        if ty != Some(RecordType::Customer) {
+            names.extend(store.config.pipeline.names());
+        }
+        let typed = current.to_string_lossy();
+        names
+            .into_iter()
+            .filter(|n| n.starts_with(typed.as_ref()))
+            .map(CompletionCandidate::new)
+            .collect()
+    })
+}
+
+/// Field names of the named record's type (its known fields, crm.toml's, and those the
+/// record holds); `=` after each when `assign` (for `crm set KEY=VALUE`).
+pub fn fields(assign: bool) -> ArgValueCompleter {
+    ArgValueCompleter::new(move |current: &OsStr| {
+        let Some(store) = open_store() else {
+            return Vec::new();
+        };
+        let types = match named_type(&store) {
+            Some(t) => vec![t],
+            None => RecordType::ALL.to_vec(),
+        };
+        let mut names: Vec<String> = Vec::new();
+        for t in &types {
+            names.extend(crm::model::spec::names(t.spec()));
+            names.extend(store.config.custom_fields(*t).keys().cloned());
+        }
+        names.sort();
+        names.dedup();
+        let typed = current.to_string_lossy();
+        names
+            .into_iter()
+            .map(|n| if assign { format!("{n}=") } else { n })
+            .filter(|n| n.starts_with(typed.as_ref()))
+            .map(CompletionCandidate::new)
+            .collect()
+    })
 }
 
 /// The plural type names.

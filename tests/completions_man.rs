@@ -59,6 +59,29 @@ fn ids_and_type_names_complete() {
         complete(&["crm", "add", "deal", "--customer", "t"]),
         "toko-maju-k7q2\tToko Maju\n"
     );
+    // The documented TYPE/REF form; stage names by the record's type; field names.
+    assert_eq!(
+        complete(&["crm", "show", "deal/ann"]),
+        "deal/annual-plan-a1b2\tAnnual plan\n"
+    );
+    assert_eq!(complete(&["crm", "show", "ticket/ann"]), "");
+    assert_eq!(
+        complete(&["crm", "stage", "annual", "ne"]),
+        "new\nnegotiation\n"
+    );
+    assert_eq!(
+        complete(&["crm", "stage", "toko", "c"]),
+        "customer\nchurned\n"
+    );
+    assert_eq!(
+        complete(&["crm", "get", "toko", "preferences.c"]),
+        "preferences.channel\npreferences.consent\npreferences.consent_at\n"
+    );
+    assert_eq!(complete(&["crm", "set", "annual", "val"]), "value=\n");
+    assert_eq!(
+        complete(&["crm", "unset", "annual", "expected_c"]),
+        "expected_close\n"
+    );
     // `-C DIR` typed earlier on the line is where the ids come from.
     let elsewhere = Folder::empty();
     let out = elsewhere

@@ -19,6 +19,7 @@ pub struct Args {
     #[arg(add = crate::complete::records())]
     pub reference: String,
     /// The field
+    #[arg(add = crate::complete::fields(false))]
     pub field: String,
 }
 

@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(add = crate::complete::records())]
     pub reference: String,
     /// KEY=VALUE pairs
-    #[arg(required = true, value_name = "KEY=VALUE")]
+    #[arg(required = true, value_name = "KEY=VALUE", add = crate::complete::fields(true))]
     pub assignments: Vec<String>,
 }
 

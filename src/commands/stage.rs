@@ -14,6 +14,7 @@ pub struct Args {
     #[arg(add = crate::complete::stageable())]
     pub reference: String,
     /// The new stage
+    #[arg(add = crate::complete::stages())]
     pub stage: String,
 }
 

@@ -13,6 +13,7 @@ pub struct Args {
     pub reference: String,
     /// The fields to remove
     #[arg(required = true, value_name = "KEY")]
+    #[arg(add = crate::complete::fields(false))]
     pub fields: Vec<String>,
 }
 

@@ -207,3 +207,19 @@ pub fn lookup(specs: &'static [FieldSpec], path: &str) -> Option<&'static FieldS
 pub fn position(specs: &[FieldSpec], name: &str) -> Option<usize> {
     specs.iter().position(|s| s.name == name)
 }
+
+/// Every field name of a table, objects' fields as `group.field`.
+pub fn names(specs: &[FieldSpec]) -> Vec<String> {
+    names_under(specs, "")
+}
+
+fn names_under(specs: &[FieldSpec], prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in specs {
+        out.push(format!("{prefix}{}", s.name));
+        if let FieldKind::Object(inner) = s.kind {
+            out.extend(names_under(inner, &format!("{prefix}{}.", s.name)));
+        }
+    }
+    out
+}

@@ -7,7 +7,7 @@
 
 use super::eval::Records;
 use crate::config::Config;
-use crate::model::spec::{self, FieldKind, FieldSpec};
+use crate::model::spec::{self, FieldKind};
 use crate::model::RecordType;
 
 /// Why `path` names no field of records of type `ty` (with the closest known name), or
@@ -31,7 +31,7 @@ pub fn unknown(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> Op
     if known(cur, rest, cfg, db) {
         return None;
     }
-    let mut candidates: Vec<String> = names(cur.spec(), "")
+    let mut candidates: Vec<String> = spec::names(cur.spec())
         .into_iter()
         .chain(cfg.custom_fields(cur).keys().cloned())
         .map(|n| format!("{prefix}{n}"))
@@ -41,7 +41,7 @@ pub fn unknown(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> Op
         for s in cur.spec() {
             if let FieldKind::Ref(target) = s.kind {
                 candidates.extend(
-                    names(target.spec(), "")
+                    spec::names(target.spec())
                         .into_iter()
                         .filter(|n| n == rest)
                         .map(|n| format!("{}.{n}", s.name)),
@@ -90,16 +90,4 @@ fn known(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> bool {
         return true;
     }
     db.holds(ty, path)
-}
-
-/// Every field name of a table, objects' fields as `group.field`.
-fn names(specs: &[FieldSpec], prefix: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in specs {
-        out.push(format!("{prefix}{}", s.name));
-        if let FieldKind::Object(inner) = s.kind {
-            out.extend(names(inner, &format!("{prefix}{}.", s.name)));
-        }
-    }
-    out
 }
