@@ -72,8 +72,7 @@ fn ids(types: &[RecordType], current: &OsStr) -> Vec<CompletionCandidate> {
     types
         .iter()
         .flat_map(|t| store.records(*t))
-        .map(|l| format!("{prefix}{}", l.record.id))
-        .zip(types.iter().flat_map(|t| store.records(*t)))
+        .map(|l| (format!("{prefix}{}", l.record.id), l))
         .filter(|(word, _)| word.starts_with(typed.as_ref()))
         .map(|(word, l)| {
             let c = CompletionCandidate::new(word);

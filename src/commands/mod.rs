@@ -82,7 +82,6 @@ impl Ctx {
         Ok(self.store.get_or_init(|| store))
     }
 
-    /// The `--format` asked for, if this command offers it, else `default`.
     /// The default of every command that prints rows (list, agenda, timeline, campaign
     /// audience): a table for a person at a terminal, TSV (header, tab-separated, one
     /// line per row) for a pipe or a file, as `cut`, `awk` and `sort` read it.
@@ -94,6 +93,7 @@ impl Ctx {
         }
     }
 
+    /// The `--format` asked for, if this command offers it, else `default`.
     pub fn format(&self, command: &str, offered: &[Format], default: Format) -> Result<Format> {
         let Some(f) = self.global.format.map(Format::from) else {
             return Ok(default);

@@ -64,9 +64,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let rows: Vec<Vec<String>> = flat::flatten(record)
                 .into_iter()
                 .map(|(k, v)| {
-                    let amount = crm::model::spec::lookup(record.ty.spec(), &k)
-                        .filter(|s| matches!(s.kind, crm::model::spec::FieldKind::Money))
-                        .and_then(|_| crm::model::value::parse_decimal(&v).ok());
+                    let amount = FieldRef::new(record.ty, &k, &store.config)
+                        .money
+                        .then(|| crm::model::value::parse_decimal(&v).ok())
+                        .flatten();
                     match amount {
                         Some(d) => vec![k, money.number(d)],
                         None => vec![k, v],

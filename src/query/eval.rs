@@ -149,6 +149,12 @@ impl FieldRef {
         }
     }
 
+    /// The type of the record the path ends in (`customer` for `customer.city` on a
+    /// deal), given the type it starts from, and the path inside that record.
+    pub fn target(&self, from: RecordType) -> (RecordType, &str) {
+        (self.joins.last().map_or(from, |j| j.1), &self.rest)
+    }
+
     /// The top-level field of the record this path reads (`customer` for
     /// `customer.city`), or `None` for the id.
     pub fn top(&self) -> Option<&str> {
@@ -253,9 +259,12 @@ impl Filter {
         cfg: &Config,
         db: &dyn Records,
     ) -> Result<Filter, QueryError> {
-        let field_ref = |field: &Field| match super::names::unknown(ty, &field.path, cfg, db) {
-            Some(why) => Err(QueryError::new(field.col, why)),
-            None => Ok(FieldRef::new(ty, &field.path, cfg)),
+        let field_ref = |field: &Field| {
+            let fr = FieldRef::new(ty, &field.path, cfg);
+            match super::names::unknown_ref(ty, &fr, cfg, db) {
+                Some(why) => Err(QueryError::new(field.col, why)),
+                None => Ok(fr),
+            }
         };
         Ok(match expr {
             Expr::Or(a, b) => Filter::Or(

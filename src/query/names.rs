@@ -5,7 +5,7 @@
 //! record of the folder holds it (fields crm does not define are allowed in records), or
 //! it is inside a field whose keys are free (`social.telegram`). The id is always known.
 
-use super::eval::Records;
+use super::eval::{FieldRef, Records};
 use crate::config::Config;
 use crate::model::spec::{self, FieldKind};
 use crate::model::RecordType;
@@ -13,21 +13,20 @@ use crate::model::RecordType;
 /// Why `path` names no field of records of type `ty` (with the closest known name), or
 /// None when it is known.
 pub fn unknown(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> Option<String> {
-    // Follow references as the evaluator does (`customer.city` on a deal).
-    let mut cur = ty;
-    let mut rest = path;
-    let mut prefix = String::new();
-    while let Some((head, tail)) = rest.split_once('.') {
-        match spec::lookup(cur.spec(), head).map(|s| s.kind) {
-            Some(FieldKind::Ref(target)) => {
-                prefix.push_str(head);
-                prefix.push('.');
-                cur = target;
-                rest = tail;
-            }
-            _ => break,
-        }
-    }
+    unknown_ref(ty, &FieldRef::new(ty, path, cfg), cfg, db)
+}
+
+/// The same for a path already typed, references followed as the evaluator follows them
+/// (`customer.city` on a deal is a customer's `city`).
+pub fn unknown_ref(
+    ty: RecordType,
+    field: &FieldRef,
+    cfg: &Config,
+    db: &dyn Records,
+) -> Option<String> {
+    let path = field.path.as_str();
+    let (cur, rest) = field.target(ty);
+    let prefix = &path[..path.len() - rest.len()];
     if known(cur, rest, cfg, db) {
         return None;
     }

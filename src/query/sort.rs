@@ -36,10 +36,11 @@ impl SortSpec {
             if !ok {
                 return Err(format!("--sort: {part:?} is not a field name (write FIELD or -FIELD, several joined by ',')"));
             }
-            if let Some(why) = names::unknown(ty, path, cfg, db) {
+            let field = FieldRef::new(ty, path, cfg);
+            if let Some(why) = names::unknown_ref(ty, &field, cfg, db) {
                 return Err(format!("--sort: {why}"));
             }
-            keys.push((FieldRef::new(ty, path, cfg), desc));
+            keys.push((field, desc));
         }
         Ok(SortSpec { keys })
     }
