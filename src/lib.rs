@@ -1,7 +1,9 @@
 //! crm: a CRM whose database is a folder of YAML files.
 //!
-//! `model` holds records and their rules, `store` the folder on disk, `ops` the
-//! operations commands run, `render` the output formats. None of them knows clap.
+//! The modules are layers, each using only those before it: `model` (the vocabulary),
+//! `config` (crm.toml), `rules` (the field table with crm.toml), `query`, `error`, `store`
+//! (the folder on disk), `report`, `render` (output formats), `ops` (the operations
+//! commands run). None of them knows clap; `tests/layers.rs` checks the order.
 
 pub mod config;
 pub mod error;
@@ -10,6 +12,7 @@ pub mod ops;
 pub mod query;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod store;
 
 pub use error::{Error, Result};

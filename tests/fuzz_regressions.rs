@@ -107,7 +107,7 @@ fn a_list_as_a_map_key_is_reported_and_shown_as_text() {
         crm::model::canonical::to_yaml(&r),
         "name: A\nstage: lead\nextra:\n  '[a, b]': 1\n"
     );
-    let errors = crm::model::value::validate(r.ty, &r.fields, &crm::config::Config::default());
+    let errors = crm::rules::validate(r.ty, &r.fields, &crm::config::Config::default());
     assert_eq!(
         errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         ["field `extra`: holds a map whose key is a list or a map; keys are text"]

@@ -2,8 +2,8 @@ use std::io::Write;
 
 use anyhow::Result;
 use crm::config::Config;
-use crm::model::schema::{all, config_schema, record_schema, text};
 use crm::model::RecordType;
+use crm::rules::schema::{all, config_schema, record_schema, text};
 
 use super::Ctx;
 

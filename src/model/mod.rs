@@ -8,7 +8,6 @@ pub mod money;
 pub mod nesting;
 pub mod record;
 pub mod record_type;
-pub mod schema;
 pub mod spec;
 pub mod stage;
 pub mod value;

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use super::spec::{self, FieldSpec};
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordType {
     Customer,
@@ -52,16 +50,6 @@ impl RecordType {
         RecordType::ALL
             .into_iter()
             .find(|t| t.singular() == s || t.plural() == s)
-    }
-
-    pub fn spec(self) -> &'static [FieldSpec] {
-        match self {
-            RecordType::Customer => spec::CUSTOMER,
-            RecordType::Deal => spec::DEAL,
-            RecordType::Ticket => spec::TICKET,
-            RecordType::Campaign => spec::CAMPAIGN,
-            RecordType::Interaction => spec::INTERACTION,
-        }
     }
 
     /// The field a new record's id is made from.

@@ -223,3 +223,16 @@ fn names_under(specs: &[FieldSpec], prefix: &str) -> Vec<String> {
     }
     out
 }
+
+impl RecordType {
+    /// The type's fields, from the table above (kept here so the record type knows no table).
+    pub fn spec(self) -> &'static [FieldSpec] {
+        match self {
+            RecordType::Customer => CUSTOMER,
+            RecordType::Deal => DEAL,
+            RecordType::Ticket => TICKET,
+            RecordType::Campaign => CAMPAIGN,
+            RecordType::Interaction => INTERACTION,
+        }
+    }
+}

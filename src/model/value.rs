@@ -1,4 +1,5 @@
-//! Typed field values: parsing what a user types, and checking what a file holds.
+//! Typed field values: decimals, amounts, e-mails and the text of a value. Checking a
+//! value against a folder's crm.toml is [`crate::rules`]' work.
 //!
 //! Records keep their fields as YAML values so unknown fields, nested ones included,
 //! survive every rewrite; this module is where a known field's value gets its type.
@@ -7,13 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde_yaml::{Mapping, Value};
-
-use super::clock::{parse_date, parse_moment};
-use super::id::check_id;
-use super::record_type::RecordType;
-use super::spec::{FieldKind, FieldSpec};
-use crate::config::{Config, Currency};
+use serde_yaml::Value;
 
 /// A bad value, named by its field path (`preferences.consent`, `history[2].at`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,83 +25,8 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-fn show(raw: &str) -> String {
+pub(crate) fn show(raw: &str) -> String {
     format!("{raw:?}")
-}
-
-/// Parses a value typed on the command line into what is stored for a field of `kind`.
-/// References must already be resolved to ids.
-pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err("the value is empty (use `crm unset` to remove a field)".into());
-    }
-    let s = || Value::String(raw.to_string());
-    match kind {
-        FieldKind::Text | FieldKind::Source => Ok(s()),
-        FieldKind::Enum(words) => {
-            if words.contains(&raw) {
-                Ok(s())
-            } else {
-                Err(format!("{} is not one of: {}", show(raw), words.join(", ")))
-            }
-        }
-        FieldKind::Lifecycle | FieldKind::Pipeline => {
-            check_stage(kind, raw, cfg).map(|_| s())
-        }
-        FieldKind::Ref(_) => check_id(raw).map(|_| s()).map_err(|e| e.to_string()),
-        FieldKind::Email => check_email(raw).map(|_| s()),
-        FieldKind::Date => parse_date(raw)
-            .map(|_| s())
-            .ok_or_else(|| format!("{} is not a date (YYYY-MM-DD)", show(raw))),
-        FieldKind::Moment => parse_moment(raw).map(|_| s()).ok_or_else(|| {
-            format!(
-                "{} is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)",
-                show(raw)
-            )
-        }),
-        FieldKind::Money => parse_decimal(raw).and_then(check_amount).map(money_value),
-        FieldKind::Currency => {
-            let up = raw.to_ascii_uppercase();
-            if Currency::is_valid(&up) {
-                Ok(Value::String(up))
-            } else {
-                Err(format!(
-                    "{} is not an ISO 4217 currency code (three letters, e.g. USD)",
-                    show(raw)
-                ))
-            }
-        }
-        FieldKind::Percent => {
-            let d = parse_decimal(raw)?;
-            check_percent(d)?;
-            Ok(money_value(d))
-        }
-        FieldKind::Rating => match raw.parse::<i64>() {
-            Ok(n @ 1..=5) => Ok(Value::Number(n.into())),
-            _ => Err(format!("{} is not a whole number from 1 to 5", show(raw))),
-        },
-        FieldKind::Count => raw
-            .parse::<u64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| format!("{} is not a whole number of 0 or more", show(raw))),
-        FieldKind::Integer => raw
-            .parse::<i64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| format!("{} is not a whole number", show(raw))),
-        FieldKind::Bool => match raw.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" | "on" => Ok(Value::Bool(true)),
-            "false" | "no" | "n" | "0" | "off" => Ok(Value::Bool(false)),
-            _ => Err(format!("{} is not true or false", show(raw))),
-        },
-        FieldKind::List => Ok(Value::Sequence(split_list(raw))),
-        FieldKind::Map => Err("is a map: set one entry as FIELD.NAME=VALUE".into()),
-        FieldKind::Object(inner) => Err(format!(
-            "is a group of fields ({}): set one as FIELD.NAME=VALUE",
-            inner.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-        )),
-        FieldKind::History => Err("is written by `crm stage`; it cannot be set".into()),
-    }
 }
 
 /// Splits `a, b,c` into a list of strings, dropping empty items.
@@ -167,23 +87,6 @@ pub fn check_amount(d: Decimal) -> Result<Decimal, String> {
         ))
     } else {
         Ok(d)
-    }
-}
-
-fn check_stage(kind: FieldKind, raw: &str, cfg: &Config) -> Result<(), String> {
-    let (names, what) = if kind == FieldKind::Lifecycle {
-        (cfg.lifecycle.names(), "lifecycle")
-    } else {
-        (cfg.pipeline.names(), "pipeline")
-    };
-    if names.contains(&raw) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} is not a stage of the {what} in crm.toml ({})",
-            show(raw),
-            names.join(", ")
-        ))
     }
 }
 
@@ -306,7 +209,7 @@ pub fn as_decimal(v: &Value) -> Option<Decimal> {
 
 /// Whether a map anywhere inside `v` has a list or a map as a key (YAML allows it with
 /// `? `; crm cannot write it back as it was).
-fn has_complex_key(v: &Value) -> bool {
+pub(crate) fn has_complex_key(v: &Value) -> bool {
     match v {
         Value::Mapping(m) => m.iter().any(|(k, v)| {
             matches!(k, Value::Sequence(_) | Value::Mapping(_))
@@ -362,242 +265,16 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn describe(v: &Value) -> String {
+pub(crate) fn describe(v: &Value) -> String {
     match scalar_text(v) {
         Some(s) if !matches!(v, Value::Null) => format!("{} {}", type_name(v), show(&s)),
         _ => type_name(v).to_string(),
     }
 }
 
-/// Checks a value read from a file against its field's kind.
-pub fn check_value(
-    kind: FieldKind,
-    v: &Value,
-    cfg: &Config,
-    path: &str,
-    errors: &mut Vec<FieldError>,
-) {
-    let mut err = |message: String| {
-        errors.push(FieldError {
-            path: path.to_string(),
-            message,
-        })
-    };
-    let text = || match v {
-        Value::String(s) => Ok(s.as_str()),
-        other => Err(format!(
-            "expected text, found {} (put it in quotes)",
-            describe(other)
-        )),
-    };
-    let result: Result<(), String> = match kind {
-        FieldKind::Text | FieldKind::Source => text().map(|_| ()),
-        FieldKind::Enum(_)
-        | FieldKind::Lifecycle
-        | FieldKind::Pipeline
-        | FieldKind::Ref(_)
-        | FieldKind::Email
-        | FieldKind::Date
-        | FieldKind::Moment
-        | FieldKind::Currency => text().and_then(|s| {
-            if kind == FieldKind::Currency && !Currency::is_valid(s) {
-                return Err(format!(
-                    "{} is not an ISO 4217 currency code (three capital letters)",
-                    show(s)
-                ));
-            }
-            parse_input(kind, s, cfg).map(|_| ())
-        }),
-        FieldKind::Money => as_decimal(v)
-            .ok_or_else(|| format!("expected a decimal amount, found {}", describe(v)))
-            .and_then(check_amount)
-            .map(|_| ()),
-        FieldKind::Percent => match as_decimal(v) {
-            Some(d) => check_percent(d),
-            None => Err(format!("expected a percentage, found {}", describe(v))),
-        },
-        FieldKind::Rating => match v.as_i64() {
-            Some(1..=5) => Ok(()),
-            _ => Err(format!(
-                "expected a whole number from 1 to 5, found {}",
-                describe(v)
-            )),
-        },
-        FieldKind::Count => match v.as_u64() {
-            Some(_) => Ok(()),
-            None => Err(format!(
-                "expected a whole number of 0 or more, found {}",
-                describe(v)
-            )),
-        },
-        FieldKind::Integer => match v.as_i64() {
-            Some(_) => Ok(()),
-            None => Err(format!("expected a whole number, found {}", describe(v))),
-        },
-        FieldKind::Bool => match v {
-            Value::Bool(_) => Ok(()),
-            other => Err(format!("expected true or false, found {}", describe(other))),
-        },
-        FieldKind::List => match v {
-            Value::Sequence(items) => match items
-                .iter()
-                .find(|i| !matches!(i, Value::String(_) | Value::Number(_) | Value::Bool(_)))
-            {
-                Some(bad) => Err(format!("list items must be text, found {}", describe(bad))),
-                None => Ok(()),
-            },
-            other => Err(format!(
-                "expected a list (e.g. [a, b]), found {}",
-                describe(other)
-            )),
-        },
-        FieldKind::Map => match v {
-            Value::Mapping(m) => {
-                for (k, item) in m {
-                    let key = scalar_text(k).unwrap_or_default();
-                    if !matches!(item, Value::String(_) | Value::Number(_)) {
-                        errors.push(FieldError {
-                            path: format!("{path}.{key}"),
-                            message: format!("expected text, found {}", describe(item)),
-                        });
-                    }
-                }
-                return;
-            }
-            other => Err(format!(
-                "expected a map of names to text, found {}",
-                describe(other)
-            )),
-        },
-        FieldKind::Object(specs) => match v {
-            Value::Mapping(m) => {
-                check_fields(specs, m, cfg, &format!("{path}."), errors);
-                return;
-            }
-            other => Err(format!(
-                "expected a group of fields, found {}",
-                describe(other)
-            )),
-        },
-        FieldKind::History => {
-            check_history(v, path, errors);
-            return;
-        }
-    };
-    if let Err(message) = result {
-        err(message);
-    }
-}
-
-fn check_history(v: &Value, path: &str, errors: &mut Vec<FieldError>) {
-    let Value::Sequence(items) = v else {
-        errors.push(FieldError {
-            path: path.to_string(),
-            message: format!("expected a list of {{stage, at}}, found {}", describe(v)),
-        });
-        return;
-    };
-    for (i, item) in items.iter().enumerate() {
-        let here = format!("{path}[{i}]");
-        let Value::Mapping(m) = item else {
-            errors.push(FieldError {
-                path: here,
-                message: format!("expected {{stage, at}}, found {}", describe(item)),
-            });
-            continue;
-        };
-        match m.get("stage") {
-            Some(Value::String(_)) => {}
-            Some(other) => errors.push(FieldError {
-                path: format!("{here}.stage"),
-                message: format!("expected a stage name, found {}", describe(other)),
-            }),
-            None => errors.push(FieldError {
-                path: format!("{here}.stage"),
-                message: "is missing".into(),
-            }),
-        }
-        match m.get("at") {
-            Some(Value::String(s)) if parse_moment(s).is_some() => {}
-            Some(other) => errors.push(FieldError {
-                path: format!("{here}.at"),
-                message: format!("expected a moment (RFC 3339), found {}", describe(other)),
-            }),
-            None => errors.push(FieldError {
-                path: format!("{here}.at"),
-                message: "is missing".into(),
-            }),
-        }
-    }
-}
-
-fn check_fields(
-    specs: &[FieldSpec],
-    m: &Mapping,
-    cfg: &Config,
-    prefix: &str,
-    errors: &mut Vec<FieldError>,
-) {
-    for spec in specs {
-        match m.get(spec.name) {
-            None | Some(Value::Null) => {
-                if spec.required {
-                    errors.push(FieldError {
-                        path: format!("{prefix}{}", spec.name),
-                        message: "is required".into(),
-                    });
-                }
-            }
-            Some(v) => check_value(spec.kind, v, cfg, &format!("{prefix}{}", spec.name), errors),
-        }
-    }
-}
-
-/// Every problem with a record's fields: required ones missing, known and declared
-/// custom ones of the wrong type. References are checked by the store, which can see them.
-pub fn validate(ty: RecordType, fields: &Mapping, cfg: &Config) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    check_fields(ty.spec(), fields, cfg, "", &mut errors);
-    for (k, v) in fields {
-        let Value::String(key) = k else {
-            errors.push(FieldError {
-                path: scalar_text(k).unwrap_or_else(|| "?".into()),
-                message: "field names must be text".into(),
-            });
-            continue;
-        };
-        if has_complex_key(v) {
-            errors.push(FieldError {
-                path: key.clone(),
-                message: "holds a map whose key is a list or a map; keys are text".into(),
-            });
-        }
-        if key == "id" {
-            errors.push(FieldError {
-                path: "id".into(),
-                message: "is not a field: a record's id is its file name".into(),
-            });
-            continue;
-        }
-        if ty.spec().iter().any(|s| s.name == key) {
-            continue;
-        }
-        if let Some(kind) = cfg.custom_field(ty, key) {
-            if !matches!(v, Value::Null) {
-                check_value(kind, v, cfg, key, &mut errors);
-            }
-        }
-    }
-    errors
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cfg() -> Config {
-        Config::default()
-    }
 
     #[test]
     fn money_is_exact_and_plain() {
@@ -623,59 +300,6 @@ mod tests {
             let back: Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(as_decimal(&back).unwrap().to_string(), s, "{text}");
         }
-    }
-
-    #[test]
-    fn inputs_are_typed() {
-        let c = cfg();
-        assert_eq!(
-            parse_input(FieldKind::Money, "abc", &c).unwrap_err(),
-            "\"abc\" is not a decimal number"
-        );
-        assert!(parse_input(FieldKind::Money, "1e6", &c).is_err());
-        assert_eq!(
-            parse_input(FieldKind::Percent, "500", &c).unwrap_err(),
-            "500 is not a percentage from 0 to 100"
-        );
-        assert_eq!(
-            parse_input(FieldKind::Date, "2026-13-01", &c).unwrap_err(),
-            "\"2026-13-01\" is not a date (YYYY-MM-DD)"
-        );
-        assert_eq!(
-            parse_input(FieldKind::Pipeline, "closing", &c).unwrap_err(),
-            "\"closing\" is not a stage of the pipeline in crm.toml (new, qualified, proposal, negotiation, won, lost)"
-        );
-        assert_eq!(
-            parse_input(FieldKind::Currency, "idr", &c).unwrap(),
-            Value::String("IDR".into())
-        );
-        assert_eq!(
-            parse_input(FieldKind::List, "vip, retail,,", &c).unwrap(),
-            Value::Sequence(vec!["vip".into(), "retail".into()])
-        );
-        assert!(parse_input(FieldKind::Email, "budi@", &c).is_err());
-        assert!(parse_input(FieldKind::Email, "budi@tokomaju.id", &c).is_ok());
-    }
-
-    #[test]
-    fn validate_names_fields() {
-        let m: Mapping = serde_yaml::from_str(
-            "title: x\nstage: won\nvalue: abc\npreferences: 3\nprobability: 120\nhistory:\n- stage: new\n  at: soon\n",
-        )
-        .unwrap();
-        let errs: Vec<String> = validate(RecordType::Deal, &m, &cfg())
-            .iter()
-            .map(|e| e.to_string())
-            .collect();
-        assert_eq!(
-            errs,
-            vec![
-                "field `customer`: is required",
-                "field `history[0].at`: expected a moment (RFC 3339), found text \"soon\"",
-                "field `value`: expected a decimal amount, found text \"abc\"",
-                "field `probability`: 120 is not a percentage from 0 to 100",
-            ]
-        );
     }
 }
 

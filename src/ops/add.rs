@@ -9,8 +9,8 @@ use super::check_for_write;
 use crate::error::{Error, Result};
 use crate::model::id::{check_id, IdGenerator};
 use crate::model::spec::FieldKind;
-use crate::model::stage::change_stage;
 use crate::model::{Record, RecordType};
+use crate::rules::change_stage;
 use crate::store::atomic::WriteError;
 use crate::store::Store;
 

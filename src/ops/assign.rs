@@ -6,9 +6,10 @@ use serde_yaml::Value;
 
 use crate::error::{Error, Result};
 use crate::model::spec::FieldKind;
-use crate::model::stage::change_stage;
-use crate::model::value::{parse_input, split_list, FieldError};
+use crate::model::value::{split_list, FieldError};
 use crate::model::{Record, RecordType};
+use crate::rules::change_stage;
+use crate::rules::parse_input;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use serde_yaml::Value;
 
 use super::check_for_write;
 use crate::error::Error;
-use crate::model::stage::change_stage;
 use crate::model::Record;
+use crate::rules::change_stage;
 use crate::store::load::{locate_field, parse_record};
 use crate::store::Store;
 

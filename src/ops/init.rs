@@ -62,10 +62,10 @@ pub fn init(dir: &Path) -> Result<()> {
     }
     let schema = dir.join("schema");
     fs::create_dir_all(&schema).map_err(|e| Error::io(&schema, e))?;
-    for (name, value) in crate::model::schema::all(&Config::default()) {
+    for (name, value) in crate::rules::schema::all(&Config::default()) {
         atomic::create_new(
             &schema.join(name),
-            crate::model::schema::text(&value).as_bytes(),
+            crate::rules::schema::text(&value).as_bytes(),
         )?;
     }
     route_records(dir)?;

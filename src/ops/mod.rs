@@ -22,8 +22,9 @@ pub mod watch;
 use serde_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::model::value::{validate, FieldError};
+use crate::model::value::FieldError;
 use crate::model::{Record, RecordType};
+use crate::rules::validate;
 use crate::store::Store;
 
 /// Everything that must hold before a record is written: its fields are valid, its

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod field;
 pub mod lexer;
 pub mod names;
 pub mod parser;

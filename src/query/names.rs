@@ -5,7 +5,7 @@
 //! record of the folder holds it (fields crm does not define are allowed in records), or
 //! it is inside a field whose keys are free (`social.telegram`). The id is always known.
 
-use super::eval::{FieldRef, Records};
+use super::field::{FieldRef, Records};
 use crate::config::Config;
 use crate::model::spec::{self, FieldKind};
 use crate::model::RecordType;

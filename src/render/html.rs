@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::report::cell_text;
+use super::cell::cell_text;
 use crate::model::money::MoneyStyle;
 use crate::report::{Body, Cell, Chart, Report, Section};
 

@@ -1,5 +1,6 @@
 //! Output formats. Data goes to the writer given; nothing here prints messages.
 
+pub mod cell;
 pub mod flat;
 pub mod guard;
 pub mod html;

@@ -7,80 +7,14 @@ use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::cell::{cell_text, dec};
 use super::Format;
 use crate::model::money::MoneyStyle;
 use crate::report::stats::round;
-use crate::report::{Amounts, Body, Cell, Column, Figure, Report, Section};
+use crate::report::{Body, Cell, Column, Figure, Report, Section};
 
 /// How wide the longest bar is, in characters.
 const BAR_WIDTH: u64 = 20;
-
-fn dec(d: Decimal) -> String {
-    d.normalize().to_string()
-}
-
-fn money_text(a: &Amounts, m: &MoneyStyle) -> String {
-    if a.is_empty() {
-        return "0".into();
-    }
-    let parts: Vec<String> = a.by_currency.iter().map(|(c, v)| m.amount(c, *v)).collect();
-    let mut s = parts.join("; ");
-    if let Some((c, v)) = &a.converted {
-        s.push_str(&format!(" (total {} converted)", m.amount(c, *v)));
-    }
-    s
-}
-
-/// A signed number: `+2`, `-2`, `0`.
-fn signed(d: Decimal) -> String {
-    if d.is_sign_positive() && !d.is_zero() {
-        format!("+{}", dec(d))
-    } else {
-        dec(d)
-    }
-}
-
-/// Changes of amounts, each signed before its currency: `+IDR 30,000,000; -USD 5`.
-fn money_change_text(a: &Amounts, m: &MoneyStyle) -> String {
-    if a.is_empty() {
-        return "0".into();
-    }
-    a.by_currency
-        .iter()
-        .map(|(c, v)| {
-            let v = round(*v, 2);
-            let sign = if v.is_zero() {
-                ""
-            } else if v.is_sign_negative() {
-                "-"
-            } else {
-                "+"
-            };
-            format!("{sign}{}", m.amount(c, v.abs()))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// A cell as people read it: amounts grouped in the folder's style (`[format]`).
-pub fn cell_text(c: &Cell, m: &MoneyStyle) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Count(n) => n.to_string(),
-        Cell::Money(a) => money_text(a, m),
-        Cell::Rate(Some(r)) => format!("{}%", dec(round(*r * Decimal::ONE_HUNDRED, 1))),
-        Cell::Number(Some(n)) => dec(round(*n, 1)),
-        Cell::Factor(Some(n)) => dec(round(*n, 2)),
-        Cell::Delta(Some(d)) => signed(*d),
-        Cell::Points(Some(d)) => format!("{} pp", signed(*d)),
-        Cell::MoneyChange(a) => money_change_text(a, m),
-        Cell::Rate(None)
-        | Cell::Number(None)
-        | Cell::Factor(None)
-        | Cell::Delta(None)
-        | Cell::Points(None) => "n/a".into(),
-    }
-}
 
 /// A number for machines: whole numbers as JSON integers, others as JSON decimals.
 struct JsonNumber(Decimal);
@@ -410,7 +344,7 @@ fn rows_of(body: &Body, m: &MoneyStyle) -> (Vec<String>, Vec<Vec<String>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{fig, Period, Section};
+    use crate::report::{fig, Amounts, Period, Section};
     use chrono::NaiveDate;
 
     #[test]

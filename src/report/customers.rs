@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::funnel::tier_rows;
-use super::service::{is_open, sla_met, target};
+use super::segments::{at_risk_section, tier_rows};
 use super::stats::{ratio, share};
 use super::{count, text, Amounts, Cell, Data, Report, Section};
 use crate::model::Record;
@@ -97,50 +96,6 @@ pub fn rfm<'a>(data: &Data<'a>) -> Vec<Rfm<'a>> {
             .then_with(|| a.customer.id.cmp(&b.customer.id))
     });
     out
-}
-
-/// Current customers at risk, with why: no interaction for more than the at-risk
-/// threshold, or an open complaint past its resolution target.
-pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
-    let mut out = Vec::new();
-    for c in &data.customers {
-        let mut why = Vec::new();
-        if let Some(days) = data.at_risk_days(c) {
-            why.push(format!("no interaction for {days} days"));
-        }
-        for t in data.tickets_of(&c.id) {
-            if t.str("kind") == Some("complaint")
-                && is_open(t)
-                && sla_met(data, t, "resolved", target(data, t).resolution_hours) == Some(false)
-            {
-                why.push(format!("complaint {} past its resolution target", t.id));
-            }
-        }
-        if !why.is_empty() {
-            out.push((*c, why.join("; ")));
-        }
-    }
-    out
-}
-
-/// The at-risk list as a section: customer, name, why.
-pub fn at_risk_section(id: &str, data: &Data) -> Section {
-    let rows = at_risk(data)
-        .into_iter()
-        .map(|(c, why)| {
-            vec![
-                text(c.id.clone()),
-                text(c.title().unwrap_or_default()),
-                text(why),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("customer", "Customer"),
-        ("name", "Name"),
-        ("reason", "Why"),
-    ];
-    Section::table(id, "At-risk customers", &columns, rows, None)
 }
 
 fn month_index(d: NaiveDate) -> i32 {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::Duration;
 use rust_decimal::Decimal;
 
+use super::segments::tier_rows;
 use super::stats::{round, share};
 use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
 
@@ -178,7 +179,7 @@ pub fn funnel(data: &Data) -> Report {
         .filter(|c| won_count.get(c.id.as_str()).copied().unwrap_or(0) >= 2)
         .count();
     // The customers report's at-risk list, counted: one definition for every report.
-    let at_risk = super::customers::at_risk(data).len();
+    let at_risk = super::segments::at_risk(data).len();
     let tiers = tier_rows(data);
 
     Report {
@@ -242,33 +243,4 @@ pub fn funnel(data: &Data) -> Report {
             Section::table("loyalty", "Customers per loyalty tier", &[("tier", "Tier"), ("customers", "Customers")], tiers, None),
         ],
     }
-}
-
-/// Current customers per loyalty tier (by trailing-12-month won value), in the order
-/// of `crm.toml`; customers below every tier are counted as "(none)".
-pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for c in data
-        .customers
-        .iter()
-        .filter(|c| data.customer_on(c, data.as_of))
-    {
-        let tier = data.tier(data.trailing_value(&c.id)).unwrap_or("(none)");
-        *counts.entry(tier.to_string()).or_default() += 1;
-    }
-    let mut rows: Vec<Vec<Cell>> = data
-        .cfg
-        .loyalty
-        .iter()
-        .map(|t| {
-            vec![
-                text(t.name.clone()),
-                count(counts.get(&t.name).copied().unwrap_or(0)),
-            ]
-        })
-        .collect();
-    if let Some(n) = counts.get("(none)") {
-        rows.push(vec![text("(none)"), count(*n)]);
-    }
-    rows
 }

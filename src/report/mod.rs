@@ -10,6 +10,7 @@ pub mod deal;
 pub mod funnel;
 pub mod period;
 pub mod pipeline;
+pub mod segments;
 pub mod service;
 pub mod stats;
 pub mod touch;

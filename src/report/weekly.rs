@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::customers::at_risk_section;
 use super::pipeline::stale;
+use super::segments::at_risk_section;
 use super::service::{is_open, past_sla};
 use super::stats::round;
 use super::{

@@ -10,25 +10,9 @@
 
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("{0}: already exists")]
-    Exists(PathBuf),
-    #[error("{0}: changed on disk since crm read it; nothing was written (run the command again)")]
-    Changed(PathBuf),
-    #[error("another crm has been writing in this folder for more than {1} s (it holds {0}); nothing was written")]
-    Busy(PathBuf, f64),
-    #[error("{0}: {1}")]
-    Io(PathBuf, io::Error),
-    #[error("{0}: is being written by another program (it keeps changing); nothing was written: try again")]
-    BeingWritten(PathBuf),
-    #[error("{0}: is read-only; crm does not replace it (make it writable first, e.g. chmod u+w)")]
-    ReadOnly(PathBuf),
-    #[error(transparent)]
-    Path(#[from] super::guard::PathError),
-}
+pub use crate::error::WriteError;
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_path_buf(), plain(e))

@@ -17,29 +17,7 @@ use std::path::{Component, Path, PathBuf};
 /// crm's own folder in the crm folder (git-ignored, never shared).
 pub const PRIVATE: &str = ".crm";
 
-#[derive(Debug, thiserror::Error)]
-pub enum PathError {
-    #[error("{}: is a symbolic link{}; crm does not follow links, so nothing outside the folder is read or written", .path.display(), target_text(.target))]
-    Link {
-        path: PathBuf,
-        target: Option<PathBuf>,
-    },
-    #[error("{0} is not a folder; crm keeps its lock and cache there (move it away)")]
-    NotDir(PathBuf),
-    #[error("{0} belongs to another user (uid {1}); crm writes nothing there")]
-    Foreign(PathBuf, u32),
-    #[error("{0} leaves the crm folder")]
-    Outside(PathBuf),
-    #[error("{0}: {1}")]
-    Io(PathBuf, io::Error),
-}
-
-fn target_text(target: &Option<PathBuf>) -> String {
-    target
-        .as_ref()
-        .map(|t| format!(" (to {})", t.display()))
-        .unwrap_or_default()
-}
+pub use crate::error::PathError;
 
 /// The error for the link at `rel` (relative to `root`), with where it points.
 pub fn link(root: &Path, rel: PathBuf) -> PathError {

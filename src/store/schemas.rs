@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::{self, WriteError};
 use super::guard;
 use crate::config::{self, Config};
-use crate::model::schema;
+use crate::rules::schema;
 
 /// The folder's schemas that differ from what `cfg` makes of them, with their new text
 /// (none when the folder has no `schema/`, which a team may have removed).

@@ -56,13 +56,13 @@ pub fn record_loader(data: &[u8]) {
         let back = crm::store::encoding::Pairs::of_record(&bytes)
             .unwrap_or_else(|| panic!("the cache's encoding does not read back: {bytes:?}"));
         assert_eq!(back.to_mapping(), record.fields);
-        if !crm::model::value::validate(ty, &record.fields, &cfg).is_empty() {
+        if !crm::rules::validate(ty, &record.fields, &cfg).is_empty() {
             continue;
         }
         let text = crm::model::canonical::file_text(&record, &rel);
         let again = crm::store::load::parse_record(ty, &rel, text.as_bytes())
             .unwrap_or_else(|e| panic!("crm's own text does not read back: {e}\n{text}"));
-        let problems = crm::model::value::validate(ty, &again.fields, &cfg);
+        let problems = crm::rules::validate(ty, &again.fields, &cfg);
         assert!(problems.is_empty(), "{problems:?}\n{text}");
         assert_eq!(crm::model::canonical::file_text(&again, &rel), text);
     }

@@ -1,12 +1,25 @@
 //! The library's error type. Every variant is a failure of the command (exit 1) except
 //! [`Error::Usage`], which is a mistake in how crm was called (exit 2).
 
+//!
+//! It sits below `store`: the error types of the store's parts (paths, writes, references)
+//! and of imports live here, so every layer from `store` up can return [`Error`] and the
+//! error type depends on no operation.
+
+mod import;
+mod path;
+mod resolve;
+mod write;
+
 use std::path::PathBuf;
+
+pub use import::{ImportErrors, RowError, MAX_LISTED};
+pub use path::PathError;
+pub use resolve::ResolveError;
+pub use write::WriteError;
 
 use crate::config::ConfigError;
 use crate::model::value::FieldError;
-use crate::store::atomic::WriteError;
-use crate::store::resolve::ResolveError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -28,7 +41,7 @@ pub enum Error {
     Failed(String),
     /// Bad rows in an import; nothing was written.
     #[error(transparent)]
-    Import(crate::ops::import::ImportErrors),
+    Import(ImportErrors),
     #[error("{0}")]
     Usage(String),
     /// A malformed `--where` expression (a usage error).

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::spec::{FieldKind, FieldSpec};
-use super::RecordType;
 use crate::config::Config;
+use crate::model::spec::{FieldKind, FieldSpec};
+use crate::model::RecordType;
 
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
 /// A calendar date that exists: months of 30 and 31 days, February of 28, or 29 in a leap

@@ -1,0 +1,167 @@
+//! `crm import`: rows from csv, tsv, json or jsonl into records.
+//!
+//! The whole file is read, mapped and checked first ([`plan`]); only a plan with no bad
+//! row is written ([`write`]), one atomic file at a time. A new record without an `id`
+//! column gets a stable id derived from what identifies it (a customer's e-mail, a
+//! deal's title and customer, …), so running the same import again, or again after it
+//! was interrupted, matches the records it made instead of making them twice.
+
+//!
+//! The stages, one file each, run in this order and depend only on the ones before:
+//! `read` turns the input into rows of text cells with their lines, `map` names the
+//! field each column goes to, `plan` converts the cells and matches each row to a new or
+//! existing record (checking each planned record, its references and shared e-mails
+//! with `check`), and `write` writes a checked plan.
+
+mod check;
+mod map;
+mod plan;
+mod read;
+mod write;
+
+use std::fmt;
+
+use crate::model::{Record, RecordType};
+use crate::store::load::Loaded;
+
+pub use crate::error::{ImportErrors, RowError, MAX_LISTED};
+pub use map::snake_case;
+pub use plan::plan;
+pub use write::{describe, stripped_values, write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+}
+
+impl DataFormat {
+    pub fn parse(s: &str) -> Option<DataFormat> {
+        match s {
+            "csv" => Some(DataFormat::Csv),
+            "tsv" | "tab" => Some(DataFormat::Tsv),
+            "json" => Some(DataFormat::Json),
+            "jsonl" | "ndjson" => Some(DataFormat::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format a file name's extension names.
+    pub fn from_path(path: &std::path::Path) -> Option<DataFormat> {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| DataFormat::parse(&e.to_ascii_lowercase()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchBy {
+    Email,
+    Id,
+    Name,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub ty: RecordType,
+    /// The file's name for messages (`-` for standard input).
+    pub source: String,
+    pub format: DataFormat,
+    /// `--map COL=FIELD`.
+    pub maps: Vec<(String, String)>,
+    /// `--map-value FIELD:FROM=TO`.
+    pub value_maps: Vec<(String, String, String)>,
+    pub ignore_unmapped: bool,
+    /// `--date-format`, a chrono format such as `%d/%m/%Y`.
+    pub date_format: Option<String>,
+    /// `.` (default) or `,`.
+    pub decimal_mark: char,
+    /// Default: e-mail for customers, id for the others.
+    pub match_by: Option<MatchBy>,
+    pub create_missing_customers: bool,
+    /// Keep a leading `'` (crm export's guard against formulas) as data.
+    pub raw: bool,
+}
+
+impl ImportOptions {
+    /// An import of `source` as `ty` records with every option at its default (as
+    /// `crm import` without flags): columns named like fields, `.` decimals, matched by
+    /// the type's default key, no customer created.
+    pub fn new(ty: RecordType, source: impl Into<String>, format: DataFormat) -> ImportOptions {
+        ImportOptions {
+            ty,
+            source: source.into(),
+            format,
+            maps: Vec::new(),
+            value_maps: Vec::new(),
+            ignore_unmapped: false,
+            date_format: None,
+            decimal_mark: '.',
+            match_by: None,
+            create_missing_customers: false,
+            raw: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    /// The top-level fields that change.
+    Update(Vec<String>),
+    Unchanged,
+}
+
+#[derive(Debug)]
+pub struct Planned<'s> {
+    /// The input line of the row (0 for a customer made by --create-missing-customers).
+    pub line: usize,
+    pub action: Action,
+    pub record: Record,
+    pub original: Option<&'s Loaded>,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan<'s> {
+    pub items: Vec<Planned<'s>>,
+    /// Rows with no value at all.
+    pub skipped: usize,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "created {}, updated {}, unchanged {}, skipped {}",
+            self.created, self.updated, self.unchanged, self.skipped
+        )
+    }
+}
+
+impl Plan<'_> {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            skipped: self.skipped,
+            ..Summary::default()
+        };
+        for i in &self.items {
+            match i.action {
+                Action::Create => s.created += 1,
+                Action::Update(_) => s.updated += 1,
+                Action::Unchanged => s.unchanged += 1,
+            }
+        }
+        s
+    }
+}

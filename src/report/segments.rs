@@ -1,0 +1,81 @@
+//! Groups of current customers that several reports show: those at risk, and how many
+//! are in each loyalty tier.
+
+use std::collections::BTreeMap;
+
+use super::service::{is_open, sla_met, target};
+use super::{count, text, Cell, Data, Section};
+use crate::model::Record;
+
+/// Current customers at risk, with why: no interaction for more than the at-risk
+/// threshold, or an open complaint past its resolution target.
+pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
+    let mut out = Vec::new();
+    for c in &data.customers {
+        let mut why = Vec::new();
+        if let Some(days) = data.at_risk_days(c) {
+            why.push(format!("no interaction for {days} days"));
+        }
+        for t in data.tickets_of(&c.id) {
+            if t.str("kind") == Some("complaint")
+                && is_open(t)
+                && sla_met(data, t, "resolved", target(data, t).resolution_hours) == Some(false)
+            {
+                why.push(format!("complaint {} past its resolution target", t.id));
+            }
+        }
+        if !why.is_empty() {
+            out.push((*c, why.join("; ")));
+        }
+    }
+    out
+}
+
+/// The at-risk list as a section: customer, name, why.
+pub fn at_risk_section(id: &str, data: &Data) -> Section {
+    let rows = at_risk(data)
+        .into_iter()
+        .map(|(c, why)| {
+            vec![
+                text(c.id.clone()),
+                text(c.title().unwrap_or_default()),
+                text(why),
+            ]
+        })
+        .collect();
+    let columns = [
+        ("customer", "Customer"),
+        ("name", "Name"),
+        ("reason", "Why"),
+    ];
+    Section::table(id, "At-risk customers", &columns, rows, None)
+}
+
+/// Current customers per loyalty tier (by trailing-12-month won value), in the order
+/// of `crm.toml`; customers below every tier are counted as "(none)".
+pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in data
+        .customers
+        .iter()
+        .filter(|c| data.customer_on(c, data.as_of))
+    {
+        let tier = data.tier(data.trailing_value(&c.id)).unwrap_or("(none)");
+        *counts.entry(tier.to_string()).or_default() += 1;
+    }
+    let mut rows: Vec<Vec<Cell>> = data
+        .cfg
+        .loyalty
+        .iter()
+        .map(|t| {
+            vec![
+                text(t.name.clone()),
+                count(counts.get(&t.name).copied().unwrap_or(0)),
+            ]
+        })
+        .collect();
+    if let Some(n) = counts.get("(none)") {
+        rows.push(vec![text("(none)"), count(*n)]);
+    }
+    rows
+}

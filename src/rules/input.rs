@@ -1,0 +1,104 @@
+//! What a user types for a field, parsed into what is stored: the field table's kinds with
+//! the folder's stages and currencies.
+
+use serde_yaml::Value;
+
+use crate::config::{Config, Currency};
+use crate::model::clock::{parse_date, parse_moment};
+use crate::model::id::check_id;
+use crate::model::spec::FieldKind;
+use crate::model::value::{
+    check_amount, check_email, check_percent, money_value, parse_decimal, show, split_list,
+};
+
+/// Parses a value typed on the command line into what is stored for a field of `kind`.
+/// References must already be resolved to ids.
+pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("the value is empty (use `crm unset` to remove a field)".into());
+    }
+    let s = || Value::String(raw.to_string());
+    match kind {
+        FieldKind::Text | FieldKind::Source => Ok(s()),
+        FieldKind::Enum(words) => {
+            if words.contains(&raw) {
+                Ok(s())
+            } else {
+                Err(format!("{} is not one of: {}", show(raw), words.join(", ")))
+            }
+        }
+        FieldKind::Lifecycle | FieldKind::Pipeline => {
+            check_stage(kind, raw, cfg).map(|_| s())
+        }
+        FieldKind::Ref(_) => check_id(raw).map(|_| s()).map_err(|e| e.to_string()),
+        FieldKind::Email => check_email(raw).map(|_| s()),
+        FieldKind::Date => parse_date(raw)
+            .map(|_| s())
+            .ok_or_else(|| format!("{} is not a date (YYYY-MM-DD)", show(raw))),
+        FieldKind::Moment => parse_moment(raw).map(|_| s()).ok_or_else(|| {
+            format!(
+                "{} is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)",
+                show(raw)
+            )
+        }),
+        FieldKind::Money => parse_decimal(raw).and_then(check_amount).map(money_value),
+        FieldKind::Currency => {
+            let up = raw.to_ascii_uppercase();
+            if Currency::is_valid(&up) {
+                Ok(Value::String(up))
+            } else {
+                Err(format!(
+                    "{} is not an ISO 4217 currency code (three letters, e.g. USD)",
+                    show(raw)
+                ))
+            }
+        }
+        FieldKind::Percent => {
+            let d = parse_decimal(raw)?;
+            check_percent(d)?;
+            Ok(money_value(d))
+        }
+        FieldKind::Rating => match raw.parse::<i64>() {
+            Ok(n @ 1..=5) => Ok(Value::Number(n.into())),
+            _ => Err(format!("{} is not a whole number from 1 to 5", show(raw))),
+        },
+        FieldKind::Count => raw
+            .parse::<u64>()
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| format!("{} is not a whole number of 0 or more", show(raw))),
+        FieldKind::Integer => raw
+            .parse::<i64>()
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| format!("{} is not a whole number", show(raw))),
+        FieldKind::Bool => match raw.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "on" => Ok(Value::Bool(true)),
+            "false" | "no" | "n" | "0" | "off" => Ok(Value::Bool(false)),
+            _ => Err(format!("{} is not true or false", show(raw))),
+        },
+        FieldKind::List => Ok(Value::Sequence(split_list(raw))),
+        FieldKind::Map => Err("is a map: set one entry as FIELD.NAME=VALUE".into()),
+        FieldKind::Object(inner) => Err(format!(
+            "is a group of fields ({}): set one as FIELD.NAME=VALUE",
+            inner.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        )),
+        FieldKind::History => Err("is written by `crm stage`; it cannot be set".into()),
+    }
+}
+
+fn check_stage(kind: FieldKind, raw: &str, cfg: &Config) -> Result<(), String> {
+    let (names, what) = if kind == FieldKind::Lifecycle {
+        (cfg.lifecycle.names(), "lifecycle")
+    } else {
+        (cfg.pipeline.names(), "pipeline")
+    };
+    if names.contains(&raw) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not a stage of the {what} in crm.toml ({})",
+            show(raw),
+            names.join(", ")
+        ))
+    }
+}
