@@ -7,7 +7,7 @@ use super::contact::{frequency_days, last_outbound};
 use crate::error::Result;
 use crate::model::{Record, RecordType};
 use crate::report::pipeline::stale;
-use crate::report::service::{is_open, moment, sla_met, target};
+use crate::report::service::{moment, sla_met, target};
 use crate::report::{Data, Period};
 use crate::store::Store;
 
@@ -66,8 +66,9 @@ pub fn agenda<'s>(
         &needs,
     )?;
     let mut items: Vec<(u8, Item<'s>)> = Vec::new();
-    // A deal's record, for the agenda's line (deals are read as views).
-    let deal = |id: &str| store.get(RecordType::Deal, id).map(|l| &l.record);
+    // A record, for the agenda's line (reports read customers, deals and tickets as views).
+    let record = |ty: RecordType, id: &str| store.get(ty, id).map(|l| &l.record);
+    let deal = |id: &str| record(RecordType::Deal, id);
     let mut follow_up = |on: NaiveDate, note: Option<&str>, record: &'s Record| {
         if on > today {
             return;
@@ -87,12 +88,9 @@ pub fn agenda<'s>(
             },
         ));
     };
-    fn next<'r>(data: &Data, r: &'r Record) -> Option<(NaiveDate, Option<&'r str>)> {
-        Some((data.day(r, "next_action.on")?, r.str("next_action.note")))
-    }
-    for c in &data.customers {
-        if let Some((on, note)) = next(&data, c) {
-            follow_up(on, note, c);
+    for c in data.customers.iter() {
+        if let (Some(on), Some(r)) = (c.next_on, record(RecordType::Customer, c.id)) {
+            follow_up(on, c.next_note, r);
         }
     }
     for d in data.deals.iter().filter(|d| data.is_open(d)) {
@@ -100,12 +98,12 @@ pub fn agenda<'s>(
             follow_up(on, d.next_note, r);
         }
     }
-    for t in data.tickets.iter().filter(|t| is_open(t)) {
-        if let Some((on, note)) = next(&data, t) {
-            follow_up(on, note, t);
+    for t in data.tickets.iter().filter(|t| t.is_open()) {
+        if let (Some(on), Some(r)) = (t.next_on, record(RecordType::Ticket, t.id)) {
+            follow_up(on, t.next_note, r);
         }
     }
-    for t in data.tickets.iter().filter(|t| is_open(t)) {
+    for t in data.tickets.iter().filter(|t| t.is_open()) {
         let tg = target(&data, t);
         let Some(opened) = moment(t, "opened") else {
             continue;
@@ -123,14 +121,16 @@ pub fn agenda<'s>(
                     super::super::report::service::priority(t),
                     deadline.format("%Y-%m-%d %H:%M")
                 );
-                items.push((
-                    1,
-                    Item {
-                        due: deadline.date_naive(),
-                        record: t,
-                        why,
-                    },
-                ));
+                if let Some(record) = record(RecordType::Ticket, t.id) {
+                    items.push((
+                        1,
+                        Item {
+                            due: deadline.date_naive(),
+                            record,
+                            why,
+                        },
+                    ));
+                }
                 break;
             }
         }
@@ -148,20 +148,17 @@ pub fn agenda<'s>(
         ));
     }
     let last_out = last_outbound(data.interactions.iter());
-    for c in &data.customers {
-        let Some(freq) = c.str("preferences.frequency") else {
+    for c in data.customers.iter() {
+        let Some(freq) = c.frequency else {
             continue;
         };
         let Some(every) = frequency_days(freq) else {
             continue;
         };
-        if c.get("preferences.do_not_contact")
-            .and_then(|v| v.as_bool())
-            == Some(true)
-        {
+        if c.do_not_contact {
             continue;
         }
-        let last = last_out.get(c.id.as_str()).copied();
+        let last = last_out.get(c.id).copied();
         let (due, why) = match last {
             Some(l) => (
                 l + Duration::days(every),
@@ -171,19 +168,14 @@ pub fn agenda<'s>(
                 ),
             ),
             None => (
-                data.start(c).unwrap_or(today),
+                c.created.unwrap_or(today),
                 format!("due a {freq} touch: never contacted"),
             ),
         };
         if due <= today {
-            items.push((
-                3,
-                Item {
-                    due,
-                    record: c,
-                    why,
-                },
-            ));
+            if let Some(record) = record(RecordType::Customer, c.id) {
+                items.push((3, Item { due, record, why }));
+            }
         }
     }
     if let Some(o) = owner_filter {

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use super::customer::Customer;
 use super::stats::{ratio, round};
 use super::{count, text, Amounts, Cell, Data, Report, Section};
 use crate::model::Record;
@@ -40,13 +41,10 @@ pub fn campaigns(data: &Data) -> Report {
         let currency = data.currency(k);
         let cost = k.decimal("cost");
         // Leads: customers whose `source` is the campaign, created in the period.
-        let leads: Vec<&Record> = data
+        let leads: Vec<&Customer> = data
             .customers
             .iter()
-            .copied()
-            .filter(|c| {
-                c.str("source") == Some(&k.id) && data.start(c).is_some_and(|d| p.contains(d))
-            })
+            .filter(|c| c.source == Some(&k.id) && c.created.is_some_and(|d| p.contains(d)))
             .collect();
         // Acquired: those leads that have become customers by the as-of date.
         let acquired = leads
@@ -62,8 +60,8 @@ pub fn campaigns(data: &Data) -> Report {
             }
             let from_lead = d
                 .customer
-                .and_then(|c| data.record(crate::model::RecordType::Customer, c))
-                .is_some_and(|c| c.str("source") == Some(&k.id));
+                .and_then(|c| data.customer(c))
+                .is_some_and(|c| c.source == Some(&k.id));
             if d.campaign == Some(k.id.as_str()) || from_lead {
                 if let Some((c, v)) = data.deal_value(d) {
                     won.add(c, v);

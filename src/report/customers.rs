@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::customer::Customer;
 use super::segments::{at_risk_section, tier_rows};
 use super::stats::{ratio, share};
 use super::{count, text, Amounts, Cell, Data, Report, Section};
-use crate::model::Record;
 
 /// One customer's RFM figures.
 #[derive(Debug, Clone)]
 pub struct Rfm<'a> {
-    pub customer: &'a Record,
+    pub customer: &'a Customer<'a>,
     /// Days since the last won deal closed.
     pub recency: i64,
     /// Won deals closed in the 365 days up to the as-of date.
@@ -54,7 +54,7 @@ pub fn segment(r: u8, f: u8, m: u8) -> &'static str {
 }
 
 /// RFM for every customer with a won deal by the as-of date, best monetary first.
-pub fn rfm<'a>(data: &Data<'a>) -> Vec<Rfm<'a>> {
+pub fn rfm<'a>(data: &'a Data) -> Vec<Rfm<'a>> {
     let from = data.as_of - chrono::Duration::days(365);
     let mut last: BTreeMap<&str, NaiveDate> = BTreeMap::new();
     let mut freq: BTreeMap<&str, usize> = BTreeMap::new();
@@ -70,12 +70,12 @@ pub fn rfm<'a>(data: &Data<'a>) -> Vec<Rfm<'a>> {
         .customers
         .iter()
         .filter_map(|c| {
-            let l = last.get(c.id.as_str())?;
+            let l = last.get(c.id)?;
             Some(Rfm {
                 customer: c,
                 recency: (data.as_of - *l).num_days(),
-                frequency: freq.get(c.id.as_str()).copied().unwrap_or(0),
-                monetary: data.trailing_value(&c.id),
+                frequency: freq.get(c.id).copied().unwrap_or(0),
+                monetary: data.trailing_value(c.id),
                 r: 0,
                 f: 0,
                 m: 0,
@@ -93,7 +93,7 @@ pub fn rfm<'a>(data: &Data<'a>) -> Vec<Rfm<'a>> {
     out.sort_by(|a, b| {
         b.monetary
             .cmp(&a.monetary)
-            .then_with(|| a.customer.id.cmp(&b.customer.id))
+            .then_with(|| a.customer.id.cmp(b.customer.id))
     });
     out
 }
@@ -110,7 +110,7 @@ pub fn customers(data: &Data) -> Report {
             let mut m = Amounts::default();
             m.add(&data.cfg.currency.0, x.monetary);
             vec![
-                text(x.customer.id.clone()),
+                text(x.customer.id),
                 text(x.customer.title().unwrap_or_default()),
                 count(x.recency as usize),
                 count(x.frequency),

@@ -4,15 +4,15 @@
 //! Days are calendar days in `crm.toml`'s time zone. Records created after the
 //! as-of date, and interactions after it, are left out: they did not exist yet.
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde_yaml::Value;
 
+use super::customer::{funnel_stages, Customer, Lifecycle};
 use super::deal::Deal;
+use super::ticket::Ticket;
 use super::touch::Touch;
 use super::{Amounts, Period};
 use crate::config::Config;
@@ -28,6 +28,7 @@ use std::path::Path;
 /// several times faster than the standard library's SipHash, and no key comes from an
 /// adversary who could aim at its collisions.
 pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
+pub(crate) type Set<K> = foldhash::HashSet<K>;
 
 /// Facts computed once per report run, each on first use: no figure scans one type per
 /// record of another, and a report pays only for the facts it reads (the pipeline never
@@ -41,10 +42,10 @@ struct Index<'a> {
     last_by_deal: OnceCell<Map<&'a str, NaiveDate>>,
     /// Won value of the last 365 days in the default currency, by customer id.
     trailing: OnceCell<Map<&'a str, Decimal>>,
-    /// Tickets by customer id.
-    tickets_by_customer: OnceCell<Map<&'a str, Vec<&'a Record>>>,
-    /// The stage history of each customer, parsed once, by the record's address.
-    history: OnceCell<Map<usize, Vec<(&'a str, NaiveDate)>>>,
+    /// The at-risk list (see [`super::segments::at_risk`]): places in `customers`, why.
+    at_risk: OnceCell<Vec<(usize, String)>>,
+    /// Customers by id (their places in `customers`).
+    customer_by_id: OnceCell<Map<&'a str, usize>>,
 }
 
 /// The last day of an interaction, by the id `key` reads off it, for `ids` ids or so.
@@ -65,19 +66,13 @@ fn last_by<'a>(
     out
 }
 
-/// A record's `history` entries as (stage, day), in the order written; entries without
-/// a stage or a readable `at` are left out.
-fn history_of(r: &Record, tz: chrono_tz::Tz) -> Vec<(&str, NaiveDate)> {
-    let Some(Value::Sequence(items)) = r.get("history") else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|i| {
-            let stage = i.get("stage")?.as_str()?;
-            let day = day_of(i.get("at")?.as_str()?.as_bytes(), tz)?;
-            Some((stage, day))
-        })
+/// The views of the first file of each id that are kept.
+fn first_of_each_id<T>(views: Vec<(bool, &str, T)>) -> Vec<T> {
+    let mut seen = Set::with_capacity_and_hasher(views.len(), Default::default());
+    views
+        .into_iter()
+        .filter(|(_, id, _)| seen.insert(*id))
+        .filter_map(|(keep, _, v)| keep.then_some(v))
         .collect()
 }
 
@@ -86,10 +81,11 @@ pub struct Data<'a> {
     pub cfg: &'a Config,
     pub as_of: NaiveDate,
     pub period: Period,
-    pub customers: Vec<&'a Record>,
-    /// Deals as reports read them (shared by the copies [`Data::with_period`] makes).
+    /// Customers, deals and tickets as reports read them (shared by the copies
+    /// [`Data::with_period`] makes).
+    pub customers: Rc<[Customer<'a>]>,
     pub deals: Rc<[Deal<'a>]>,
-    pub tickets: Vec<&'a Record>,
+    pub tickets: Rc<[Ticket<'a>]>,
     pub campaigns: Vec<&'a Record>,
     /// Interactions up to the as-of date (of the customers kept, under --where). A
     /// report about deals reads interactions only for deals' activity, and keeps only
@@ -126,33 +122,61 @@ impl<'a> Data<'a> {
             let snapshot = store.snapshot(RecordType::Interaction);
             interactions = Touch::all(snapshot, tz, as_of, primary == RecordType::Deal);
         }
+        // A query reads records: the paths of the primary records it keeps.
+        let kept: Option<std::collections::HashSet<&Path>> = (!filters.is_empty()
+            && matches!(
+                primary,
+                RecordType::Customer | RecordType::Deal | RecordType::Ticket
+            ))
+        .then(|| {
+            store
+                .records_with(primary, &query.fields())
+                .filter(|l| query.matches(&l.record, store))
+                .map(|l| l.path.as_path())
+                .collect()
+        });
+        let kept = |ty: RecordType, e: &Encoded| {
+            ty != primary || kept.as_ref().is_none_or(|k| k.contains(Path::new(e.path)))
+        };
+        let cfg = &store.config;
+        let tz = cfg.tz();
         let mut deals = Vec::new();
         if wanted(RecordType::Deal) {
-            // A query reads records: the paths of the deals it keeps.
-            let kept: Option<std::collections::HashSet<&Path>> =
-                (primary == RecordType::Deal && !filters.is_empty()).then(|| {
-                    store
-                        .records_with(RecordType::Deal, &query.fields())
-                        .filter(|l| query.matches(&l.record, store))
-                        .map(|l| l.path.as_path())
-                        .collect()
-                });
-            let kept = |e: &Encoded| kept.as_ref().is_none_or(|k| k.contains(Path::new(e.path)));
-            let cfg = &store.config;
             deals = store.snapshot(RecordType::Deal).par_filter_map(|e| {
                 Some(e)
-                    .filter(kept)
+                    .filter(|e| kept(RecordType::Deal, e))
                     .map(|e| Deal::of(e, cfg))
                     .filter(|d| d.created.is_none_or(|c| c <= as_of))
             });
+        }
+        // Customers and tickets: an id held by two files (a copy under a subfolder)
+        // counts once, the first, whether or not that one is kept.
+        let mut customers = Vec::new();
+        if wanted(RecordType::Customer) {
+            let life = Lifecycle::of(cfg);
+            customers =
+                first_of_each_id(store.snapshot(RecordType::Customer).par_filter_map(|e| {
+                    let c = Customer::of(e, &life);
+                    let keep =
+                        kept(RecordType::Customer, &e) && c.created.is_none_or(|d| d <= as_of);
+                    Some((keep, c.id, c))
+                }));
+        }
+        let mut tickets = Vec::new();
+        if wanted(RecordType::Ticket) {
+            tickets = first_of_each_id(store.snapshot(RecordType::Ticket).par_filter_map(|e| {
+                let t = Ticket::of(e, tz);
+                let keep = kept(RecordType::Ticket, &e) && t.start.is_none_or(|d| d <= as_of);
+                Some((keep, t.id, t))
+            }));
         }
         let mut data = Data {
             cfg: &store.config,
             as_of,
             period,
-            customers: Vec::new(),
+            customers: Rc::from([]),
             deals: Rc::from([]),
-            tickets: Vec::new(),
+            tickets: Rc::from([]),
             campaigns: Vec::new(),
             interactions: Rc::from([]),
             cutoff: {
@@ -170,36 +194,29 @@ impl<'a> Data<'a> {
             db: store,
             index: Default::default(),
         };
-        for ty in [
-            RecordType::Customer,
-            RecordType::Ticket,
-            RecordType::Campaign,
-        ] {
-            if !wanted(ty) {
-                continue;
-            }
+        if wanted(RecordType::Campaign) {
             // An id held by two files (a copy under a subfolder) counts once: the first.
             let mut seen = std::collections::HashSet::new();
-            let kept: Vec<&Record> = store
-                .records(ty)
+            data.campaigns = store
+                .records(RecordType::Campaign)
                 .map(|l| &l.record)
                 .filter(|r| seen.insert(r.id.as_str()))
                 .filter(|r| data.existed(r))
-                .filter(|r| ty != primary || query.matches(r, store))
+                .filter(|r| primary != RecordType::Campaign || query.matches(r, store))
                 .collect();
-            *data.of_type(ty) = kept;
         }
         if primary == RecordType::Customer && !filters.is_empty() {
-            let ids: std::collections::HashSet<&str> =
-                data.customers.iter().map(|c| c.id.as_str()).collect();
+            let ids: Set<&str> = customers.iter().map(|c| c.id).collect();
             let mine = |c: Option<&str>| c.is_some_and(|c| ids.contains(c));
             deals.retain(|d| mine(d.customer));
-            data.tickets.retain(|t| mine(t.str("customer")));
+            tickets.retain(|t| mine(t.customer));
             interactions.retain(|t| mine(t.customer));
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = Set::with_capacity_and_hasher(deals.len(), Default::default());
         deals.retain(|d| seen.insert(d.id));
+        data.customers = customers.into();
         data.deals = deals.into();
+        data.tickets = tickets.into();
         data.interactions = interactions.into();
         data.check_amounts()?;
         Ok(data)
@@ -242,17 +259,6 @@ impl<'a> Data<'a> {
         }
     }
 
-    fn of_type(&mut self, ty: RecordType) -> &mut Vec<&'a Record> {
-        match ty {
-            RecordType::Customer => &mut self.customers,
-            RecordType::Ticket => &mut self.tickets,
-            RecordType::Campaign => &mut self.campaigns,
-            RecordType::Deal | RecordType::Interaction => {
-                unreachable!("deals and interactions are read as views")
-            }
-        }
-    }
-
     /// Whether a record existed on the as-of date.
     fn existed(&self, r: &Record) -> bool {
         self.start(r).is_none_or(|d| d <= self.as_of)
@@ -260,6 +266,26 @@ impl<'a> Data<'a> {
 
     pub fn record(&self, ty: RecordType, id: &str) -> Option<&'a Record> {
         self.db.record(ty, id)
+    }
+
+    /// The at-risk list, made by `make` on first use.
+    pub(super) fn once_at_risk(
+        &self,
+        make: impl FnOnce() -> Vec<(usize, String)>,
+    ) -> &[(usize, String)] {
+        self.index.at_risk.get_or_init(make)
+    }
+
+    /// The customer of that id, among those the report reads.
+    pub fn customer(&self, id: &str) -> Option<&Customer<'a>> {
+        let by_id = self.index.customer_by_id.get_or_init(|| {
+            let mut out = Map::with_capacity_and_hasher(self.customers.len(), Default::default());
+            for (i, c) in self.customers.iter().enumerate() {
+                out.insert(c.id, i);
+            }
+            out
+        });
+        by_id.get(id).map(|i| &self.customers[*i])
     }
 
     /// The calendar day of a date or moment value, in the folder's time zone.
@@ -280,51 +306,6 @@ impl<'a> Data<'a> {
         }
     }
 
-    /// A customer's history entries as (stage, day), in the order written.
-    pub fn history<'r>(&'r self, r: &'r Record) -> Cow<'r, [(&'r str, NaiveDate)]> {
-        let all = self.index.history.get_or_init(|| {
-            use rayon::prelude::*;
-            let tz = self.cfg.tz();
-            self.customers
-                .par_iter()
-                .map(|r| (*r as *const Record as usize, history_of(r, tz)))
-                .collect()
-        });
-        match all.get(&(r as *const Record as usize)) {
-            Some(h) => Cow::Borrowed(h.as_slice()),
-            None => Cow::Owned(history_of(r, self.cfg.tz())),
-        }
-    }
-
-    /// The first day a record was at `stage`: from its history, or, for a record
-    /// without history, its `created` day if it is at that stage now.
-    pub fn first_reached(&self, r: &Record, stage: &str) -> Option<NaiveDate> {
-        let history = self.history(r);
-        if history.is_empty() {
-            return (r.stage() == Some(stage)).then(|| self.start(r)).flatten();
-        }
-        history
-            .iter()
-            .filter(|(s, _)| *s == stage)
-            .map(|(_, d)| *d)
-            .min()
-    }
-
-    /// The stage a record was at on `day` (its last history entry up to that day).
-    pub fn stage_on(&self, r: &Record, day: NaiveDate) -> Option<String> {
-        let history = self.history(r);
-        if history.is_empty() {
-            return match self.start(r) {
-                Some(d) if d > day => None,
-                _ => r.stage().map(String::from),
-            };
-        }
-        history
-            .iter()
-            .rfind(|(_, d)| *d <= day)
-            .map(|(s, _)| s.to_string())
-    }
-
     pub fn is_customer_stage(&self, stage: &str) -> bool {
         self.cfg.lifecycle_stage(stage).is_some_and(|s| s.customer)
     }
@@ -334,20 +315,13 @@ impl<'a> Data<'a> {
     }
 
     /// Whether a customer record was a paying customer on `day`.
-    pub fn customer_on(&self, r: &Record, day: NaiveDate) -> bool {
-        self.stage_on(r, day)
-            .is_some_and(|s| self.is_customer_stage(&s))
+    pub fn customer_on(&self, c: &Customer, day: NaiveDate) -> bool {
+        c.customer_on(day)
     }
 
     /// The first day a record reached a customer stage.
-    pub fn became_customer(&self, r: &Record) -> Option<NaiveDate> {
-        self.cfg
-            .lifecycle
-            .0
-            .iter()
-            .filter(|s| s.customer)
-            .filter_map(|s| self.first_reached(r, &s.name))
-            .min()
+    pub fn became_customer(&self, c: &Customer) -> Option<NaiveDate> {
+        c.became
     }
 
     /// A deal's pipeline stage, as configured.
@@ -390,20 +364,6 @@ impl<'a> Data<'a> {
     pub fn deal_value<'r>(&'r self, deal: &'r Deal) -> Option<(&'r str, Decimal)> {
         let currency = deal.currency.unwrap_or(&self.cfg.currency.0);
         deal.value.map(|v| (currency, v))
-    }
-
-    /// A customer's tickets.
-    pub fn tickets_of(&self, customer: &str) -> &[&'a Record] {
-        let by_customer = self.index.tickets_by_customer.get_or_init(|| {
-            let mut out: Map<&str, Vec<&Record>> = Map::default();
-            for t in &self.tickets {
-                if let Some(c) = t.str("customer") {
-                    out.entry(c).or_default().push(t);
-                }
-            }
-            out
-        });
-        by_customer.get(customer).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The last day of an interaction, by the id of the deal it names.
@@ -460,40 +420,23 @@ impl<'a> Data<'a> {
 }
 
 impl<'a> Data<'a> {
-    /// The lifecycle stages of the acquire funnel: those up to and including the first
-    /// customer stage, leaving out churned and lost ones (default: lead, prospect, customer).
+    /// The lifecycle stages of the acquire funnel (see [`funnel_stages`]).
     pub fn funnel_stages(&self) -> Vec<&'a str> {
-        let mut out = Vec::new();
-        for s in &self.cfg.lifecycle.0 {
-            if s.churned || s.lost {
-                continue;
-            }
-            out.push(s.name.as_str());
-            if s.customer {
-                break;
-            }
-        }
-        out
+        funnel_stages(self.cfg)
     }
 
-    /// The first day a record reached funnel stage `i` or any later funnel stage:
+    /// The first day a customer reached funnel stage `i` or any later funnel stage:
     /// a lead that became a customer directly has passed "prospect" that day.
-    pub fn reached_funnel(&self, r: &Record, stages: &[&str], i: usize) -> Option<NaiveDate> {
-        stages[i..]
-            .iter()
-            .filter_map(|s| self.first_reached(r, s))
-            .min()
+    pub fn reached_funnel(&self, c: &Customer, i: usize) -> Option<NaiveDate> {
+        c.reached.get(i).copied().flatten()
     }
 
     /// How many customer records first reached funnel stage `i` (or, having skipped it,
     /// a later funnel stage) during `p`: the funnel's "Reached".
-    pub fn reached_in(&self, stages: &[&str], i: usize, p: &Period) -> usize {
+    pub fn reached_in(&self, i: usize, p: &Period) -> usize {
         self.customers
             .iter()
-            .filter(|c| {
-                self.reached_funnel(c, stages, i)
-                    .is_some_and(|d| p.contains(d))
-            })
+            .filter(|c| self.reached_funnel(c, i).is_some_and(|d| p.contains(d)))
             .count()
     }
 
@@ -505,16 +448,9 @@ impl<'a> Data<'a> {
         self.won().filter(move |(_, d)| p.contains(*d))
     }
 
-    /// Whether the record entered a churned stage during `p`.
-    pub fn churned_in(&self, r: &Record, p: &Period) -> bool {
-        let history = self.history(r);
-        if history.is_empty() {
-            return r.stage().is_some_and(|s| self.is_churned_stage(s))
-                && self.start(r).is_some_and(|d| p.contains(d));
-        }
-        history
-            .iter()
-            .any(|(s, d)| self.is_churned_stage(s) && p.contains(*d))
+    /// Whether the customer entered a churned stage during `p`.
+    pub fn churned_in(&self, c: &Customer, p: &Period) -> bool {
+        c.churned_within(|d| p.contains(d))
     }
 
     /// Won value of a customer's deals closed in the 365 days up to the as-of date,
@@ -552,12 +488,12 @@ impl<'a> Data<'a> {
 
     /// Days since a current customer was last touched (last interaction, else the day
     /// they became a customer), when that exceeds the at-risk threshold.
-    pub fn at_risk_days(&self, c: &Record) -> Option<i64> {
+    pub fn at_risk_days(&self, c: &Customer) -> Option<i64> {
         if !self.customer_on(c, self.as_of) {
             return None;
         }
         let last = self
-            .last_interaction(&c.id)
+            .last_interaction(c.id)
             .into_iter()
             .chain(self.became_customer(c))
             .max()?;

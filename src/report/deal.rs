@@ -9,10 +9,11 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::customer::entry;
 use crate::config::Config;
 use crate::model::clock::day_of;
 use crate::model::value::Scalar;
-use crate::store::encoding::{Items, Raw, Val};
+use crate::store::encoding::{Items, Raw};
 use crate::store::snapshot::Encoded;
 
 #[derive(Debug, Clone)]
@@ -127,19 +128,6 @@ impl<'a> Deal<'a> {
             .flatten()
             .filter_map(|v| v.untag().scalar().map(Scalar::text))
     }
-}
-
-/// A `history` entry as (stage, day), if it has both.
-fn entry<'a>(item: Val<'a>, tz: chrono_tz::Tz) -> Option<(&'a str, NaiveDate)> {
-    let (mut stage, mut at) = (None, None);
-    for (k, v) in item.as_map()?.raw() {
-        match k {
-            b"stage" => stage = v.str(),
-            b"at" => at = v.text(),
-            _ => {}
-        }
-    }
-    Some((stage?, day_of(at?, tz)?))
 }
 
 #[cfg(test)]

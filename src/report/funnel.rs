@@ -1,10 +1,11 @@
 //! The acquire → enhance → retain funnel.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::Duration;
 use rust_decimal::Decimal;
 
+use super::data::{Map, Set};
 use super::segments::tier_rows;
 use super::stats::{round, share};
 use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
@@ -28,9 +29,7 @@ pub fn funnel(data: &Data) -> Report {
 
     // Acquire. "Reached S" counts customer records whose first arrival at funnel stage
     // S (or, having skipped it, at a later funnel stage) falls in the period.
-    let reached: Vec<usize> = (0..stages.len())
-        .map(|i| data.reached_in(&stages, i, &p))
-        .collect();
+    let reached: Vec<usize> = (0..stages.len()).map(|i| data.reached_in(i, &p)).collect();
     let stage_rows = stages
         .iter()
         .zip(&reached)
@@ -44,15 +43,12 @@ pub fn funnel(data: &Data) -> Report {
         let entered: Vec<_> = data
             .customers
             .iter()
-            .filter(|c| {
-                data.reached_funnel(c, &stages, i)
-                    .is_some_and(|d| p.contains(d))
-            })
+            .filter(|c| data.reached_funnel(c, i).is_some_and(|d| p.contains(d)))
             .collect();
         let moved = entered
             .iter()
             .filter(|c| {
-                data.reached_funnel(c, &stages, i + 1)
+                data.reached_funnel(c, i + 1)
                     .is_some_and(|d| d <= data.as_of)
             })
             .count();
@@ -68,19 +64,16 @@ pub fn funnel(data: &Data) -> Report {
     // By source: records that reached the first funnel stage in the period, grouped by
     // `source` (a campaign id or free text), and how many of them are customers by now.
     let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for c in &data.customers {
-        if !data
-            .reached_funnel(c, &stages, 0)
-            .is_some_and(|d| p.contains(d))
-        {
+    for c in data.customers.iter() {
+        if !data.reached_funnel(c, 0).is_some_and(|d| p.contains(d)) {
             continue;
         }
         let e = by_source
-            .entry(c.str("source").unwrap_or("(none)").to_string())
+            .entry(c.source.unwrap_or("(none)").to_string())
             .or_default();
         e.0 += 1;
         if data
-            .reached_funnel(c, &stages, last)
+            .reached_funnel(c, last)
             .is_some_and(|d| d <= data.as_of)
         {
             e.1 += 1;
@@ -100,18 +93,18 @@ pub fn funnel(data: &Data) -> Report {
 
     // Enhance.
     let before = p.since - Duration::days(1);
-    let existing: HashSet<&str> = data
+    let existing: Set<&str> = data
         .customers
         .iter()
         .filter(|c| data.customer_on(c, before))
-        .map(|c| c.id.as_str())
+        .map(|c| c.id)
         .collect();
     let won_in: Vec<_> = data
         .won()
         .filter(|(_, d)| p.contains(*d))
         .map(|(r, _)| r)
         .collect();
-    let buyers: HashSet<&str> = won_in.iter().filter_map(|d| d.customer).collect();
+    let buyers: Set<&str> = won_in.iter().filter_map(|d| d.customer).collect();
     let existing_buyers = buyers.iter().filter(|b| existing.contains(**b)).count();
     let mut won_value = Amounts::default();
     let mut by_kind: BTreeMap<&str, (usize, Amounts)> = BTreeMap::new();
@@ -133,12 +126,9 @@ pub fn funnel(data: &Data) -> Report {
     let resolved: Vec<_> = data
         .tickets
         .iter()
-        .filter(|t| data.day(t, "resolved").is_some_and(|d| p.contains(d)))
+        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
         .collect();
-    let rated: Vec<i64> = resolved
-        .iter()
-        .filter_map(|t| t.get("satisfaction").and_then(|v| v.as_i64()))
-        .collect();
+    let rated: Vec<i64> = resolved.iter().filter_map(|t| t.satisfaction).collect();
     let happy = rated.iter().filter(|s| **s >= 4).count();
 
     // Retain.
@@ -167,7 +157,7 @@ pub fn funnel(data: &Data) -> Report {
     } else {
         Some(Decimal::from(e as i64 - n as i64) / Decimal::from(s))
     };
-    let mut won_count: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut won_count: Map<&str, usize> = Map::default();
     for (d, _) in data.won() {
         if let Some(c) = d.customer {
             *won_count.entry(c).or_default() += 1;
@@ -176,7 +166,7 @@ pub fn funnel(data: &Data) -> Report {
     let repeat = data
         .customers
         .iter()
-        .filter(|c| won_count.get(c.id.as_str()).copied().unwrap_or(0) >= 2)
+        .filter(|c| won_count.get(c.id).copied().unwrap_or(0) >= 2)
         .count();
     // The customers report's at-risk list, counted: one definition for every report.
     let at_risk = super::segments::at_risk(data).len();

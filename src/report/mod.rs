@@ -4,6 +4,7 @@
 //! code that computes it, and in the README.
 
 pub mod campaigns;
+pub mod customer;
 pub mod customers;
 pub mod data;
 pub mod deal;
@@ -13,6 +14,7 @@ pub mod pipeline;
 pub mod segments;
 pub mod service;
 pub mod stats;
+pub mod ticket;
 pub mod touch;
 pub mod weekly;
 

@@ -3,45 +3,54 @@
 
 use std::collections::BTreeMap;
 
+use super::customer::Customer;
+use super::data::Map;
 use super::service::{is_open, sla_met, target};
 use super::{count, text, Cell, Data, Section};
-use crate::model::Record;
 
 /// Current customers at risk, with why: no interaction for more than the at-risk
-/// threshold, or an open complaint past its resolution target.
-pub fn at_risk<'a>(data: &Data<'a>) -> Vec<(&'a Record, String)> {
-    let mut out = Vec::new();
-    for c in &data.customers {
-        let mut why = Vec::new();
-        if let Some(days) = data.at_risk_days(c) {
-            why.push(format!("no interaction for {days} days"));
-        }
-        for t in data.tickets_of(&c.id) {
-            if t.str("kind") == Some("complaint")
+/// threshold, or an open complaint past its resolution target. It depends on the as-of
+/// date alone, so the copies of a report's data over other periods share one list.
+pub fn at_risk<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'d Customer<'a>, String)> {
+    let list = data.once_at_risk(|| {
+        // The late complaints by customer, in the tickets' order: few, so found first
+        // rather than looked up for every customer.
+        let mut late: Map<&str, Vec<&str>> = Map::default();
+        for t in data.tickets.iter() {
+            if t.kind == Some("complaint")
                 && is_open(t)
                 && sla_met(data, t, "resolved", target(data, t).resolution_hours) == Some(false)
             {
-                why.push(format!("complaint {} past its resolution target", t.id));
+                if let Some(c) = t.customer {
+                    late.entry(c).or_default().push(t.id);
+                }
             }
         }
-        if !why.is_empty() {
-            out.push((*c, why.join("; ")));
+        let mut out = Vec::new();
+        for (i, c) in data.customers.iter().enumerate() {
+            let mut why = Vec::new();
+            if let Some(days) = data.at_risk_days(c) {
+                why.push(format!("no interaction for {days} days"));
+            }
+            for t in late.get(c.id).into_iter().flatten() {
+                why.push(format!("complaint {t} past its resolution target"));
+            }
+            if !why.is_empty() {
+                out.push((i, why.join("; ")));
+            }
         }
-    }
-    out
+        out
+    });
+    list.iter()
+        .map(|(i, why)| (&data.customers[*i], why.clone()))
+        .collect()
 }
 
 /// The at-risk list as a section: customer, name, why.
 pub fn at_risk_section(id: &str, data: &Data) -> Section {
     let rows = at_risk(data)
         .into_iter()
-        .map(|(c, why)| {
-            vec![
-                text(c.id.clone()),
-                text(c.title().unwrap_or_default()),
-                text(why),
-            ]
-        })
+        .map(|(c, why)| vec![text(c.id), text(c.title().unwrap_or_default()), text(why)])
         .collect();
     let columns = [
         ("customer", "Customer"),
@@ -60,7 +69,7 @@ pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
         .iter()
         .filter(|c| data.customer_on(c, data.as_of))
     {
-        let tier = data.tier(data.trailing_value(&c.id)).unwrap_or("(none)");
+        let tier = data.tier(data.trailing_value(c.id)).unwrap_or("(none)");
         *counts.entry(tier.to_string()).or_default() += 1;
     }
     let mut rows: Vec<Vec<Cell>> = data

@@ -6,14 +6,19 @@ use chrono::{DateTime, Duration, FixedOffset};
 use rust_decimal::Decimal;
 
 use super::stats::{mean, median, round, share};
+use super::ticket::Ticket;
 use super::{count, fig, text, Cell, Data, Report, Section};
 use crate::config::SlaTarget;
-use crate::model::clock::parse_moment;
 use crate::model::spec::{PRIORITIES, TICKET_KINDS};
-use crate::model::Record;
 
-pub fn moment(r: &Record, field: &str) -> Option<DateTime<FixedOffset>> {
-    r.str(field).and_then(parse_moment)
+/// A ticket's `opened`, `first_response` or `resolved` moment.
+pub fn moment(t: &Ticket, field: &str) -> Option<DateTime<FixedOffset>> {
+    match field {
+        "opened" => t.opened,
+        "first_response" => t.first_response,
+        "resolved" => t.resolved,
+        _ => None,
+    }
 }
 
 /// Hours between two moments, as a decimal.
@@ -22,11 +27,11 @@ pub fn hours(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> Decimal 
 }
 
 /// A ticket's priority (`normal` when unset).
-pub fn priority(t: &Record) -> &str {
-    t.str("priority").unwrap_or("normal")
+pub fn priority<'a>(t: &Ticket<'a>) -> &'a str {
+    t.priority()
 }
 
-pub fn target(data: &Data, t: &Record) -> SlaTarget {
+pub fn target(data: &Data, t: &Ticket) -> SlaTarget {
     let sla = &data.cfg.sla;
     match priority(t) {
         "urgent" => sla.urgent,
@@ -36,14 +41,14 @@ pub fn target(data: &Data, t: &Record) -> SlaTarget {
     }
 }
 
-pub fn is_open(t: &Record) -> bool {
-    matches!(t.str("status").unwrap_or("open"), "open" | "pending")
+pub fn is_open(t: &Ticket) -> bool {
+    t.is_open()
 }
 
 /// Whether a step (`first_response` or `resolved`) met its target of `hours`:
 /// `Some(true)` done in time, `Some(false)` done late or still undone past the
 /// deadline, `None` still undone and not yet due (or no `opened`).
-pub fn sla_met(data: &Data, t: &Record, field: &str, target_hours: u32) -> Option<bool> {
+pub fn sla_met(data: &Data, t: &Ticket, field: &str, target_hours: u32) -> Option<bool> {
     let opened = moment(t, "opened")?;
     let deadline = opened + Duration::hours(i64::from(target_hours));
     match moment(t, field) {
@@ -54,16 +59,16 @@ pub fn sla_met(data: &Data, t: &Record, field: &str, target_hours: u32) -> Optio
 }
 
 /// Open tickets past a deadline: (ticket, what is late).
-pub fn past_sla<'a>(data: &Data<'a>) -> Vec<(&'a Record, &'static str)> {
+pub fn past_sla<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'d Ticket<'a>, &'static str)> {
     let mut out = Vec::new();
     for t in data.tickets.iter().filter(|t| is_open(t)) {
         let tg = target(data, t);
         if moment(t, "first_response").is_none()
             && sla_met(data, t, "first_response", tg.first_response_hours) == Some(false)
         {
-            out.push((*t, "first response"));
+            out.push((t, "first response"));
         } else if sla_met(data, t, "resolved", tg.resolution_hours) == Some(false) {
-            out.push((*t, "resolution"));
+            out.push((t, "resolution"));
         }
     }
     out
@@ -75,24 +80,17 @@ fn rounded(v: Option<Decimal>) -> Cell {
 
 pub fn service(data: &Data) -> Report {
     let p = data.period;
-    let opened: Vec<&Record> = data
+    let opened: Vec<&Ticket> = data
         .tickets
         .iter()
-        .copied()
-        .filter(|t| data.start(t).is_some_and(|d| p.contains(d)))
+        .filter(|t| t.start.is_some_and(|d| p.contains(d)))
         .collect();
-    let resolved: Vec<&Record> = data
+    let resolved: Vec<&Ticket> = data
         .tickets
         .iter()
-        .copied()
-        .filter(|t| data.day(t, "resolved").is_some_and(|d| p.contains(d)))
+        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
         .collect();
-    let backlog: Vec<&Record> = data
-        .tickets
-        .iter()
-        .copied()
-        .filter(|t| is_open(t))
-        .collect();
+    let backlog: Vec<&Ticket> = data.tickets.iter().filter(|t| t.is_open()).collect();
 
     // First response: hours from `opened` to `first_response`, tickets opened in the period.
     let first: Vec<Decimal> = opened
@@ -105,14 +103,11 @@ pub fn service(data: &Data) -> Report {
         .filter_map(|t| Some(hours(moment(t, "opened")?, moment(t, "resolved")?)))
         .collect();
     // CSAT: the share of ratings 4-5 among rated tickets resolved in the period.
-    let rated: Vec<i64> = resolved
-        .iter()
-        .filter_map(|t| t.get("satisfaction").and_then(|v| v.as_i64()))
-        .collect();
+    let rated: Vec<i64> = resolved.iter().filter_map(|t| t.satisfaction).collect();
     let csat = share(rated.iter().filter(|s| **s >= 4).count(), rated.len());
-    let complaint = |t: &&&Record| t.str("kind") == Some("complaint");
+    let complaint = |t: &&&Ticket| t.kind == Some("complaint");
 
-    let backlog_by = |key: &dyn Fn(&Record) -> String, order: &[&str]| -> Vec<Vec<Cell>> {
+    let backlog_by = |key: &dyn Fn(&Ticket) -> String, order: &[&str]| -> Vec<Vec<Cell>> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for t in &backlog {
             *counts.entry(key(t)).or_default() += 1;
@@ -126,16 +121,13 @@ pub fn service(data: &Data) -> Report {
     };
     let urgent_first: Vec<&str> = PRIORITIES.iter().rev().copied().collect();
     let by_priority = backlog_by(&|t| priority(t).to_string(), &urgent_first);
-    let by_kind = backlog_by(
-        &|t| t.str("kind").unwrap_or("(none)").to_string(),
-        TICKET_KINDS,
-    );
+    let by_kind = backlog_by(&|t| t.kind.unwrap_or("(none)").to_string(), TICKET_KINDS);
 
     // SLA compliance per priority, over tickets opened in the period: met / (met + missed),
     // where a step not yet done counts as missed once its deadline has passed.
     let mut sla_rows = Vec::new();
     for prio in PRIORITIES.iter().rev() {
-        let here: Vec<&&Record> = opened.iter().filter(|t| priority(t) == *prio).collect();
+        let here: Vec<&&Ticket> = opened.iter().filter(|t| t.priority() == *prio).collect();
         let Some(t0) = here.first() else {
             sla_rows.push(vec![
                 text(*prio),

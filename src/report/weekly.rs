@@ -5,12 +5,12 @@ use rust_decimal::Decimal;
 
 use super::pipeline::stale;
 use super::segments::at_risk_section;
-use super::service::{is_open, past_sla};
+use super::service::past_sla;
 use super::stats::round;
 use super::{
     campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Chart, Data, Report, Section,
 };
-use crate::model::{Record, RecordType};
+use crate::model::RecordType;
 
 /// The change between two values of one figure: counts and numbers as the difference,
 /// rates in percentage points, amounts per currency (each signed as people read it);
@@ -126,15 +126,24 @@ pub struct FollowUp<'d> {
 /// Follow-ups whose `next_action.on` is before the as-of date, on customers, open
 /// deals and open tickets, earliest first.
 pub fn overdue<'d>(data: &'d Data) -> Vec<FollowUp<'d>> {
-    let of_record = |r: &&'d Record| {
+    let customers = data.customers.iter().filter_map(|c| {
         Some(FollowUp {
-            ty: r.ty,
-            id: &r.id,
-            title: r.title(),
-            on: data.day(r, "next_action.on")?,
-            note: r.str("next_action.note").unwrap_or_default(),
+            ty: RecordType::Customer,
+            id: c.id,
+            title: c.title(),
+            on: c.next_on?,
+            note: c.next_note.unwrap_or_default(),
         })
-    };
+    });
+    let tickets = data.tickets.iter().filter(|t| t.is_open()).filter_map(|t| {
+        Some(FollowUp {
+            ty: RecordType::Ticket,
+            id: t.id,
+            title: t.title(),
+            on: t.next_on?,
+            note: t.next_note.unwrap_or_default(),
+        })
+    });
     let deals = data
         .deals
         .iter()
@@ -148,17 +157,9 @@ pub fn overdue<'d>(data: &'d Data) -> Vec<FollowUp<'d>> {
                 note: d.next_note.unwrap_or_default(),
             })
         });
-    let mut out: Vec<FollowUp> = data
-        .customers
-        .iter()
-        .filter_map(of_record)
+    let mut out: Vec<FollowUp> = customers
         .chain(deals)
-        .chain(
-            data.tickets
-                .iter()
-                .filter(|t| is_open(t))
-                .filter_map(of_record),
-        )
+        .chain(tickets)
         .filter(|f| f.on < data.as_of)
         .collect();
     out.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.id.cmp(b.id)));
@@ -180,11 +181,10 @@ fn trend_rows(data: &Data) -> Vec<Vec<Cell>> {
         weeks.push(before);
     }
     weeks.reverse();
-    let stages = data.funnel_stages();
     weeks
         .into_iter()
         .map(|p| {
-            let leads = data.reached_in(&stages, 0, &p);
+            let leads = data.reached_in(0, &p);
             let mut value = Amounts::default();
             let mut won = 0;
             for (d, _) in data.won_in(&p) {
@@ -252,7 +252,7 @@ pub fn weekly(data: &Data) -> Report {
         .into_iter()
         .map(|(t, what)| {
             vec![
-                text(t.id.clone()),
+                text(t.id),
                 text(t.title().unwrap_or_default()),
                 text(super::service::priority(t)),
                 text(what),

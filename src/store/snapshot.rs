@@ -58,8 +58,14 @@ pub struct Encoded<'a> {
 impl<'a> Encoded<'a> {
     /// The record's id: its file's stem.
     pub fn id(&self) -> &'a str {
-        let name = self.path.rsplit('/').next().unwrap_or(self.path);
-        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+        // Searched as bytes: `rsplit` with a char compares each candidate with memcmp,
+        // and every read of a type asks each record's id at least twice.
+        let path = self.path;
+        let start = path.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1);
+        let name = &path[start..];
+        name.bytes()
+            .rposition(|b| b == b'.')
+            .map_or(name, |dot| &name[..dot])
     }
 
     /// Its fields, read one by one (each checked as it is read).
