@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde_yaml::Value;
 
 use crate::config::{self, Config};
-use crate::model::clock::parse_moment;
+use crate::model::clock::{parse_date, parse_moment};
 use crate::model::id::check_id;
 use crate::model::{Record, RecordType};
 use crate::rules::validate;
@@ -398,6 +398,19 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+        let day = |f: &str| r.str(f).and_then(parse_date);
+        if let (Some(closed), Some(created)) = (day("closed"), day("created")) {
+            if closed < created {
+                let (line, col) = locate(store, l, "closed");
+                out.push(at(
+                    l,
+                    line,
+                    col,
+                    Severity::Warning,
+                    format!("field `closed`: {closed} is before the deal was created ({created}); reports leave it out of cycle times"),
+                ));
+            }
+        }
         if closed_stage && r.get("closed").is_none() {
             let (line, col) = locate(store, l, "stage");
             out.push(at(
@@ -457,6 +470,9 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             out.push(at(l, line, col, Severity::Warning, format!("field `stage`: {stage:?}, but the history's last entry moves to {last:?} (a merge or an edit that changed one and not the other; `crm stage` sets both)")));
         }
     }
+    let tz = store.config.tz();
+    let today = store.clock.today;
+    let created = r.str("created").and_then(parse_date);
     let mut last = None;
     for (i, item) in items.iter().enumerate() {
         if let Some(stage) = item.get("stage").and_then(Value::as_str) {
@@ -477,6 +493,29 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        // An entry's day, in the folder's time zone, lies between the record's creation
+        // and today: a stage change cannot come before the record or after now.
+        let day = moment.with_timezone(&tz).date_naive();
+        if day > today {
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Warning,
+                format!("field `history[{i}].at`: {moment} is after today ({today})"),
+            ));
+        } else if created.is_some_and(|c| day < c) {
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Warning,
+                format!(
+                    "field `history[{i}].at`: {moment} is before the record was created ({})",
+                    created.unwrap_or_default()
+                ),
+            ));
+        }
         if let Some(prev) = last {
             if moment < prev {
                 out.push(at(l, line, col, Severity::Error, format!("field `history`: entry {i} ({moment}) is earlier than the entry before it ({prev}); history is kept in time order")));

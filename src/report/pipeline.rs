@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::data::Map;
 use super::stats::{mean, median, ratio, round, share};
-use super::{count, fig, fig_noted, text, Amounts, Cell, Data, Deal, Report, Section};
+use super::{count, fig, fig_noted, text, Amounts, Cell, Data, Deal, Figure, Report, Section};
 
 /// A deal's win probability in percent: its own `probability`, else its stage's.
 pub fn probability(data: &Data, deal: &Deal) -> Decimal {
@@ -126,11 +126,31 @@ pub fn pipeline(data: &Data) -> Report {
     }
     // Win rate: won / (won + lost), deals closed in the period.
     let win_rate = share(won.len(), won.len() + lost.len());
-    // Cycle days: created → closed, for deals won in the period.
-    let cycles: Vec<Decimal> = won
+    // Cycle days: created → closed, for deals won in the period. A deal closed before it
+    // was created (a hand edit or an old import) has no cycle: it is left out and counted
+    // in a note, never averaged in as a negative duration.
+    let spans: Vec<i64> = won
         .iter()
-        .filter_map(|(d, closed)| d.created.map(|c| Decimal::from((*closed - c).num_days())))
+        .filter_map(|(d, closed)| d.created.map(|c| (*closed - c).num_days()))
         .collect();
+    let backwards = spans.iter().filter(|n| **n < 0).count();
+    let cycles: Vec<Decimal> = spans
+        .iter()
+        .filter(|n| **n >= 0)
+        .map(|n| Decimal::from(*n))
+        .collect();
+    let cycle_note = (backwards > 0).then(|| {
+        format!(
+            "{backwards} won deal{} closed before {} created {} left out; crm check lists them",
+            if backwards == 1 { "" } else { "s" },
+            if backwards == 1 {
+                "it was"
+            } else {
+                "they were"
+            },
+            if backwards == 1 { "is" } else { "are" },
+        )
+    });
     let mean_cycle = mean(&cycles);
     // Sales velocity, per currency: open deals × average won value × win rate / mean
     // cycle days (value per day); n/a without a win or a cycle time.
@@ -224,7 +244,7 @@ pub fn pipeline(data: &Data) -> Report {
                     fig("lost_value", "Value lost", money(lost_value, data)),
                     fig("win_rate", "Win rate won / (won + lost)", Cell::Rate(win_rate)),
                     fig("cycle_days_median", "Cycle days, created to closed (median)", Cell::Number(median(&cycles).map(|d| round(d, 1)))),
-                    fig("cycle_days_mean", "Cycle days, created to closed (mean)", Cell::Number(mean_cycle.map(|d| round(d, 1)))),
+                    cycle_mean(Cell::Number(mean_cycle.map(|d| round(d, 1))), cycle_note.as_deref()),
                     fig_noted("sales_velocity", "Sales velocity per day", "open deals x average won value x win rate / mean cycle days", velocity_cell),
                 ],
             ),
@@ -244,5 +264,14 @@ pub fn pipeline(data: &Data) -> Report {
             ),
             Section::table("lost_reasons", "Lost reasons (deals lost in the period)", &[("reason", "Reason"), ("deals", "Deals")], reason_rows, None),
         ],
+    }
+}
+
+/// The mean cycle figure, with a note when deals were left out of it.
+fn cycle_mean(value: Cell, note: Option<&str>) -> Figure {
+    let (id, label) = ("cycle_days_mean", "Cycle days, created to closed (mean)");
+    match note {
+        Some(n) => fig_noted(id, label, n, value),
+        None => fig(id, label, value),
     }
 }

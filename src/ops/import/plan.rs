@@ -618,9 +618,17 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
                 }
                 if let Some(closed) = incoming.get("closed") {
                     r.fields.insert("closed".into(), closed.clone());
+                    // A deal that arrives closed without a creation date was created no
+                    // later than it closed: on its close day, not on the import's.
+                    if r.get("created").is_none() {
+                        r.fields.insert("created".into(), closed.clone());
+                    }
                 }
             }
             fill_defaults(p.store, &mut r, !history_given);
+            if !history_given {
+                date_closing(&mut r, p.store);
+            }
             (Action::Create, r, None)
         }
         Some(found) => {
@@ -651,6 +659,9 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
             }
             if let Some(closed) = incoming.get("closed") {
                 r.fields.insert("closed".into(), closed.clone());
+                if !history_given && history_len(&r) > history_len(&base) {
+                    date_closing(&mut r, p.store);
+                }
             }
             let before = original.map(|o| &o.record).unwrap_or(&base);
             let changed: Vec<String> = changed_fields(before, &r);
@@ -723,4 +734,34 @@ fn changed_fields(before: &Record, after: &Record) -> Vec<String> {
             .filter_map(|k| k.as_str().map(String::from)),
     );
     keys
+}
+
+fn history_len(r: &Record) -> usize {
+    match r.get("history") {
+        Some(Value::Sequence(items)) => items.len(),
+        _ => 0,
+    }
+}
+
+/// A deal this import moved to a won or lost stage with the row's close date: the
+/// history entry of that move is at the close day (midnight in the folder's time zone),
+/// not at the moment of the import, so its history never contradicts its `closed`.
+fn date_closing(r: &mut Record, store: &Store) {
+    let cfg = &store.config;
+    let closes = r.ty == RecordType::Deal
+        && r.stage()
+            .and_then(|s| cfg.pipeline_stage(s))
+            .is_some_and(|s| s.is_closed());
+    let Some(day) = r.str("closed").and_then(parse_date).filter(|_| closes) else {
+        return;
+    };
+    let stage = r.stage().map(str::to_string);
+    let at = format_moment(&crate::model::clock::midnight(day, cfg.tz()));
+    if let Some(Value::Sequence(items)) = r.fields.get_mut("history") {
+        if let Some(Value::Mapping(last)) = items.last_mut() {
+            if last.get("stage").and_then(Value::as_str) == stage.as_deref() {
+                last.insert("at".into(), at.into());
+            }
+        }
+    }
 }

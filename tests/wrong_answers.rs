@@ -1,0 +1,110 @@
+//! Wrong answers and silent losses a user found (issue 25).
+
+mod common;
+
+use common::Folder;
+
+/// A HubSpot-style file without "Create Date": the closed deal is created on its close
+/// day and its won entry is dated then, so the pipeline's cycle is 0 days, not −2.
+#[test]
+fn an_imported_closed_deal_is_created_no_later_than_it_closed() {
+    let f = Folder::new();
+    f.add(&[
+        "customer",
+        "Toko Maju",
+        "--id",
+        "toko",
+        "--email",
+        "budi@tokomaju.id",
+    ]);
+    f.write(
+        "deals.csv",
+        "Deal Name,Company,Amount,Deal Stage,Close Date\n\
+         Annual plan,budi@tokomaju.id,500,Closed Won,2026-11-20\n\
+         Open one,budi@tokomaju.id,100,Appointment,2026-12-20\n",
+    );
+    f.ok(&[
+        "import",
+        "deals",
+        "deals.csv",
+        "--map-value",
+        "stage:Closed Won=won",
+        "--map-value",
+        "stage:Appointment=qualified",
+    ]);
+    let rows = f.ok(&[
+        "list",
+        "deals",
+        "--fields",
+        "title,stage,created,closed,history",
+        "--sort",
+        "title",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(
+        rows,
+        "{\"id\":\"annual-plan-ezbs\",\"title\":\"Annual plan\",\"stage\":\"won\",\"created\":\"2026-11-20\",\"closed\":\"2026-11-20\",\"history\":[{\"stage\":\"won\",\"at\":\"2026-11-20T00:00:00+00:00\"}]}\n\
+         {\"id\":\"open-one-adjf\",\"title\":\"Open one\",\"stage\":\"qualified\",\"created\":\"2026-11-22\",\"closed\":null,\"history\":[{\"stage\":\"qualified\",\"at\":\"2026-11-22T00:00:00+00:00\"}]}\n"
+    );
+    let (code, out) = f.check();
+    assert_eq!((code, out.as_str()), (Some(0), ""));
+    let cycle = |f: &Folder| {
+        let r: serde_json::Value = serde_json::from_str(&f.ok(&[
+            "report", "pipeline", "--month", "2026-11", "--format", "json",
+        ]))
+        .unwrap();
+        let figures = &r["sections"]["closed"]["figures"];
+        (
+            figures["cycle_days_mean"].clone(),
+            figures["cycle_days_median"].clone(),
+        )
+    };
+    assert_eq!(cycle(&f), (serde_json::json!(0), serde_json::json!(0)));
+}
+
+/// A deal closed before it was created (by hand) is left out of the cycle times, with a
+/// note; `crm check` names it, and history entries after today or before `created`.
+#[test]
+fn dates_that_contradict_each_other_are_reported_and_never_averaged() {
+    let f = Folder::new();
+    f.add(&["customer", "Toko Maju", "--id", "toko"]);
+    f.write(
+        "deals/backwards.yaml",
+        "title: Backwards\ncustomer: toko\nstage: won\nvalue: 10\ncreated: 2026-11-20\nclosed: 2026-11-08\n\
+         history:\n- stage: won\n  at: 2026-11-08T00:00:00+00:00\n",
+    );
+    f.write(
+        "deals/fine.yaml",
+        "title: Fine\ncustomer: toko\nstage: won\nvalue: 10\ncreated: 2026-11-01\nclosed: 2026-11-05\n\
+         history:\n- stage: won\n  at: 2026-11-05T00:00:00+00:00\n",
+    );
+    f.write(
+        "deals/future.yaml",
+        "title: Future\ncustomer: toko\nstage: new\ncreated: 2026-11-01\n\
+         history:\n- stage: new\n  at: 2026-11-30T09:00:00+00:00\n",
+    );
+    let (code, out) = f.check();
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        out,
+        "deals/backwards.yaml:6:9: warning: field `closed`: 2026-11-08 is before the deal was created (2026-11-20); reports leave it out of cycle times\n\
+         deals/backwards.yaml:7:1: warning: field `history[0].at`: 2026-11-08 00:00:00 +00:00 is before the record was created (2026-11-20)\n\
+         deals/future.yaml:5:1: warning: field `history[0].at`: 2026-11-30 09:00:00 +00:00 is after today (2026-11-22)\n"
+    );
+    let r: serde_json::Value = serde_json::from_str(&f.ok(&[
+        "report", "pipeline", "--month", "2026-11", "--format", "json",
+    ]))
+    .unwrap();
+    let figures = &r["sections"]["closed"]["figures"];
+    // Only "Fine" has a cycle: 4 days.
+    assert_eq!(figures["cycle_days_mean"], serde_json::json!(4));
+    assert_eq!(figures["cycle_days_median"], serde_json::json!(4));
+    let page = f.ok(&[
+        "report", "pipeline", "--month", "2026-11", "--format", "markdown",
+    ]);
+    assert!(
+        page.contains("\nCycle days, created to closed (mean): 1 won deal closed before it was created is left out; crm check lists them\n"),
+        "{page}"
+    );
+}
