@@ -117,19 +117,23 @@ fn campaigns() {
     assert_eq!(
         md("campaigns"),
         "# Campaigns\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
-## Campaigns\n\n\
-| Campaign | Phase | Budget | Cost | Leads | Acquired | Won value | ROI | Cost per lead | Cost per acquisition | Responses |\n\
-|---|---|---|---|---|---|---|---|---|---|---|\n\
-| k-eu | retain | EUR 300 | EUR 200 | 0 | 0 | 0 | -100% | n/a | n/a | 1 |\n\
-| k-fair | acquire | USD 5,000 | USD 4,000 | 2 | 1 | USD 1,500 | -62.5% | USD 2,000 | USD 4,000 | 1 |\n\
-| k-web | acquire | USD 2,000 | USD 1,000 | 3 | 1 | USD 2,500 | 150% | USD 333.33 | USD 1,000 | 3 |\n\
-| k-zero | enhance | n/a | n/a | 0 | 0 | 0 | n/a | n/a | n/a | 0 |\n"
+## Campaigns (the period, and to date: the campaign's life up to the as-of date)\n\n\
+| Campaign | Name | Phase | Budget | Cost | Over budget | Leads | Acquired | Won value | Leads to date | Acquired to date | Won to date | ROI to date | Cost per lead to date | Cost per acquisition to date | Responses |\n\
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n\
+| k-eu | EU mailing | retain | EUR 300 | EUR 200 | no | 0 | 0 | 0 | 1 | 1 | EUR 2,000 | 900% | EUR 200 | EUR 200 | 1 |\n\
+| k-fair | Trade fair | acquire | USD 5,000 | USD 4,000 | no | 2 | 1 | USD 1,500 | 4 | 3 | USD 18,500 | 362.5% | USD 1,000 | USD 1,333.33 | 1 |\n\
+| k-web | Web ads | acquire | USD 2,000 | USD 1,000 | no | 3 | 1 | USD 2,500 | 4 | 1 | USD 2,500 | 150% | USD 250 | USD 1,000 | 3 |\n\
+| k-zero | Free webinar | enhance | n/a | n/a |  | 0 | 0 | 0 | 0 | 0 | 0 | n/a | n/a | n/a | 0 |\n"
     );
     // k-fair: leads created in Nov c10, c14 (c01, c02 are older); c14 is a customer.
-    // Won in Nov from its leads: d02 1200 (c01) + d04 300 (c02); (1500 - 4000) / 4000.
-    // k-web: leads c04 c05 c06 (c08 was created in October); d06 2500 names it;
-    // (2500 - 1000) / 1000; 1000 / 3. Responses: inbound naming it, i02 i03 i04.
-    // k-eu: nothing won in Nov, so (0 - 200) / 200; i06 is its response.
+    // Won in Nov from its leads: d02 1200 (c01) + d04 300 (c02). To date its leads are
+    // c01 c02 c10 c14, three of them customers (c10 was disqualified); won to date adds
+    // d01 9000 (names it, March) and d03 8000 (c02, April): 18500; (18500 - 4000) / 4000
+    // = 362.5 %; 4000 / 4 leads, 4000 / 3 acquired.
+    // k-web: leads c04 c05 c06 in Nov, c08 in October: 4 to date, only c04 a customer;
+    // d06 2500 names it; (2500 - 1000) / 1000; 1000 / 4. Responses: i02 i03 i04.
+    // k-eu: nothing in Nov; to date c13 (March, a customer) and d13 EUR 2000 won in
+    // March: (2000 - 200) / 200 = 900 %; i06 is its response.
 }
 
 #[test]

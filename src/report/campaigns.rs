@@ -32,6 +32,18 @@ fn cost_per(currency: &str, cost: Option<Decimal>, n: usize) -> Cell {
     }
 }
 
+/// Per campaign, over the period and over its life up to the as-of date:
+///
+/// - leads = customers whose `source` is the campaign, created in the period (to date:
+///   created by the as-of date); acquired = those leads that are customers by the as-of
+///   date;
+/// - won value = deals won in the period (to date: won by the as-of date) that name the
+///   campaign or whose customer came from it;
+/// - ROI = (won to date − cost) / cost, in the campaign's currency: its cost is spent over
+///   its life, so it is set against all it brought in so far, not one month's wins;
+/// - cost per lead = cost / leads to date, cost per acquisition = cost / acquired to date;
+/// - over budget: `yes` when its cost exceeds its budget (blank without both);
+/// - responses = inbound interactions naming the campaign in the period.
 pub fn campaigns(data: &Data) -> Report {
     let p = data.period;
     let mut rows = Vec::new();
@@ -40,37 +52,37 @@ pub fn campaigns(data: &Data) -> Report {
     for k in campaigns {
         let currency = data.currency(k);
         let cost = k.decimal("cost");
-        // Leads: customers whose `source` is the campaign, created in the period.
+        let budget = k.decimal("budget");
+        // Leads to date (customers exist in the data only once created by the as-of date).
         let leads: Vec<&Customer> = data
             .customers
             .iter()
-            .filter(|c| c.source == Some(&k.id) && c.created.is_some_and(|d| p.contains(d)))
+            .filter(|c| c.source == Some(&k.id))
             .collect();
-        // Acquired: those leads that have become customers by the as-of date.
-        let acquired = leads
-            .iter()
-            .filter(|c| data.became_customer(c).is_some_and(|d| d <= data.as_of))
-            .count();
-        // Won value: deals won in the period that name the campaign, or whose customer
-        // came from it (any time).
+        let in_period = |c: &&&Customer| c.created.is_some_and(|d| p.contains(d));
+        let acquired = |c: &&&Customer| c.became.is_some_and(|d| d <= data.as_of);
+        let period_leads = leads.iter().filter(in_period).count();
+        let period_acquired = leads.iter().filter(in_period).filter(acquired).count();
+        let acquired_to_date = leads.iter().filter(acquired).count();
         let mut won = Amounts::default();
+        let mut won_to_date = Amounts::default();
         for (d, closed) in data.won() {
-            if !p.contains(closed) {
-                continue;
-            }
             let from_lead = d
                 .customer
                 .and_then(|c| data.customer(c))
                 .is_some_and(|c| c.source == Some(&k.id));
-            if d.campaign == Some(k.id.as_str()) || from_lead {
-                if let Some((c, v)) = data.deal_value(d) {
+            if d.campaign != Some(k.id.as_str()) && !from_lead {
+                continue;
+            }
+            if let Some((c, v)) = data.deal_value(d) {
+                won_to_date.add(c, v);
+                if p.contains(closed) {
                     won.add(c, v);
                 }
             }
         }
-        // ROI: (won - cost) / cost, in the campaign's currency; n/a without a cost or
-        // when a won amount cannot be converted.
-        let won_here: Option<Decimal> = won
+        // n/a without a cost or when a won amount cannot be converted.
+        let won_here: Option<Decimal> = won_to_date
             .by_currency
             .iter()
             .map(|(c, v)| to_currency(data, c, *v, currency))
@@ -78,6 +90,11 @@ pub fn campaigns(data: &Data) -> Report {
         let roi = match (cost, won_here) {
             (Some(cost), Some(w)) => ratio(w - cost, cost),
             _ => None,
+        };
+        let over_budget = match (cost, budget) {
+            (Some(c), Some(b)) if c > b => "yes",
+            (Some(_), Some(_)) => "no",
+            _ => "",
         };
         // Responses: inbound interactions naming the campaign, in the period.
         let responses = data
@@ -87,21 +104,26 @@ pub fn campaigns(data: &Data) -> Report {
                 t.campaign == Some(&k.id) && t.direction == Some("inbound") && p.contains(t.day)
             })
             .count();
-        let amount = |field: &str| match k.decimal(field) {
+        let amount = |v: Option<Decimal>| match v {
             Some(v) => one(currency, v),
             None => Cell::Number(None),
         };
         rows.push(vec![
             text(k.id.clone()),
+            text(k.title().unwrap_or_default()),
             text(k.str("phase").unwrap_or_default()),
-            amount("budget"),
-            amount("cost"),
-            count(leads.len()),
-            count(acquired),
+            amount(budget),
+            amount(cost),
+            text(over_budget),
+            count(period_leads),
+            count(period_acquired),
             Cell::Money(data.convert(won)),
+            count(leads.len()),
+            count(acquired_to_date),
+            Cell::Money(data.convert(won_to_date)),
             Cell::Rate(roi),
             cost_per(currency, cost, leads.len()),
-            cost_per(currency, cost, acquired),
+            cost_per(currency, cost, acquired_to_date),
             count(responses),
         ]);
     }
@@ -113,18 +135,23 @@ pub fn campaigns(data: &Data) -> Report {
         period: p,
         sections: vec![Section::table(
             "campaigns",
-            "Campaigns",
+            "Campaigns (the period, and to date: the campaign's life up to the as-of date)",
             &[
                 ("campaign", "Campaign"),
+                ("name", "Name"),
                 ("phase", "Phase"),
                 ("budget", "Budget"),
                 ("cost", "Cost"),
+                ("over_budget", "Over budget"),
                 ("leads", "Leads"),
                 ("acquired", "Acquired"),
                 ("won_value", "Won value"),
-                ("roi", "ROI"),
-                ("cost_per_lead", "Cost per lead"),
-                ("cost_per_acquisition", "Cost per acquisition"),
+                ("leads_to_date", "Leads to date"),
+                ("acquired_to_date", "Acquired to date"),
+                ("won_to_date", "Won to date"),
+                ("roi", "ROI to date"),
+                ("cost_per_lead", "Cost per lead to date"),
+                ("cost_per_acquisition", "Cost per acquisition to date"),
                 ("responses", "Responses"),
             ],
             rows,

@@ -168,6 +168,18 @@ impl Report {
     }
 
     /// The rows of a table section.
+    /// The cells of one column of a table section, by the column's id.
+    pub fn column<'r>(&'r self, section: &str, column: &str) -> impl Iterator<Item = &'r Cell> {
+        let table = self.sections.iter().find(|s| s.id == section);
+        let (rows, at) = match table.map(|s| &s.body) {
+            Some(Body::Table { columns, rows, .. }) => {
+                (rows.as_slice(), columns.iter().position(|c| c.id == column))
+            }
+            _ => (&[][..], None),
+        };
+        rows.iter().filter_map(move |r| r.get(at?))
+    }
+
     pub fn rows(&self, section: &str) -> &[Vec<Cell>] {
         self.sections
             .iter()

@@ -71,12 +71,11 @@ fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)>
             .cloned()
             .unwrap_or(Cell::Count(0))
     };
-    let sum_col = |col: usize| {
+    let sum_col = |col: &str| {
         Cell::Count(
-            k.rows("campaigns")
-                .iter()
-                .map(|r| match r.get(col) {
-                    Some(Cell::Count(n)) => *n,
+            k.column("campaigns", col)
+                .map(|c| match c {
+                    Cell::Count(n) => *n,
                     _ => 0,
                 })
                 .sum(),
@@ -109,8 +108,12 @@ fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)>
             "Complaints opened",
             get(s, "tickets", "complaints_opened"),
         ),
-        ("campaign_leads", "Campaign leads", sum_col(4)),
-        ("campaign_responses", "Campaign responses", sum_col(10)),
+        ("campaign_leads", "Campaign leads", sum_col("leads")),
+        (
+            "campaign_responses",
+            "Campaign responses",
+            sum_col("responses"),
+        ),
     ]
 }
 
