@@ -139,10 +139,10 @@ fn the_agenda_is_most_urgent_first_and_says_why() {
     assert_eq!(
         fixture(&["agenda", "--format", "tsv"]),
         "Record\tDue\tTitle\tWhy\n\
-         customer/never\t2026-06-01\tNever Contacted\tdue a quarterly touch: never contacted\n\
+         customer/never\t2026-06-01\tNever Contacted\tdue a quarterly touch: no outbound contact yet\n\
          deal/d-stale\t2026-10-15\tBig one\tstale: no stage change or interaction for 68 days (since 2026-09-15)\n\
          customer/due\t2026-11-08\tDue Weekly\tdue a weekly touch: last outbound contact 21 days ago\n\
-         customer/inbound-only\t2026-11-10\tInbound Only\tdue a weekly touch: never contacted\n\
+         customer/inbound-only\t2026-11-10\tInbound Only\tdue a weekly touch: no outbound contact yet\n\
          customer/due\t2026-11-20\tDue Weekly\tfollow-up was due 2 days ago: send catalogue\n\
          ticket/t-late\t2026-11-21\tCannot print\thigh ticket past its first response target of 4 h (due 2026-11-21 12:00)\n\
          deal/d-open\t2026-11-22\tUpgrade\tfollow-up due today: call back\n"

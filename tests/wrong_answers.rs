@@ -108,3 +108,75 @@ fn dates_that_contradict_each_other_are_reported_and_never_averaged() {
         "{page}"
     );
 }
+
+/// A campaign's ROI is over its life to the as-of date: a month without wins does not
+/// make it −100 %. Cost over budget is flagged; the name is shown beside the id.
+#[test]
+fn campaign_roi_is_over_its_life_and_cost_over_budget_is_flagged() {
+    let f = Folder::new();
+    f.write(
+        "campaigns/fair.yaml",
+        "name: Trade fair\nphase: acquire\nstatus: completed\nbudget: 500\ncost: 600\ncurrency: USD\n",
+    );
+    f.write(
+        "customers/toko.yaml",
+        "name: Toko\nstage: customer\nsource: fair\ncreated: 2026-09-01\n\
+         history:\n- stage: customer\n  at: 2026-09-01T00:00:00+00:00\n",
+    );
+    f.write(
+        "deals/big.yaml",
+        "title: Big\ncustomer: toko\nstage: won\nvalue: 1500\ncurrency: USD\ncreated: 2026-09-01\nclosed: 2026-09-20\n\
+         history:\n- stage: won\n  at: 2026-09-20T00:00:00+00:00\n",
+    );
+    let r: serde_json::Value = serde_json::from_str(&f.ok(&[
+        "report",
+        "campaigns",
+        "--month",
+        "2026-11",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // November: no lead, nothing won. To date: 1 lead, acquired, USD 1500 won against a
+    // cost of 600: (1500 - 600) / 600 = 150 %.
+    assert_eq!(
+        r["sections"]["campaigns"]["rows"],
+        serde_json::json!([{
+            "campaign": "fair", "name": "Trade fair", "phase": "acquire",
+            "budget": {"USD": 500}, "cost": {"USD": 600}, "over_budget": "yes",
+            "leads": 0, "acquired": 0, "won_value": {},
+            "leads_to_date": 1, "acquired_to_date": 1, "won_to_date": {"USD": 1500},
+            "roi": 1.5, "cost_per_lead": {"USD": 600}, "cost_per_acquisition": {"USD": 600},
+            "responses": 0
+        }])
+    );
+}
+
+/// Touches are due only at an active stage; `--owner` matches the part of an e-mail
+/// before `@`; an empty agenda says so.
+#[test]
+fn the_agenda_keeps_in_touch_with_active_customers_only() {
+    let f = Folder::new();
+    for (id, stage) in [("gone", "churned"), ("nope", "disqualified"), ("warm", "lead")] {
+        f.write(
+            &format!("customers/{id}.yaml"),
+            &format!(
+                "name: {id}\nstage: {stage}\nowner: ayu@sinarkopi.id\ncreated: 2026-11-01\n\
+                 preferences:\n  frequency: weekly\n"
+            ),
+        );
+    }
+    assert_eq!(
+        f.ok(&["agenda", "--format", "tsv"]),
+        "Record\tDue\tTitle\tWhy\ncustomer/warm\t2026-11-01\twarm\tdue a weekly touch: no outbound contact yet\n"
+    );
+    assert_eq!(
+        f.ok(&["agenda", "--owner", "Ayu", "--format", "ids"]),
+        "customer/warm\n"
+    );
+    assert_eq!(
+        f.ok(&["agenda", "--owner", "sari", "--format", "table"]),
+        "(nothing due)\n"
+    );
+    assert_eq!(f.ok(&["agenda", "--owner", "sari", "--format", "ids"]), "");
+}

@@ -28,6 +28,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ]
         })
         .collect();
+    if rows.is_empty() && format == crm::render::Format::Table {
+        // A table with no rows would be a bare header: say it.
+        let mut out = ctx.out();
+        std::io::Write::write_all(&mut out, b"(nothing due)\n")?;
+        std::io::Write::flush(&mut out)?;
+        return Ok(());
+    }
     print_rows(
         ctx,
         format,

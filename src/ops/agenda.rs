@@ -20,6 +20,23 @@ pub struct Item<'s> {
     pub why: String,
 }
 
+/// Whether a lifecycle stage is one a customer is kept in touch at: not a lost one
+/// (`disqualified`) nor a churned one; a stage crm.toml does not list counts as active.
+fn active(cfg: &crate::config::Config, stage: Option<&str>) -> bool {
+    stage
+        .and_then(|s| cfg.lifecycle_stage(s))
+        .is_none_or(|s| !s.lost && !s.churned)
+}
+
+/// `--owner ayu` names `ayu`, `Ayu` and `ayu@sinarkopi.id`: the whole owner or the part
+/// of an e-mail before its `@`, in any case.
+fn same_owner(owner: &str, wanted: &str) -> bool {
+    owner.eq_ignore_ascii_case(wanted)
+        || owner
+            .split_once('@')
+            .is_some_and(|(local, _)| local.eq_ignore_ascii_case(wanted))
+}
+
 /// The owner of a record for `--owner`: `owner`, or a ticket's `assignee`.
 fn owner(r: &Record) -> Option<&str> {
     r.str("owner").or_else(|| r.str("assignee"))
@@ -41,9 +58,10 @@ fn days(n: i64) -> String {
 ///   has passed (due: the deadline);
 /// - stale deals: open deals with no activity for more than `stale_days` (due: the last
 ///   activity + `stale_days`);
-/// - customers due a touch: `preferences.frequency` set, not do-not-contact, and no
-///   outbound interaction for that long (due: the last one + the frequency, or the day
-///   they were added when there is none).
+/// - customers due a touch: at an active lifecycle stage (not lost nor churned),
+///   `preferences.frequency` set, not do-not-contact, and no outbound interaction for that
+///   long (due: the last one + the frequency, or the day they were added when there is
+///   none: "no outbound contact yet", whatever inbound ones there were).
 ///
 /// Sorted by due day, then by kind in the order above, then by id.
 pub fn agenda<'s>(
@@ -155,7 +173,7 @@ pub fn agenda<'s>(
         let Some(every) = frequency_days(freq) else {
             continue;
         };
-        if c.do_not_contact {
+        if c.do_not_contact || !active(&store.config, c.stage) {
             continue;
         }
         let last = last_out.get(c.id).copied();
@@ -169,7 +187,7 @@ pub fn agenda<'s>(
             ),
             None => (
                 c.created.unwrap_or(today),
-                format!("due a {freq} touch: never contacted"),
+                format!("due a {freq} touch: no outbound contact yet"),
             ),
         };
         if due <= today {
@@ -180,7 +198,7 @@ pub fn agenda<'s>(
     }
     if let Some(o) = owner_filter {
         items.retain(|(_, i)| {
-            agenda_owner(&data, i.record).is_some_and(|x| x.eq_ignore_ascii_case(o))
+            agenda_owner(&data, i.record).is_some_and(|x| same_owner(x, o))
         });
     }
     items.sort_by(|(ka, a), (kb, b)| {
