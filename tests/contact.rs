@@ -93,8 +93,9 @@ fn log_send_records_one_outbound_interaction_per_member_once_a_day() {
         sent,
         "customer: bandung\nat: 2026-11-22T09:00:00+00:00\nchannel: call\ndirection: outbound\nsummary: Sent campaign Phone round\ncampaign: k-call\n"
     );
-    // Again the same day: nothing new. The weekly and quarterly ones count as contacted
-    // now; the three without a frequency are found by their id of the day.
+    // Again the same day: nothing new, and all six count as already logged (the weekly
+    // and quarterly ones are "contacted recently" now, but their send of the day is
+    // found by its id all the same).
     let out = f
         .crm()
         .env("CRM_NOW", "2026-11-22T15:00:00+00:00")
@@ -104,7 +105,7 @@ fn log_send_records_one_outbound_interaction_per_member_once_a_day() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "logged 0 sends of campaign k-call; 3 already logged that day\n"
+        "logged 0 sends of campaign k-call; 6 already logged that day\n"
     );
     // The campaign report ties the sends back: they are outbound, so not responses.
     let v: serde_json::Value =

@@ -59,10 +59,22 @@ pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<Se
         )));
     }
     let mut report = SendReport::default();
-    for c in audience(store, campaign, day)?
-        .into_iter()
-        .filter(|c| c.excluded.is_none())
-    {
+    // Every member is looked at, the excluded ones too: a member whose send of that day
+    // was logged by an earlier run is now "contacted recently", and counts as already
+    // logged rather than vanishing from the count.
+    for c in audience(store, campaign, day)? {
+        let id = stable_id(
+            &format!("send {}", campaign.id),
+            "send",
+            &format!("{}\u{1f}{}\u{1f}{day}", campaign.id, c.customer.id),
+        );
+        if store.get(RecordType::Interaction, &id).is_some() {
+            report.already += 1;
+            continue;
+        }
+        if c.excluded.is_some() {
+            continue;
+        }
         if c.customer
             .str("created")
             .and_then(crate::model::clock::parse_date)
@@ -84,15 +96,7 @@ pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<Se
             &format!("Sent campaign {}", campaign.title().unwrap_or(&campaign.id)),
         );
         set("campaign", &campaign.id);
-        i.id = stable_id(
-            &format!("send {}", campaign.id),
-            "send",
-            &format!("{}\u{1f}{}\u{1f}{day}", campaign.id, c.customer.id),
-        );
-        if store.get(RecordType::Interaction, &i.id).is_some() {
-            report.already += 1;
-            continue;
-        }
+        i.id = id;
         match store.create(&i) {
             Ok(_) => report.created.push(i.id),
             Err(Error::Write(WriteError::Exists(_))) => report.already += 1,
