@@ -25,25 +25,26 @@ pub struct GlobalArgs {
         id = "chdir",
         short = 'C',
         global = true,
+        help_heading = "Global options",
         value_name = "DIR",
         env = "CRM_DIR",
         hide_env = true
     )]
     pub dir: Option<PathBuf>,
     /// Output format (each command lists the ones it offers)
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub format: Option<FormatArg>,
     /// When to colour messages; NO_COLOR in the environment means never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
     /// Print no warnings or progress messages, only data and errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// Read every record file instead of the cache in .crm/ (also CRM_NO_CACHE=1)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_cache: bool,
     /// The date taken as today, YYYY-MM-DD [env: CRM_TODAY]
-    #[arg(long, global = true, value_name = "DATE", env = "CRM_TODAY", hide_env = true, value_parser = parse_date)]
+    #[arg(long, global = true, value_name = "DATE", env = "CRM_TODAY", hide_env = true, value_parser = parse_date, help_heading = "Global options")]
     pub as_of: Option<NaiveDate>,
 }
 

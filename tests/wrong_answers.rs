@@ -157,7 +157,11 @@ fn campaign_roi_is_over_its_life_and_cost_over_budget_is_flagged() {
 #[test]
 fn the_agenda_keeps_in_touch_with_active_customers_only() {
     let f = Folder::new();
-    for (id, stage) in [("gone", "churned"), ("nope", "disqualified"), ("warm", "lead")] {
+    for (id, stage) in [
+        ("gone", "churned"),
+        ("nope", "disqualified"),
+        ("warm", "lead"),
+    ] {
         f.write(
             &format!("customers/{id}.yaml"),
             &format!(
@@ -179,4 +183,35 @@ fn the_agenda_keeps_in_touch_with_active_customers_only() {
         "(nothing due)\n"
     );
     assert_eq!(f.ok(&["agenda", "--owner", "sari", "--format", "ids"]), "");
+}
+
+/// Rough edges: an ambiguous ref shows the paths of one id in two files; `-C` to a
+/// folder that does not exist says so; a subcommand's help lists its own flags first.
+#[test]
+fn rough_edges_say_what_is_wrong() {
+    let f = Folder::new();
+    f.write("customers/toko.yaml", "name: Toko\n");
+    f.write("customers/old/toko.yaml", "name: Toko\n");
+    f.write("customers/tomo.yaml", "name: Tomo\n");
+    let err = f.fails(1, &["show", "to"]);
+    assert!(
+        err.ends_with(
+            "error: \"to\" is ambiguous; it matches:\n  customer/toko  Toko  (customers/old/toko.yaml)\n  customer/toko  Toko  (customers/toko.yaml)\n  customer/tomo  Tomo\n"
+        ),
+        "{err}"
+    );
+    let missing = f.path("no/such/folder");
+    let err = f.fails(2, &["-C", missing.to_str().unwrap(), "list", "customers"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: does not exist (the folder given by -C or CRM_DIR)\n",
+            missing.display()
+        )
+    );
+    let help = f.ok(&["list", "--help"]);
+    let own = help.find("--where").unwrap();
+    let global = help.find("Global options:").unwrap();
+    assert!(own < global && help[global..].contains("--as-of"), "{help}");
+    assert!(!help[..global].contains("--as-of"), "{help}");
 }

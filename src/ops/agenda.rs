@@ -197,9 +197,7 @@ pub fn agenda<'s>(
         }
     }
     if let Some(o) = owner_filter {
-        items.retain(|(_, i)| {
-            agenda_owner(&data, i.record).is_some_and(|x| same_owner(x, o))
-        });
+        items.retain(|(_, i)| agenda_owner(&data, i.record).is_some_and(|x| same_owner(x, o)));
     }
     items.sort_by(|(ka, a), (kb, b)| {
         a.due

@@ -359,7 +359,21 @@ impl Store {
             reference: reference.to_string(),
             candidates: found
                 .iter()
-                .map(|l| candidate_line(l.record.ty, &l.record.id, l.record.title()))
+                .map(|l| {
+                    let line = candidate_line(l.record.ty, &l.record.id, l.record.title());
+                    // One id in two files (a copy in a subfolder) would give two equal
+                    // lines: the paths tell them apart.
+                    let twice = found
+                        .iter()
+                        .filter(|o| o.record.ty == l.record.ty && o.record.id == l.record.id)
+                        .count()
+                        > 1;
+                    if twice {
+                        format!("{line}  ({})", l.path.display())
+                    } else {
+                        line
+                    }
+                })
                 .collect(),
         };
         fn pick<'a>(

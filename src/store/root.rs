@@ -7,6 +7,19 @@ use crate::error::Error;
 
 pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
     let start = std::path::absolute(start).map_err(|e| Error::io(start, e))?;
+    if !start.is_dir() {
+        // `-C /nonexistent` (or CRM_DIR) is a mistake in how crm was called, not a folder
+        // without crm.toml.
+        let what = if start.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Err(Error::Usage(format!(
+            "{}: {what} (the folder given by -C or CRM_DIR)",
+            start.display()
+        )));
+    }
     let mut dir: Option<&Path> = Some(&start);
     while let Some(d) = dir {
         if d.join(FILE_NAME).is_file() {
