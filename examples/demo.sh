@@ -13,9 +13,9 @@ crm=$(cd "$here/.." && pwd)/${1:-target/debug/crm}
 out="$here/demo"
 rm -rf "$out"
 export CRM_TODAY=2026-11-22
-"$crm" -q init "$out"
+"$crm" -q init "$out" --currency IDR
 cd "$out"
-sed -i 's/^name = "demo"/name = "Sinar Kopi"/; s/^currency = "USD"/currency = "IDR"/; s|^timezone = "UTC"|timezone = "Asia/Jakarta"|' crm.toml
+sed -i 's/^name = "demo"/name = "Sinar Kopi"/; s|^timezone = "UTC"|timezone = "Asia/Jakarta"|' crm.toml
 
 c() { "$crm" -q "$@" >/dev/null; }
 # The date N days after the first day of the demo.

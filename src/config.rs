@@ -160,7 +160,19 @@ impl Config {
 
     /// The text `crm init` writes: every default, with a comment saying what it does.
     pub fn default_toml(name: &str) -> String {
-        DEFAULT_TOML.replace("{name}", &toml_escape(name))
+        Config::default_toml_in(name, "USD")
+    }
+
+    /// The same for a folder whose default currency is `currency` (an ISO 4217 code):
+    /// the loyalty tiers' minimums are 1,000 and 10,000 times a power of ten sized to it
+    /// (see [`crate::model::money::dollar_magnitude`]): IDR 10,000,000 and 100,000,000.
+    pub fn default_toml_in(name: &str, currency: &str) -> String {
+        let scale = 10u64.pow(crate::model::money::dollar_magnitude(currency));
+        DEFAULT_TOML
+            .replace("{name}", &toml_escape(name))
+            .replace("{currency}", currency)
+            .replace("{silver}", &(1_000 * scale).to_string())
+            .replace("{gold}", &(10_000 * scale).to_string())
     }
 }
 
@@ -182,7 +194,7 @@ const DEFAULT_TOML: &str = r#"# crm settings. Every key below shows its default;
 # The name of this CRM, shown on reports.
 name = "{name}"
 # Currency of amounts that name none (ISO 4217 code).
-currency = "USD"
+currency = "{currency}"
 # Time zone of "today" and of the timestamps crm writes (IANA name, e.g. "Asia/Jakarta").
 timezone = "UTC"
 # A customer is at risk after this many days without an interaction.
@@ -248,18 +260,19 @@ normal = { first_response_hours = 8, resolution_hours = 72 }
 low = { first_response_hours = 24, resolution_hours = 168 }
 
 # Loyalty tiers: a customer is in the highest tier whose `min` their won deal value
-# of the trailing 12 months reaches (in the default currency).
+# of the trailing 12 months reaches, in the default currency (`crm init --currency`
+# sized them to it; set your own).
 [[loyalty]]
 name = "bronze"
 min = 0
 
 [[loyalty]]
 name = "silver"
-min = 1000
+min = {silver}
 
 [[loyalty]]
 name = "gold"
-min = 10000
+min = {gold}
 
 # Exchange rates into the default currency, for reports that add up currencies:
 # one unit of the named currency is worth this much of the default one.
@@ -347,44 +360,59 @@ impl<'de> Deserialize<'de> for Percent {
     }
 }
 
-/// A positive decimal given as a TOML number or string.
+/// A positive decimal given as a TOML number or string: an exchange rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Rate(pub Decimal);
 
+/// A positive amount of money given as a TOML number or string (a loyalty tier's
+/// minimum): up to the largest amount a record may hold, not the largest rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Amount(pub Decimal);
+
+/// A decimal 0 or more, at most `max` (`what` names it in the message).
+fn bounded<'de, D: Deserializer<'de>>(d: D, max: Decimal, what: &str) -> Result<Decimal, D::Error> {
+    struct V;
+    impl de::Visitor<'_> for V {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a decimal number")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            // The shortest text that round-trips is what the user typed.
+            self.visit_str(&v.to_string())
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            v.parse::<Decimal>()
+                .map_err(|_| E::custom(format!("{v:?} is not a decimal number")))
+        }
+    }
+    let v = d.deserialize_any(V)?;
+    if v < Decimal::ZERO {
+        return Err(de::Error::custom(format!("{v} must not be negative")));
+    }
+    if v > max {
+        return Err(de::Error::custom(format!(
+            "{v} is more than the largest {what} crm takes ({max})"
+        )));
+    }
+    Ok(v)
+}
+
 impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl de::Visitor<'_> for V {
-            type Value = Decimal;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a decimal number")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-                Ok(Decimal::from(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-                Ok(Decimal::from(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-                // The shortest text that round-trips is what the user typed.
-                self.visit_str(&v.to_string())
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-                v.parse::<Decimal>()
-                    .map_err(|_| E::custom(format!("{v:?} is not a decimal number")))
-            }
-        }
-        let v = d.deserialize_any(V)?;
-        if v < Decimal::ZERO {
-            return Err(de::Error::custom(format!("{v} must not be negative")));
-        }
-        if v > crate::model::value::MAX_RATE {
-            return Err(de::Error::custom(format!(
-                "{v} is more than the largest rate crm takes ({})",
-                crate::model::value::MAX_RATE
-            )));
-        }
-        Ok(Rate(v))
+        bounded(d, crate::model::value::MAX_RATE, "rate").map(Rate)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        bounded(d, crate::model::value::MAX_AMOUNT, "amount").map(Amount)
     }
 }
 
@@ -571,14 +599,14 @@ impl Default for Sla {
 #[serde(deny_unknown_fields)]
 pub struct LoyaltyTier {
     pub name: String,
-    pub min: Rate,
+    pub min: Amount,
 }
 
 impl LoyaltyTier {
     fn new(name: &str, min: i64) -> LoyaltyTier {
         LoyaltyTier {
             name: name.into(),
-            min: Rate(Decimal::from(min)),
+            min: Amount(Decimal::from(min)),
         }
     }
 }
@@ -825,6 +853,7 @@ schema_of!(Currency, "Currency", {"type": "string", "pattern": "^[A-Z]{3}$", "de
 schema_of!(TimeZone, "TimeZone", {"type": "string", "description": "IANA time zone name, e.g. Asia/Jakarta"});
 schema_of!(Percent, "Percent", {"type": "number", "minimum": 0, "maximum": 100});
 schema_of!(Rate, "Rate", {"type": ["number", "string"], "description": "a decimal, 0 or more"});
+schema_of!(Amount, "Amount", {"type": ["number", "string"], "description": "an amount, 0 or more"});
 
 impl JsonSchema for Lifecycle {
     fn schema_name() -> Cow<'static, str> {

@@ -54,7 +54,7 @@ fn funnel() {
 | Retention rate (E - N) / S | 83.3% |\n\
 | Repeat customers (2 or more won deals ever) | 2 |\n\
 | At-risk customers | 2 |\n\
-\n## Customers per loyalty tier\n\n\
+\n## Customers per loyalty tier (won value of the last 12 months, in USD)\n\n\
 | Tier | Customers |\n|---|---|\n\
 | bronze | 2 |\n\
 | silver | 4 |\n\
@@ -213,7 +213,7 @@ fn customers() {
 | Customer | Name | Why |\n|---|---|---|\n\
 | c02 | Bima Co | no interaction for 113 days |\n\
 | c11 | Kartika | no interaction for 539 days; complaint t06 past its resolution target |\n\
-\n## Customers per loyalty tier\n\n\
+\n## Customers per loyalty tier (won value of the last 12 months, in USD)\n\n\
 | Tier | Customers |\n|---|---|\n\
 | bronze | 2 |\n\
 | silver | 4 |\n\

@@ -215,3 +215,153 @@ fn rough_edges_say_what_is_wrong() {
     assert!(own < global && help[global..].contains("--as-of"), "{help}");
     assert!(!help[..global].contains("--as-of"), "{help}");
 }
+
+/// Loyalty tiers are amounts in the folder's currency: `crm init --currency IDR` sizes
+/// them to the rupiah (1,000 and 10,000 dollars' worth, about: 10 and 100 million), and
+/// the report names the currency.
+#[test]
+fn loyalty_tiers_are_sized_to_the_folders_currency() {
+    let f = Folder::empty();
+    f.ok(&["init", "shop", "--currency", "idr"]);
+    let toml = f.read("shop/crm.toml");
+    assert!(toml.contains("\ncurrency = \"IDR\"\n"), "{toml}");
+    assert!(
+        toml.contains(
+            "name = \"silver\"\nmin = 10000000\n\n[[loyalty]]\nname = \"gold\"\nmin = 100000000\n"
+        ),
+        "{toml}"
+    );
+    let shop = f.path("shop");
+    let shop = shop.to_str().unwrap();
+    f.ok(&[
+        "-C", shop, "add", "customer", "Toko", "--id", "toko", "--stage", "customer",
+    ]);
+    f.ok(&[
+        "-C",
+        shop,
+        "add",
+        "deal",
+        "Beans",
+        "--customer",
+        "toko",
+        "--value",
+        "15000000",
+        "--stage",
+        "won",
+    ]);
+    let r: serde_json::Value =
+        serde_json::from_str(&f.ok(&["-C", shop, "report", "customers", "--format", "json"]))
+            .unwrap();
+    let loyalty = &r["sections"]["loyalty"];
+    assert_eq!(
+        loyalty["title"],
+        "Customers per loyalty tier (won value of the last 12 months, in IDR)"
+    );
+    // IDR 15,000,000 reaches silver (10,000,000), not gold.
+    assert_eq!(
+        loyalty["rows"],
+        serde_json::json!([
+            {"tier": "bronze", "customers": 0},
+            {"tier": "silver", "customers": 1},
+            {"tier": "gold", "customers": 0}
+        ])
+    );
+    // A code that is not three letters is refused, and nothing is written.
+    let err = f.fails(2, &["init", "bad", "--currency", "rupiah"]);
+    assert_eq!(
+        err,
+        "error: --currency \"RUPIAH\" is not an ISO 4217 code (three capital letters, e.g. IDR)\n"
+    );
+    assert!(!f.path("bad").exists());
+}
+
+/// A key a typo away from a known field is refused with the field it was likely meant
+/// to be, unless `--new-field`; other new fields are added with a note.
+#[test]
+fn typos_do_not_become_fields() {
+    let f = Folder::new();
+    f.add(&["customer", "Toko", "--id", "toko"]);
+    f.add(&["deal", "Beans", "--id", "beans", "--customer", "toko"]);
+    let before = f.read("customers/toko.yaml");
+    for (args, err) in [
+        (
+            vec!["set", "toko", "stge=customer"],
+            "error: no customer has a field `stge` (did you mean `stage`?); pass --new-field to add `stge` as a new field\n",
+        ),
+        (
+            vec!["set", "toko", "emial=budi@toko.id"],
+            "error: no customer has a field `emial` (did you mean `email`?); pass --new-field to add `emial` as a new field\n",
+        ),
+        (
+            vec!["set", "toko", "preferences.chanel=whatsapp"],
+            "error: no customer has a field `preferences.chanel` (did you mean `preferences.channel`?); pass --new-field to add `preferences.chanel` as a new field\n",
+        ),
+        (
+            vec!["set", "beans", "vlaue=5"],
+            "error: no deal has a field `vlaue` (did you mean `value`?); pass --new-field to add `vlaue` as a new field\n",
+        ),
+        (
+            vec!["add", "customer", "Warung", "--set", "citi=Bandung"],
+            "error: no customer has a field `citi` (did you mean `city`?); pass --new-field to add `citi` as a new field\n",
+        ),
+    ] {
+        assert_eq!(f.fails(2, &args), err, "{args:?}");
+    }
+    assert_eq!(f.read("customers/toko.yaml"), before);
+    assert!(!f.path("customers/warung.yaml").exists());
+    // Meant: --new-field adds it; a field far from every known one is added with a note,
+    // the first time only.
+    let out = f
+        .crm()
+        .args(["set", "toko", "stge=x", "--new-field"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "note: `stge` is a new field of customers: no other customer has it (crm.toml's [fields.customer] can declare its type)\nupdated customer toko\n"
+    );
+    let out = f
+        .crm()
+        .args(["set", "toko", "favourite_bean=gayo"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with("note: `favourite_bean` is a new field of customers"));
+    f.add(&["customer", "Warung", "--id", "warung"]);
+    let out = f
+        .crm()
+        .args(["set", "warung", "favourite_bean=toraja"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "updated customer warung\n"
+    );
+    assert!(f
+        .read("customers/toko.yaml")
+        .contains("favourite_bean: gayo\nstge: x\n"));
+}
+
+/// One rule for empty values: empty text and an empty list are missing alike.
+#[test]
+fn empty_values_are_missing_values() {
+    let f = Folder::new();
+    f.write(
+        "customers/a-empty.yaml",
+        "name: A\nindustry: ''\ntags: []\n",
+    );
+    f.write("customers/b-absent.yaml", "name: B\n");
+    f.write(
+        "customers/c-set.yaml",
+        "name: C\nindustry: cafe\ntags: [regular]\n",
+    );
+    let ids = |q: &str| f.ok(&["list", "customers", "--where", q, "--format", "ids"]);
+    assert_eq!(ids("industry != retail"), "c-set\n");
+    assert_eq!(ids("tags != VIP"), "c-set\n");
+    assert_eq!(ids("not industry = retail"), "a-empty\nb-absent\nc-set\n");
+    assert_eq!(ids("not tags = VIP"), "a-empty\nb-absent\nc-set\n");
+    assert_eq!(ids("industry in (cafe, \"\")"), "c-set\n");
+    assert_eq!(ids("industry"), "c-set\n");
+}

@@ -35,6 +35,9 @@ pub struct Common {
     /// Set any field, known or custom (repeatable; KEY+=VALUE adds to a list)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Add a new field with --set even when its name is a typo away from a known one
+    #[arg(long)]
+    pub new_field: bool,
 }
 
 /// Adds `(path, value)` for every flag that was given.
@@ -302,6 +305,15 @@ pub struct Campaign {
 }
 
 impl Kind {
+    fn common(&self) -> &Common {
+        match self {
+            Kind::Customer(c) => &c.common,
+            Kind::Deal(d) => &d.common,
+            Kind::Ticket(t) => &t.common,
+            Kind::Campaign(c) => &c.common,
+        }
+    }
+
     fn into_new(self) -> Result<NewRecord> {
         let mut a = Vec::new();
         let (ty, common) = match self {
@@ -373,8 +385,19 @@ impl Kind {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let new_field = args.kind.common().new_field;
     let new = args.kind.into_new()?;
     let store = ctx.store()?;
+    let empty = crm::model::Record::new(new.ty, "");
+    let added = crm::ops::assign::new_fields(store, &empty, &new.assignments, new_field)?;
     let (record, path) = add(store, new)?;
+    for field in &added {
+        ctx.ui.info(&format!(
+            "note: `{field}` is a new field of {}: no other {} has it (crm.toml's [fields.{}] can declare its type)",
+            record.ty.plural(),
+            record.ty.singular(),
+            record.ty.singular()
+        ));
+    }
     ctx.print_created(record.ty, &record.id, &path)
 }

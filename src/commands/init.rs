@@ -10,6 +10,9 @@ use super::Ctx;
 pub struct Args {
     /// The folder to create (default: the current folder)
     pub dir: Option<PathBuf>,
+    /// The folder's default currency (ISO 4217); the loyalty tiers are sized to it
+    #[arg(long, value_name = "CODE", default_value = "USD")]
+    pub currency: String,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -17,7 +20,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(d) => ctx.start_dir().join(d),
         None => ctx.start_dir(),
     };
-    crm::ops::init::init(&dir)?;
+    crm::ops::init::init_in(&dir, &args.currency.to_ascii_uppercase())?;
     ctx.ui
         .info(&format!("created a crm folder in {}", dir.display()));
     // Inside a git work tree, records merge field by field from the start.

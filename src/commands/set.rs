@@ -1,6 +1,6 @@
 use anyhow::Result;
 use crm::model::RecordType;
-use crm::ops::assign::{apply, Assignment};
+use crm::ops::assign::{apply, new_fields, Assignment};
 use crm::ops::check_for_write;
 
 use super::Ctx;
@@ -18,16 +18,24 @@ pub struct Args {
     /// KEY=VALUE pairs
     #[arg(required = true, value_name = "KEY=VALUE", add = crate::complete::fields(true))]
     pub assignments: Vec<String>,
+    /// Add a new field even when its name is a typo away from a known one (`stge`)
+    #[arg(long)]
+    pub new_field: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // KEY=VALUE pairs may begin with `-`, so a flag after them arrives as one of them; a
+    // lone `--new-field` cannot be a pair (it has no `=`), so it is taken as the flag.
+    let new_field = args.new_field || args.assignments.iter().any(|a| a == "--new-field");
     let assignments = args
         .assignments
         .iter()
+        .filter(|a| *a != "--new-field")
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
+    let added = new_fields(store, &original.record, &assignments, new_field)?;
     let (changed, record) = store.modify(original, |record| {
         apply(store, record, &assignments)?;
         check_for_write(
@@ -36,6 +44,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             &format!("cannot set fields of {} {}", record.ty, record.id),
         )
     })?;
+    for field in &added {
+        ctx.ui.info(&format!(
+            "note: `{field}` is a new field of {}: no other {} has it (crm.toml's [fields.{}] can declare its type)",
+            record.ty.plural(),
+            record.ty.singular(),
+            record.ty.singular()
+        ));
+    }
     ctx.report_update(changed, &record);
     Ok(())
 }

@@ -68,6 +68,27 @@ impl MoneyStyle {
     }
 }
 
+/// About how many powers of ten of a currency one US dollar is worth: 4 for the rupiah
+/// (about 16,000 to the dollar), 2 for the yen, 0 for the euro. Orders of magnitude, not
+/// rates: `crm init --currency` sizes the loyalty tiers it writes with them, so a new
+/// folder's tiers mean about the same in any currency (and are round numbers in it).
+/// Currencies not listed are taken as about a dollar.
+pub fn dollar_magnitude(code: &str) -> u32 {
+    match code {
+        "IRR" => 5,
+        "IDR" | "VND" | "UZS" | "LAK" | "KHR" | "MNT" | "COP" | "PYG" | "GNF" | "SLE" | "UGX"
+        | "LBP" => 4,
+        "KRW" | "HUF" | "CLP" | "NGN" | "KZT" | "MMK" | "TZS" | "MGA" | "IQD" | "AMD" | "CDF"
+        | "RWF" | "XOF" | "XAF" | "ISK" | "ARS" | "SYP" => 3,
+        "JPY" | "INR" | "PHP" | "THB" | "PKR" | "LKR" | "TWD" | "RUB" | "NPR" | "BDT" | "KES"
+        | "DZD" | "ETB" | "RSD" | "KGS" | "AFN" | "UAH" | "EGP" | "MUR" | "HTG" | "JMD" | "DOP"
+        | "UYU" | "TRY" | "CZK" => 2,
+        "MXN" | "ZAR" | "BRL" | "CNY" | "HKD" | "SEK" | "NOK" | "DKK" | "MYR" | "PLN" | "MAD"
+        | "GHS" | "BOB" | "PEN" | "AED" | "SAR" | "QAR" | "ILS" | "RON" | "TTD" | "GTQ" => 1,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,75 @@ pub fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Fields an assignment adds that no record of the type had: the custom fields a command
+/// creates, for a note on stderr.
+///
+/// A key that no record of the type holds and that is a typo away from a field the type
+/// knows (`stge`, `emial`, `vlaue`) is refused, naming that field, unless `new_field`
+/// (the user's `--new-field`) says the new field is meant. "A typo away": one edit (a
+/// letter added, dropped, changed or two swapped), or two from a name of eight letters or
+/// more; two edits on short names would take `tags` for `stage`.
+pub fn new_fields(
+    store: &Store,
+    record: &Record,
+    assignments: &[Assignment],
+    new_field: bool,
+) -> Result<Vec<String>> {
+    let ty = record.ty;
+    let mut out = Vec::new();
+    for a in assignments {
+        let path = a.path.as_str();
+        if kind_of(store, ty, path).is_some() {
+            continue;
+        }
+        let (top, sub) = match path.split_once('.') {
+            Some((t, s)) => (t, Some(s)),
+            None => (path, None),
+        };
+        // The names it could be a typo of: the type's fields (or a group's own fields,
+        // for `preferences.chanel`) and those crm.toml declares.
+        let (key, candidates): (&str, Vec<String>) = match (
+            crate::model::spec::lookup(ty.spec(), top).map(|s| s.kind),
+            sub,
+        ) {
+            (Some(FieldKind::Object(inner)), Some(sub)) if !sub.contains('.') => {
+                (sub, inner.iter().map(|s| s.name.to_string()).collect())
+            }
+            (Some(_), Some(_)) => continue,
+            (None, _) => (
+                top,
+                ty.spec()
+                    .iter()
+                    .map(|s| s.name.to_string())
+                    .chain(store.config.custom_fields(ty).keys().cloned())
+                    .collect(),
+            ),
+            (Some(_), None) => continue,
+        };
+        if record.get(path).is_some() || out.iter().any(|o| o == path) {
+            continue;
+        }
+        if crate::query::Records::holds(store, ty, path) {
+            continue;
+        }
+        let near = candidates.iter().find(|c| {
+            let limit = if c.chars().count() < 8 { 1 } else { 2 };
+            c.as_str() != key && strsim::damerau_levenshtein(key, c) <= limit
+        });
+        if let (Some(near), false) = (near, new_field) {
+            let meant = match sub {
+                Some(_) => format!("{top}.{near}"),
+                None => near.clone(),
+            };
+            return Err(Error::Usage(format!(
+                "no {ty} has a field `{path}` (did you mean `{meant}`?); pass --new-field to add `{path}` as a new field"
+            )));
+        }
+        out.push(path.to_string());
+    }
+    Ok(out)
+}
+
 /// The kind of value a path holds: a known field's, a declared custom field's, or `None`.
 pub fn kind_of(store: &Store, ty: RecordType, path: &str) -> Option<FieldKind> {
     crate::model::spec::lookup(ty.spec(), path)

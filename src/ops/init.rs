@@ -43,6 +43,16 @@ const GITIGNORE: &str = "# crm's local cache, never shared.\n.crm/\n";
 
 /// Creates the folder layout in `dir`. Refuses, touching nothing, where a `crm.toml` exists.
 pub fn init(dir: &Path) -> Result<()> {
+    init_in(dir, "USD")
+}
+
+/// `crm init` for a folder whose default currency is `currency` (ISO 4217, checked).
+pub fn init_in(dir: &Path, currency: &str) -> Result<()> {
+    if !crate::config::Currency::is_valid(currency) {
+        return Err(Error::Usage(format!(
+            "--currency {currency:?} is not an ISO 4217 code (three capital letters, e.g. IDR)"
+        )));
+    }
     let toml = dir.join(FILE_NAME);
     if toml.exists() {
         return Err(Error::Failed(format!(
@@ -55,7 +65,7 @@ pub fn init(dir: &Path) -> Result<()> {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "crm".into());
-    atomic::create_new(&toml, Config::default_toml(&name).as_bytes())?;
+    atomic::create_new(&toml, Config::default_toml_in(&name, currency).as_bytes())?;
     for ty in RecordType::ALL {
         let d = dir.join(ty.dir());
         fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;

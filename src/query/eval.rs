@@ -156,7 +156,9 @@ impl Filter {
                     return false;
                 };
                 let items = items(&v);
-                if items.is_empty() {
+                // Empty text, an empty list (or one of nulls) and an empty group say
+                // nothing: they are missing, as an absent field is.
+                if items.is_empty() || items.iter().all(|i| empty(i)) {
                     return false;
                 }
                 match op {
@@ -168,6 +170,7 @@ impl Filter {
             Filter::In(f, lits) => f.value(record, db).is_some_and(|v| {
                 items(&v)
                     .iter()
+                    .filter(|i| !empty(i))
                     .any(|i| lits.iter().any(|l| compare(&f.kind, i, CmpOp::Eq, l)))
             }),
         }
@@ -179,6 +182,17 @@ fn items(v: &Value) -> Vec<&Value> {
     match v {
         Value::Sequence(items) => items.iter().filter(|i| !i.is_null()).collect(),
         other => vec![other],
+    }
+}
+
+/// Empty text or an empty group: a value that says nothing (an empty list has no items).
+fn empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Mapping(m) => m.is_empty(),
+        Value::Sequence(s) => s.is_empty(),
+        Value::Null => true,
+        _ => false,
     }
 }
 

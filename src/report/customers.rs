@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::customer::Customer;
-use super::segments::{at_risk_section, tier_rows};
+use super::segments::{at_risk_section, tier_rows, tier_title};
 use super::stats::{ratio, share};
 use super::{count, text, Amounts, Cell, Data, Report, Section};
 
@@ -211,7 +211,7 @@ pub fn customers(data: &Data) -> Report {
             at_risk_section("at_risk", data),
             Section::table(
                 "loyalty",
-                "Customers per loyalty tier",
+                &tier_title(data),
                 &[("tier", "Tier"), ("customers", "Customers")],
                 tier_rows(data),
                 None,

@@ -6,7 +6,7 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 
 use super::data::{Map, Set};
-use super::segments::tier_rows;
+use super::segments::{tier_rows, tier_title};
 use super::stats::{round, share};
 use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
 
@@ -230,7 +230,7 @@ pub fn funnel(data: &Data) -> Report {
                     fig("at_risk", "At-risk customers", count(at_risk)),
                 ],
             ),
-            Section::table("loyalty", "Customers per loyalty tier", &[("tier", "Tier"), ("customers", "Customers")], tiers, None),
+            Section::table("loyalty", &tier_title(data), &[("tier", "Tier"), ("customers", "Customers")], tiers, None),
         ],
     }
 }

@@ -88,3 +88,11 @@ pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
     }
     rows
 }
+
+/// The loyalty table's title, naming the currency its tiers are in.
+pub fn tier_title(data: &Data) -> String {
+    format!(
+        "Customers per loyalty tier (won value of the last 12 months, in {})",
+        data.cfg.currency.0
+    )
+}
