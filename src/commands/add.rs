@@ -391,13 +391,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let empty = crm::model::Record::new(new.ty, "");
     let added = crm::ops::assign::new_fields(store, &empty, &new.assignments, new_field)?;
     let (record, path) = add(store, new)?;
-    for field in &added {
-        ctx.ui.info(&format!(
-            "note: `{field}` is a new field of {}: no other {} has it (crm.toml's [fields.{}] can declare its type)",
-            record.ty.plural(),
-            record.ty.singular(),
-            record.ty.singular()
-        ));
-    }
+    ctx.note_new_fields(record.ty, &added);
     ctx.print_created(record.ty, &record.id, &path)
 }

@@ -153,6 +153,18 @@ impl Ctx {
         Ok(())
     }
 
+    /// A note on stderr for each field a write added that no other record of its type has.
+    pub fn note_new_fields(&self, ty: crm::model::RecordType, fields: &[String]) {
+        for field in fields {
+            self.ui.info(&format!(
+                "note: `{field}` is a new field of {}: no other {} has it (crm.toml's [fields.{}] can declare its type)",
+                ty.plural(),
+                ty.singular(),
+                ty.singular()
+            ));
+        }
+    }
+
     /// Says on stderr whether a write changed a file.
     pub fn report_update(&self, changed: bool, record: &crm::model::Record) {
         if changed {

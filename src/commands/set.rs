@@ -44,14 +44,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             &format!("cannot set fields of {} {}", record.ty, record.id),
         )
     })?;
-    for field in &added {
-        ctx.ui.info(&format!(
-            "note: `{field}` is a new field of {}: no other {} has it (crm.toml's [fields.{}] can declare its type)",
-            record.ty.plural(),
-            record.ty.singular(),
-            record.ty.singular()
-        ));
-    }
+    ctx.note_new_fields(record.ty, &added);
     ctx.report_update(changed, &record);
     Ok(())
 }
