@@ -365,3 +365,51 @@ fn empty_values_are_missing_values() {
     assert_eq!(ids("industry in (cafe, \"\")"), "c-set\n");
     assert_eq!(ids("industry"), "c-set\n");
 }
+
+/// Writes take what people type: a date and time without an offset in the folder's time
+/// zone, a date alone as its first moment, amounts with the folder's separators.
+#[test]
+fn writes_take_dates_and_amounts_as_people_type_them() {
+    let f = Folder::new();
+    let toml = f
+        .read("crm.toml")
+        .replace("timezone = \"UTC\"", "timezone = \"Asia/Jakarta\"")
+        .replace("thousands = \",\"", "thousands = \".\"")
+        .replace("decimal = \".\"", "decimal = \",\"");
+    f.write("crm.toml", &toml);
+    f.add(&["customer", "Toko", "--id", "toko"]);
+    for (at, stored) in [
+        ("2026-11-20 14:00", "2026-11-20T14:00:00+07:00"),
+        ("2026-11-20T14:00:30", "2026-11-20T14:00:30+07:00"),
+        ("2026-11-19", "2026-11-19T00:00:00+07:00"),
+        ("2026-11-18T09:00:00Z", "2026-11-18T09:00:00Z"),
+    ] {
+        let id = f.ok(&["log", "toko", "--channel", "call", "--at", at, "talked"]);
+        let ids = f.ok(&[
+            "list",
+            "interactions",
+            "--where",
+            &format!("id = {}", id.trim()),
+            "--fields",
+            "at",
+            "--no-header",
+        ]);
+        assert_eq!(ids, format!("{stored}\n"), "{at}");
+    }
+    f.add(&[
+        "deal",
+        "Big",
+        "--id",
+        "big",
+        "--customer",
+        "toko",
+        "--value",
+        "12.000.000",
+    ]);
+    assert_eq!(f.ok(&["get", "big", "value"]), "12000000\n");
+    f.ok(&["set", "big", "value=1.500,50"]);
+    assert_eq!(f.ok(&["get", "big", "value"]), "1500.5\n");
+    // Not groups of three: refused, not guessed.
+    let err = f.fails(1, &["set", "big", "value=12.00.000"]);
+    assert!(err.contains("is not a decimal number"), "{err}");
+}

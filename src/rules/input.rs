@@ -4,7 +4,7 @@
 use serde_yaml::Value;
 
 use crate::config::{Config, Currency};
-use crate::model::clock::{parse_date, parse_moment};
+use crate::model::clock::{format_moment, parse_date, parse_moment};
 use crate::model::id::check_id;
 use crate::model::spec::FieldKind;
 use crate::model::value::{
@@ -36,13 +36,15 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
         FieldKind::Date => parse_date(raw)
             .map(|_| s())
             .ok_or_else(|| format!("{} is not a date (YYYY-MM-DD)", show(raw))),
-        FieldKind::Moment => parse_moment(raw).map(|_| s()).ok_or_else(|| {
+        FieldKind::Moment => moment_input(raw, cfg).ok_or_else(|| {
             format!(
-                "{} is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)",
+                "{} is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00; 2026-11-22 09:30 in the folder's time zone; or a date YYYY-MM-DD)",
                 show(raw)
             )
         }),
-        FieldKind::Money => parse_decimal(raw).and_then(check_amount).map(money_value),
+        FieldKind::Money => parse_decimal(&ungrouped(raw, cfg))
+            .and_then(check_amount)
+            .map(money_value),
         FieldKind::Currency => {
             let up = raw.to_ascii_uppercase();
             if Currency::is_valid(&up) {
@@ -100,5 +102,71 @@ fn check_stage(kind: FieldKind, raw: &str, cfg: &Config) -> Result<(), String> {
             show(raw),
             names.join(", ")
         ))
+    }
+}
+
+/// A moment as typed: RFC 3339 is kept as written; a date and time without an offset
+/// (`2026-12-01 14:00`, `2026-12-01T14:00:30`) is in the folder's time zone, and a date
+/// alone is its first moment there, both stored as RFC 3339, so a moment field never
+/// holds a mix of dates and moments.
+fn moment_input(raw: &str, cfg: &Config) -> Option<Value> {
+    if chrono::DateTime::parse_from_rfc3339(raw).is_ok() {
+        return Some(Value::String(raw.to_string()));
+    }
+    let tz = cfg.tz();
+    let local = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok());
+    let moment = match local {
+        Some(t) => {
+            use chrono::TimeZone;
+            tz.from_local_datetime(&t).earliest()?.fixed_offset()
+        }
+        None => crate::model::clock::midnight(parse_date(raw)?, tz),
+    };
+    // Checked as every stored moment is (a year crm reads back).
+    parse_moment(&format_moment(&moment))?;
+    Some(Value::String(format_moment(&moment)))
+}
+
+/// An amount as people write it, with the folder's separators (`[format]`): `12,000,000`
+/// or `1,500.50` (with `thousands = "."`, `decimal = ","`: `12.000.000`, `1.500,50`)
+/// reads as 12000000 and 1500.50. Separators count only between groups of three digits;
+/// anything else is left for the decimal check to refuse.
+fn ungrouped(raw: &str, cfg: &Config) -> String {
+    let style = &cfg.format.money;
+    let mark = style.decimal.chars().next().unwrap_or('.');
+    let sep = match style.thousands.chars().next() {
+        Some(c) if c != mark => c,
+        _ if mark == '.' => ',',
+        _ => '.',
+    };
+    let (int, frac) = match raw.split_once(mark) {
+        Some((i, f)) => (i, Some(f)),
+        None => (raw, None),
+    };
+    let digits = int.trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = digits.split(sep).collect();
+    let grouped = groups.len() > 1
+        && !groups[0].is_empty()
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !grouped && mark == '.' {
+        return raw.to_string();
+    }
+    let sign = &int[..int.len() - digits.len()];
+    let whole = if grouped {
+        groups.concat()
+    } else {
+        digits.to_string()
+    };
+    match frac {
+        Some(f) => format!("{sign}{whole}.{f}"),
+        None => format!("{sign}{whole}"),
     }
 }

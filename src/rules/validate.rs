@@ -49,6 +49,16 @@ pub fn check_value(
                     show(s)
                 ));
             }
+            if kind == FieldKind::Moment {
+                // A file holds RFC 3339 or a date: the forms typed input also takes
+                // (`2026-11-22 09:30`) are converted when written, never stored.
+                return parse_moment(s).map(|_| ()).ok_or_else(|| {
+                    format!(
+                        "{} is not a moment (RFC 3339, e.g. 2026-11-22T09:30:00+07:00, or a date YYYY-MM-DD)",
+                        show(s)
+                    )
+                });
+            }
             parse_input(kind, s, cfg).map(|_| ())
         }),
         FieldKind::Money => as_decimal(v)
