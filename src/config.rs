@@ -34,6 +34,9 @@ pub enum ConfigError {
 pub struct Config {
     pub name: String,
     pub currency: Currency,
+    /// Codes outside ISO 4217 that amounts may name (a private unit such as loyalty
+    /// points); typed currencies are refused otherwise.
+    pub extra_currencies: Vec<Currency>,
     pub timezone: TimeZone,
     pub at_risk_days: u32,
     pub stale_days: u32,
@@ -52,6 +55,7 @@ impl Default for Config {
         Config {
             name: String::new(),
             currency: Currency("USD".into()),
+            extra_currencies: Vec::new(),
             timezone: TimeZone(chrono_tz::Tz::UTC),
             at_risk_days: 60,
             stale_days: 30,
@@ -158,6 +162,13 @@ impl Config {
         }
     }
 
+    /// Whether amounts may name `code`: an ISO 4217 code (the `iso_currency` crate's
+    /// table) or one of `extra_currencies`.
+    pub fn knows_currency(&self, code: &str) -> bool {
+        iso_currency::Currency::from_code(code).is_some()
+            || self.extra_currencies.iter().any(|c| c.0 == code)
+    }
+
     /// The text `crm init` writes: every default, with a comment saying what it does.
     pub fn default_toml(name: &str) -> String {
         Config::default_toml_in(name, "USD")
@@ -195,6 +206,8 @@ const DEFAULT_TOML: &str = r#"# crm settings. Every key below shows its default;
 name = "{name}"
 # Currency of amounts that name none (ISO 4217 code).
 currency = "{currency}"
+# Codes outside ISO 4217 that amounts may name too (e.g. ["PTS"] for loyalty points).
+extra_currencies = []
 # Time zone of "today" and of the timestamps crm writes (IANA name, e.g. "Asia/Jakarta").
 timezone = "UTC"
 # A customer is at risk after this many days without an interaction.

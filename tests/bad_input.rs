@@ -182,7 +182,7 @@ fn crm_toml_with_a_wrong_type() {
     assert_eq!(
         err,
         format!(
-            "error: {}: TOML parse error at line 12, column 14\n   |\n12 | stale_days = \"thirty\"\n   |              ^^^^^^^^\ninvalid type: string \"thirty\", expected u32\n",
+            "error: {}: TOML parse error at line 14, column 14\n   |\n14 | stale_days = \"thirty\"\n   |              ^^^^^^^^\ninvalid type: string \"thirty\", expected u32\n",
             f.path("crm.toml").display()
         )
     );

@@ -270,9 +270,28 @@ fn loyalty_tiers_are_sized_to_the_folders_currency() {
     let err = f.fails(2, &["init", "bad", "--currency", "rupiah"]);
     assert_eq!(
         err,
-        "error: --currency \"RUPIAH\" is not an ISO 4217 code (three capital letters, e.g. IDR)\n"
+        "error: --currency \"RUPIAH\" is not an ISO 4217 code (e.g. USD, IDR)\n"
     );
     assert!(!f.path("bad").exists());
+    let err = f.fails(2, &["init", "bad", "--currency", "XYZ"]);
+    assert_eq!(
+        err,
+        "error: --currency \"XYZ\" is not an ISO 4217 code (e.g. USD, IDR)\n"
+    );
+    // A deal's currency must be ISO 4217 too, unless crm.toml adds the code.
+    let deal = f.ok(&["-C", shop, "list", "deals", "--format", "ids"]);
+    let deal = deal.trim();
+    let err = f.fails(1, &["-C", shop, "set", deal, "currency=XYZ"]);
+    assert!(
+        err.ends_with("field `currency`: \"XYZ\" is not an ISO 4217 currency code (e.g. USD, IDR); crm.toml's extra_currencies may add others\n"),
+        "{err}"
+    );
+    let toml = f
+        .read("shop/crm.toml")
+        .replace("extra_currencies = []", "extra_currencies = [\"PTS\"]");
+    f.write("shop/crm.toml", &toml);
+    f.ok(&["-C", shop, "set", deal, "currency=pts"]);
+    assert_eq!(f.ok(&["-C", shop, "get", deal, "currency"]), "PTS\n");
 }
 
 /// A key a typo away from a known field is refused with the field it was likely meant

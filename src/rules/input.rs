@@ -47,11 +47,11 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
             .map(money_value),
         FieldKind::Currency => {
             let up = raw.to_ascii_uppercase();
-            if Currency::is_valid(&up) {
+            if Currency::is_valid(&up) && cfg.knows_currency(&up) {
                 Ok(Value::String(up))
             } else {
                 Err(format!(
-                    "{} is not an ISO 4217 currency code (three letters, e.g. USD)",
+                    "{} is not an ISO 4217 currency code (e.g. USD, IDR); crm.toml's extra_currencies may add others",
                     show(raw)
                 ))
             }
