@@ -137,7 +137,13 @@ fn hyphen_values(cmd: clap::Command) -> clap::Command {
         // A flag whose value is optional (`--consent` alone means true) would take the
         // next flag as its value.
         let optional = a.get_num_args().is_some_and(|n| n.min_values() == 0);
-        if a.get_action().takes_values() && !optional {
+        // A positional taking many values (`crm set REF KEY=VALUE…`, `crm unset REF
+        // FIELD…`) would swallow every flag after it; its items (keys, field names)
+        // never begin with `-`.
+        let many = a.is_positional()
+            && (matches!(a.get_action(), clap::ArgAction::Append)
+                || a.get_num_args().is_some_and(|n| n.max_values() > 1));
+        if a.get_action().takes_values() && !optional && !many {
             a.allow_hyphen_values(true)
         } else {
             a

@@ -24,18 +24,14 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    // KEY=VALUE pairs may begin with `-`, so a flag after them arrives as one of them; a
-    // lone `--new-field` cannot be a pair (it has no `=`), so it is taken as the flag.
-    let new_field = args.new_field || args.assignments.iter().any(|a| a == "--new-field");
     let assignments = args
         .assignments
         .iter()
-        .filter(|a| *a != "--new-field")
         .map(|s| s.parse::<Assignment>())
         .collect::<Result<Vec<_>, _>>()?;
     let store = ctx.store()?;
     let original = store.resolve(&args.reference, &RecordType::ALL)?;
-    let added = new_fields(store, &original.record, &assignments, new_field)?;
+    let added = new_fields(store, &original.record, &assignments, args.new_field)?;
     let (changed, record) = store.modify(original, |record| {
         apply(store, record, &assignments)?;
         check_for_write(

@@ -54,6 +54,36 @@ pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
     }
 }
 
+/// A number as people write it, separators taken away: `sep` counts only between groups of
+/// three digits (`12,000,000`, `1,500.50`; with `mark` `,` and `sep` `.`: `12.000.000`,
+/// `1.500,50`), and `mark` becomes `.`. Anything else is returned as given (a comma
+/// mark still becomes `.`), for the decimal check to refuse rather than guess.
+pub fn ungroup(raw: &str, mark: char, sep: char) -> String {
+    let (int, frac) = match raw.split_once(mark) {
+        Some((i, f)) => (i, Some(f)),
+        None => (raw, None),
+    };
+    let digits = int.trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = digits.split(sep).collect();
+    let grouped = groups.len() > 1
+        && !groups[0].is_empty()
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !grouped && mark == '.' {
+        return raw.to_string();
+    }
+    let sign = &int[..int.len() - digits.len()];
+    let whole = if grouped {
+        groups.concat()
+    } else {
+        digits.to_string()
+    };
+    match frac {
+        Some(f) => format!("{sign}{whole}.{f}"),
+        None => format!("{sign}{whole}"),
+    }
+}
+
 /// A percentage is a whole number from 0 to 100: 0.6 or 1.5 are refused rather than
 /// guessed at (a fraction meant as 60 %, or a typo), and so is 150.
 pub fn check_percent(d: Decimal) -> Result<(), String> {

@@ -233,6 +233,11 @@ impl<'a> Customer<'a> {
         self.marks.iter().any(|m| m.churned && within(m.day))
     }
 
+    /// The first day it reached funnel stage `i` or a later one (see `reached`).
+    pub fn reached_on(&self, i: usize) -> Option<NaiveDate> {
+        self.reached.get(i).copied().flatten()
+    }
+
     /// Its name (a customer's title).
     pub fn title(&self) -> Option<&'a str> {
         self.name

@@ -306,24 +306,6 @@ impl<'a> Data<'a> {
         }
     }
 
-    pub fn is_customer_stage(&self, stage: &str) -> bool {
-        self.cfg.lifecycle_stage(stage).is_some_and(|s| s.customer)
-    }
-
-    pub fn is_churned_stage(&self, stage: &str) -> bool {
-        self.cfg.lifecycle_stage(stage).is_some_and(|s| s.churned)
-    }
-
-    /// Whether a customer record was a paying customer on `day`.
-    pub fn customer_on(&self, c: &Customer, day: NaiveDate) -> bool {
-        c.customer_on(day)
-    }
-
-    /// The first day a record reached a customer stage.
-    pub fn became_customer(&self, c: &Customer) -> Option<NaiveDate> {
-        c.became
-    }
-
     /// A deal's pipeline stage, as configured.
     fn deal_stage(&self, deal: &Deal) -> Option<&'a crate::config::PipelineStage> {
         deal.step.map(|i| &self.cfg.pipeline.0[i])
@@ -425,18 +407,12 @@ impl<'a> Data<'a> {
         funnel_stages(self.cfg)
     }
 
-    /// The first day a customer reached funnel stage `i` or any later funnel stage:
-    /// a lead that became a customer directly has passed "prospect" that day.
-    pub fn reached_funnel(&self, c: &Customer, i: usize) -> Option<NaiveDate> {
-        c.reached.get(i).copied().flatten()
-    }
-
     /// How many customer records first reached funnel stage `i` (or, having skipped it,
     /// a later funnel stage) during `p`: the funnel's "Reached".
     pub fn reached_in(&self, i: usize, p: &Period) -> usize {
         self.customers
             .iter()
-            .filter(|c| self.reached_funnel(c, i).is_some_and(|d| p.contains(d)))
+            .filter(|c| c.reached_on(i).is_some_and(|d| p.contains(d)))
             .count()
     }
 
@@ -446,11 +422,6 @@ impl<'a> Data<'a> {
         p: &'p Period,
     ) -> impl Iterator<Item = (&'p Deal<'a>, NaiveDate)> + 'p {
         self.won().filter(move |(_, d)| p.contains(*d))
-    }
-
-    /// Whether the customer entered a churned stage during `p`.
-    pub fn churned_in(&self, c: &Customer, p: &Period) -> bool {
-        c.churned_within(|d| p.contains(d))
     }
 
     /// Won value of a customer's deals closed in the 365 days up to the as-of date,
@@ -489,13 +460,13 @@ impl<'a> Data<'a> {
     /// Days since a current customer was last touched (last interaction, else the day
     /// they became a customer), when that exceeds the at-risk threshold.
     pub fn at_risk_days(&self, c: &Customer) -> Option<i64> {
-        if !self.customer_on(c, self.as_of) {
+        if !c.customer_on(self.as_of) {
             return None;
         }
         let last = self
             .last_interaction(c.id)
             .into_iter()
-            .chain(self.became_customer(c))
+            .chain(c.became)
             .max()?;
         let days = (self.as_of - last).num_days();
         (days > i64::from(self.cfg.at_risk_days)).then_some(days)

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::customer::entry;
+use super::customer::{entry, group};
 use crate::config::Config;
 use crate::model::clock::day_of;
 use crate::model::value::Scalar;
@@ -90,13 +90,11 @@ impl<'a> Deal<'a> {
                 b"expected_close" => d.expected_close = day(v),
                 b"lost_reason" => d.lost_reason = v.str(),
                 b"next_action" => {
-                    if let Some(m) = v.val().and_then(|v| v.as_map()) {
-                        for (k, v) in m.raw() {
-                            match k {
-                                b"on" => d.next_on = day(v),
-                                b"note" => d.next_note = v.str(),
-                                _ => {}
-                            }
+                    for (k, v) in group(v) {
+                        match k {
+                            b"on" => d.next_on = day(v),
+                            b"note" => d.next_note = v.str(),
+                            _ => {}
                         }
                     }
                 }

@@ -43,14 +43,11 @@ pub fn funnel(data: &Data) -> Report {
         let entered: Vec<_> = data
             .customers
             .iter()
-            .filter(|c| data.reached_funnel(c, i).is_some_and(|d| p.contains(d)))
+            .filter(|c| c.reached_on(i).is_some_and(|d| p.contains(d)))
             .collect();
         let moved = entered
             .iter()
-            .filter(|c| {
-                data.reached_funnel(c, i + 1)
-                    .is_some_and(|d| d <= data.as_of)
-            })
+            .filter(|c| c.reached_on(i + 1).is_some_and(|d| d <= data.as_of))
             .count();
         conv_rows.push(vec![
             text(stages[i]),
@@ -65,17 +62,14 @@ pub fn funnel(data: &Data) -> Report {
     // `source` (a campaign id or free text), and how many of them are customers by now.
     let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for c in data.customers.iter() {
-        if !data.reached_funnel(c, 0).is_some_and(|d| p.contains(d)) {
+        if !c.reached_on(0).is_some_and(|d| p.contains(d)) {
             continue;
         }
         let e = by_source
             .entry(c.source.unwrap_or("(none)").to_string())
             .or_default();
         e.0 += 1;
-        if data
-            .reached_funnel(c, last)
-            .is_some_and(|d| d <= data.as_of)
-        {
+        if c.reached_on(last).is_some_and(|d| d <= data.as_of) {
             e.1 += 1;
         }
     }
@@ -96,7 +90,7 @@ pub fn funnel(data: &Data) -> Report {
     let existing: Set<&str> = data
         .customers
         .iter()
-        .filter(|c| data.customer_on(c, before))
+        .filter(|c| c.customer_on(before))
         .map(|c| c.id)
         .collect();
     let won_in: Vec<_> = data
@@ -135,22 +129,22 @@ pub fn funnel(data: &Data) -> Report {
     let s = data
         .customers
         .iter()
-        .filter(|c| data.customer_on(c, before))
+        .filter(|c| c.customer_on(before))
         .count();
     let e = data
         .customers
         .iter()
-        .filter(|c| data.customer_on(c, p.until))
+        .filter(|c| c.customer_on(p.until))
         .count();
     let n = data
         .customers
         .iter()
-        .filter(|c| data.became_customer(c).is_some_and(|d| p.contains(d)))
+        .filter(|c| c.became.is_some_and(|d| p.contains(d)))
         .count();
     let churned = data
         .customers
         .iter()
-        .filter(|c| data.churned_in(c, &p))
+        .filter(|c| c.churned_within(|d| p.contains(d)))
         .count();
     let retention = if s == 0 {
         None

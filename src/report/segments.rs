@@ -64,11 +64,7 @@ pub fn at_risk_section(id: &str, data: &Data) -> Section {
 /// of `crm.toml`; customers below every tier are counted as "(none)".
 pub fn tier_rows(data: &Data) -> Vec<Vec<Cell>> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for c in data
-        .customers
-        .iter()
-        .filter(|c| data.customer_on(c, data.as_of))
-    {
+    for c in data.customers.iter().filter(|c| c.customer_on(data.as_of)) {
         let tier = data.tier(data.trailing_value(c.id)).unwrap_or("(none)");
         *counts.entry(tier.to_string()).or_default() += 1;
     }

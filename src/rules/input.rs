@@ -8,7 +8,7 @@ use crate::model::clock::{format_moment, parse_date, parse_moment};
 use crate::model::id::check_id;
 use crate::model::spec::FieldKind;
 use crate::model::value::{
-    check_amount, check_email, check_percent, money_value, parse_decimal, show, split_list,
+    check_amount, check_email, check_percent, money_value, parse_decimal, show, split_list, ungroup,
 };
 
 /// Parses a value typed on the command line into what is stored for a field of `kind`.
@@ -135,9 +135,7 @@ fn moment_input(raw: &str, cfg: &Config) -> Option<Value> {
 }
 
 /// An amount as people write it, with the folder's separators (`[format]`): `12,000,000`
-/// or `1,500.50` (with `thousands = "."`, `decimal = ","`: `12.000.000`, `1.500,50`)
-/// reads as 12000000 and 1500.50. Separators count only between groups of three digits;
-/// anything else is left for the decimal check to refuse.
+/// or `1,500.50` (with `thousands = "."`, `decimal = ","`: `12.000.000`, `1.500,50`).
 fn ungrouped(raw: &str, cfg: &Config) -> String {
     let style = &cfg.format.money;
     let mark = style.decimal.chars().next().unwrap_or('.');
@@ -146,27 +144,5 @@ fn ungrouped(raw: &str, cfg: &Config) -> String {
         _ if mark == '.' => ',',
         _ => '.',
     };
-    let (int, frac) = match raw.split_once(mark) {
-        Some((i, f)) => (i, Some(f)),
-        None => (raw, None),
-    };
-    let digits = int.trim_start_matches(['-', '+']);
-    let groups: Vec<&str> = digits.split(sep).collect();
-    let grouped = groups.len() > 1
-        && !groups[0].is_empty()
-        && groups[0].len() <= 3
-        && groups[1..].iter().all(|g| g.len() == 3);
-    if !grouped && mark == '.' {
-        return raw.to_string();
-    }
-    let sign = &int[..int.len() - digits.len()];
-    let whole = if grouped {
-        groups.concat()
-    } else {
-        digits.to_string()
-    };
-    match frac {
-        Some(f) => format!("{sign}{whole}.{f}"),
-        None => format!("{sign}{whole}"),
-    }
+    ungroup(raw, mark, sep)
 }

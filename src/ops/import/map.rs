@@ -114,17 +114,6 @@ pub(super) fn target_of(header: &str, store: &Store, opts: &ImportOptions) -> Ta
 /// Reads amounts written with another decimal mark or with thousands separators.
 pub(super) fn normalise_number(raw: &str, mark: char) -> String {
     let s = raw.trim().replace(' ', "");
-    if mark == ',' {
-        s.replace('.', "").replace(',', ".")
-    } else {
-        // Commas only as thousands separators: 1,234,567.89.
-        let int = s.split('.').next().unwrap_or_default();
-        let groups: Vec<&str> = int.trim_start_matches(['-', '+']).split(',').collect();
-        let thousands = groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3);
-        if thousands {
-            s.replace(',', "")
-        } else {
-            s
-        }
-    }
+    let sep = if mark == ',' { '.' } else { ',' };
+    crate::model::value::ungroup(&s, mark, sep)
 }
