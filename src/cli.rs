@@ -43,6 +43,9 @@ pub struct GlobalArgs {
     /// Read every record file instead of the cache in .crm/ (also CRM_NO_CACHE=1)
     #[arg(long, global = true, help_heading = "Global options")]
     pub no_cache: bool,
+    /// Rewrite a record even where a comment in its file cannot be kept (its field is gone)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub drop_comments: bool,
     /// The date taken as today, YYYY-MM-DD [env: CRM_TODAY]
     #[arg(long, global = true, value_name = "DATE", env = "CRM_TODAY", hide_env = true, value_parser = parse_date, help_heading = "Global options")]
     pub as_of: Option<NaiveDate>,

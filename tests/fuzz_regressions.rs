@@ -22,6 +22,7 @@ fn every_kept_fuzz_input_passes_its_target() {
             "csv_importer" => properties::csv_importer,
             "merge_driver" => properties::merge_driver,
             "cache_reader" => properties::cache_reader,
+            "comment_keeper" => properties::comment_keeper,
             _ => continue,
         };
         check(&data);

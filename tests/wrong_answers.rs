@@ -432,3 +432,202 @@ fn writes_take_dates_and_amounts_as_people_type_them() {
     let err = f.fails(1, &["set", "big", "value=12.00.000"]);
     assert!(err.contains("is not a decimal number"), "{err}");
 }
+
+/// Relative days on write, from the run's today (2026-11-22 in tests): in `crm set`,
+/// and as the first word of `crm log --next`.
+#[test]
+fn writes_take_relative_days() {
+    let f = Folder::new();
+    f.add(&["customer", "Toko", "--id", "toko"]);
+    f.ok(&["set", "toko", "next_action.on=today+3d"]);
+    assert_eq!(f.ok(&["get", "toko", "next_action.on"]), "2026-11-25\n");
+    f.ok(&["set", "toko", "next_action.on=TODAY+2w"]);
+    assert_eq!(f.ok(&["get", "toko", "next_action.on"]), "2026-12-06\n");
+    f.ok(&[
+        "log",
+        "toko",
+        "--channel",
+        "call",
+        "called",
+        "--next",
+        "tomorrow send quote",
+    ]);
+    assert_eq!(
+        f.ok(&["get", "toko", "next_action", "--format", "json"]),
+        "{\"on\":\"2026-11-23\",\"note\":\"send quote\"}\n"
+    );
+    let id = f.ok(&[
+        "log",
+        "toko",
+        "--channel",
+        "call",
+        "--at",
+        "yesterday",
+        "late note",
+    ]);
+    assert_eq!(
+        f.ok(&["get", id.trim(), "at"]),
+        "2026-11-21T00:00:00+00:00\n"
+    );
+    let err = f.fails(1, &["set", "toko", "next_action.on=today+3x"]);
+    assert_eq!(
+        err,
+        "error: invalid value: field `next_action.on`: `today+3x` is not a date: write today, \
+         or today with an offset such as today-7d, today+2w, today-3m, today-1y\n"
+    );
+}
+
+/// The hand-edited customer of item 7: a note above the record and one after a field.
+const COMMENTED: &str = "# yaml-language-server: $schema=../schema/customer.schema.json\n\
+    # Our best customer!\n\
+    name: Toko Maju\n\
+    email: budi@tokomaju.id\n\
+    stage: lead\n\
+    industry: retail   # trailing note\n\
+    tags:\n  - vip     # since 2024\n  - retail\n\
+    created: 2026-11-22\n";
+
+fn commented() -> Folder {
+    let f = Folder::new();
+    f.write("customers/toko-maju-k7q2.yaml", COMMENTED);
+    f
+}
+
+#[test]
+fn crm_set_keeps_comments_beside_their_fields() {
+    let f = commented();
+    f.ok(&["set", "toko", "stage=customer", "tags=retail,vip,new"]);
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "# Our best customer!\nname: Toko Maju\nemail: budi@tokomaju.id\nstage: customer\n\
+         history:\n- stage: customer\n  at: 2026-11-22T00:00:00+00:00\n\
+         tags:\n- retail\n- vip # since 2024\n- new\nindustry: retail # trailing note\ncreated: 2026-11-22\n"
+    );
+    // And again: a file crm wrote with comments is a fixed point of the next rewrite.
+    f.ok(&["set", "toko", "owner=ayu"]);
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "# Our best customer!\nname: Toko Maju\nemail: budi@tokomaju.id\nstage: customer\n\
+         history:\n- stage: customer\n  at: 2026-11-22T00:00:00+00:00\nowner: ayu\n\
+         tags:\n- retail\n- vip # since 2024\n- new\nindustry: retail # trailing note\ncreated: 2026-11-22\n"
+    );
+}
+
+#[test]
+fn a_rewrite_that_would_drop_a_comment_is_refused_until_told() {
+    let f = commented();
+    let err = f.fails(1, &["unset", "toko", "industry"]);
+    assert_eq!(
+        err,
+        "error: customers/toko-maju-k7q2.yaml: this change would drop a comment that crm cannot keep; nothing was written:\n  \
+         line 6: # trailing note (on `industry`, which the change removes)\n\
+         move or delete the comment in the file, or run again with --drop-comments to write without it\n"
+    );
+    assert_eq!(f.read("customers/toko-maju-k7q2.yaml"), COMMENTED);
+    // Removing a tag that carries a comment is the same loss.
+    f.fails(1, &["set", "toko", "tags=retail"]);
+    f.ok(&["--drop-comments", "unset", "toko", "industry"]);
+    let text = f.record("customers/toko-maju-k7q2.yaml");
+    assert!(
+        !text.contains("industry") && !text.contains("trailing note"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# Our best customer!\nname: Toko Maju\n"),
+        "{text}"
+    );
+}
+
+fn editor(f: &Folder, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let p = f.path(".ed.sh");
+    std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn a_comment_added_in_crm_edit_is_a_change_and_is_kept() {
+    let f = commented();
+    // Only a comment added: before, "unchanged" and the comment was gone.
+    let ed = editor(
+        &f,
+        "sed -i 's/^stage: lead$/stage: lead  # met at the fair/' \"$1\"",
+    );
+    let out = f
+        .crm()
+        .env("EDITOR", &ed)
+        .args(["edit", "toko"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "updated customer toko-maju-k7q2\n"
+    );
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "# Our best customer!\nname: Toko Maju\nemail: budi@tokomaju.id\nstage: lead # met at the fair\n\
+         tags:\n- vip # since 2024\n- retail\nindustry: retail # trailing note\ncreated: 2026-11-22\n"
+    );
+    // Saved as it was: unchanged, nothing written.
+    let before = f.snapshot();
+    let out = f
+        .crm()
+        .env("EDITOR", "true")
+        .args(["edit", "toko"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "customer toko-maju-k7q2 unchanged\n"
+    );
+    assert_eq!(f.snapshot(), before);
+}
+
+#[test]
+fn crm_check_warns_about_a_comment_it_could_not_keep() {
+    let f = Folder::new();
+    // So many `#` in quotes that crm stops trying to tell which one starts the comment.
+    let notes = "a #b ".repeat(600);
+    f.write(
+        "customers/toko-maju-k7q2.yaml",
+        &format!("name: Toko Maju\nstage: lead\nnotes: \"{notes}\"  # real\ncreated: 2026-11-22\n"),
+    );
+    let (code, out) = f.check();
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "customers/toko-maju-k7q2.yaml:3:11: warning: crm cannot tell which field the comment \
+         \"#b a #b a #b a #b a #b a #b a #b a #b a #b a #b a #b a #b a …\" belongs to: \
+         a rewrite of this record (crm set, edit, stage) refuses until it is moved onto a line \
+         of its own above the field (or run with --drop-comments)\n"
+    );
+    // A file whose comments crm keeps gets no warning.
+    let g = commented();
+    assert_eq!(g.check(), (Some(0), String::new()));
+}
+
+#[test]
+fn an_import_keeps_comments_or_refuses_before_writing_anything() {
+    let f = commented();
+    f.write(
+        "c.csv",
+        "email,industry,tags\nbudi@tokomaju.id,grocery,retail\n",
+    );
+    let err = f.fails(1, &["import", "customers", "c.csv"]);
+    assert_eq!(
+        err,
+        "error: 1 bad row in c.csv; nothing was imported\n\
+         c.csv:2:1: customers/toko-maju-k7q2.yaml: this change would drop a comment that crm cannot keep; nothing was written:\n  \
+         line 8: # since 2024 (on `tags[vip]`, which the change removes)\n\
+         move or delete the comment in the file, or run again with --drop-comments to write without it\n"
+    );
+    assert_eq!(f.read("customers/toko-maju-k7q2.yaml"), COMMENTED);
+    f.write("d.csv", "email,industry\nbudi@tokomaju.id,grocery\n");
+    f.ok(&["import", "customers", "d.csv"]);
+    assert_eq!(
+        f.record("customers/toko-maju-k7q2.yaml"),
+        "# Our best customer!\nname: Toko Maju\nemail: budi@tokomaju.id\nstage: lead\n\
+         tags:\n- vip # since 2024\n- retail\nindustry: grocery # trailing note\ncreated: 2026-11-22\n"
+    );
+}

@@ -13,7 +13,8 @@ use super::Ctx;
 /// again with the problems listed at the top; leave the file unchanged to give up (after
 /// three rounds crm also asks whether to). Without a terminal (a script's editor) an
 /// invalid save fails at once, and the edited copy is kept in `.crm/`. Nothing is written
-/// when nothing changed. A stage changed by hand gets its history entry.
+/// when nothing changed. A stage changed by hand gets its history entry. Comments are
+/// kept beside their fields; adding or changing one is a change.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record
@@ -68,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         match parse_edited(store, &original.path, rec, &body) {
             Ok(record) => {
-                return match store.update(original, &record) {
+                return match store.update_from(original, &record, Some(&body)) {
                     Ok(changed) => {
                         ctx.report_update(changed, &record);
                         Ok(())

@@ -40,7 +40,8 @@ pub struct Args {
     /// Who on our side
     #[arg(long)]
     pub by: Option<String>,
-    /// Set the customer's next follow-up: "YYYY-MM-DD what to do"
+    /// Set the customer's next follow-up: "DATE what to do", DATE as YYYY-MM-DD, today+3d,
+    /// today+2w or tomorrow
     #[arg(long, value_name = "DATE NOTE")]
     pub next: Option<String>,
     /// Use this id instead of making one from the summary

@@ -79,6 +79,7 @@ impl Ctx {
         let mut store = Store::open(&self.start_dir(), self.pins())?;
         let env_off = std::env::var("CRM_NO_CACHE").is_ok_and(|v| !v.is_empty() && v != "0");
         store.use_cache = !(self.global.no_cache || env_off);
+        store.drop_comments = self.global.drop_comments;
         Ok(self.store.get_or_init(|| store))
     }
 

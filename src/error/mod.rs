@@ -47,6 +47,12 @@ pub enum Error {
     /// A malformed `--where` expression (a usage error).
     #[error(transparent)]
     Query(#[from] crate::query::QueryError),
+    /// Comments a rewrite could not keep; nothing was written.
+    #[error("{}", comments_lost(.path, .lost))]
+    Comments {
+        path: PathBuf,
+        lost: Vec<crate::model::comments::Comment>,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -60,6 +66,27 @@ fn join(errors: &[FieldError]) -> String {
         [one] => format!(" {one}"),
         many => many.iter().map(|e| format!("\n  {e}")).collect(),
     }
+}
+
+fn comments_lost(path: &std::path::Path, lost: &[crate::model::comments::Comment]) -> String {
+    let mut s = format!(
+        "{}: this change would drop {} that crm cannot keep; nothing was written:",
+        path.display(),
+        if lost.len() == 1 {
+            "a comment"
+        } else {
+            "comments"
+        }
+    );
+    for c in lost {
+        let why = match c.field() {
+            Some(f) => format!("on `{f}`, which the change removes"),
+            None => "crm cannot tell which field it belongs to".to_string(),
+        };
+        s.push_str(&format!("\n  line {}: {} ({why})", c.line, c.shown()));
+    }
+    s.push_str("\nmove or delete the comment in the file, or run again with --drop-comments to write without it");
+    s
 }
 
 impl Error {

@@ -87,6 +87,56 @@ pub fn parse_moment(s: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day).
+/// `today`, or today with an offset: `today-7d`, `today+2w`, `today-3m`, `today+1y` (any
+/// case). None for other text (`todays-special` is a word, not a date); an error for
+/// `today` with an offset crm cannot read or a day past the calendar.
+pub fn relative_day(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    use chrono::{Days, Months};
+    let lower = text.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("today") else {
+        return Ok(None);
+    };
+    if rest.is_empty() {
+        return Ok(Some(today));
+    }
+    let bad = || {
+        format!("`{text}` is not a date: write today, or today with an offset such as today-7d, today+2w, today-3m, today-1y")
+    };
+    let (sign, body) = match rest.as_bytes()[0] {
+        b'+' => (1i64, &rest[1..]),
+        b'-' => (-1i64, &rest[1..]),
+        _ => return Ok(None),
+    };
+    // The unit is the last character (which may be any character, of any width).
+    let Some((last, _)) = body.char_indices().last().filter(|(i, _)| *i > 0) else {
+        return Err(bad());
+    };
+    let (n, unit) = body.split_at(last);
+    let n: u32 = n.parse().map_err(|_| bad())?;
+    let day = match (unit, sign) {
+        ("d", 1) => today.checked_add_days(Days::new(n.into())),
+        ("d", _) => today.checked_sub_days(Days::new(n.into())),
+        ("w", 1) => today.checked_add_days(Days::new(u64::from(n) * 7)),
+        ("w", _) => today.checked_sub_days(Days::new(u64::from(n) * 7)),
+        ("m", 1) => today.checked_add_months(Months::new(n)),
+        ("m", _) => today.checked_sub_months(Months::new(n)),
+        ("y", 1) => today.checked_add_months(Months::new(n.saturating_mul(12))),
+        ("y", _) => today.checked_sub_months(Months::new(n.saturating_mul(12))),
+        _ => return Err(bad()),
+    };
+    day.map(Some).ok_or_else(bad)
+}
+
+/// A day as a person types it when writing: a relative day ([`relative_day`]), or
+/// `tomorrow` / `yesterday`. None for anything else (a date is read as a date).
+pub fn typed_day(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "tomorrow" => Ok(today.succ_opt()),
+        "yesterday" => Ok(today.pred_opt()),
+        t => relative_day(t, today),
+    }
+}
+
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     date_of(s.as_bytes())
 }

@@ -2,6 +2,7 @@
 
 pub mod canonical;
 pub mod clock;
+pub mod comments;
 pub mod fold;
 pub mod id;
 pub mod money;

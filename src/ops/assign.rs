@@ -235,6 +235,13 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
                 .map_err(|e| field_err(path, e.to_string()))?;
             Value::String(target.record.id.clone())
         }
+        Some(kind @ (FieldKind::Date | FieldKind::Moment)) => {
+            // `today+3d`, `tomorrow`: the day, from the run's clock (`--as-of`).
+            let day = crate::model::clock::typed_day(&a.raw, store.clock.today)
+                .map_err(|m| field_err(path, m))?;
+            let raw = day.map_or_else(|| a.raw.clone(), |d| d.to_string());
+            parse_input(kind, &raw, &store.config).map_err(|m| field_err(path, m))?
+        }
         Some(kind) => parse_input(kind, &a.raw, &store.config).map_err(|m| field_err(path, m))?,
         None => {
             if a.raw.trim().is_empty() {

@@ -18,7 +18,7 @@ use serde_yaml::Value;
 use crate::config::{self, Config};
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::id::check_id;
-use crate::model::{Record, RecordType};
+use crate::model::{comments, Record, RecordType};
 use crate::rules::validate;
 use crate::store::guard;
 use crate::store::load::{locate_field, Loaded};
@@ -250,6 +250,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
                 ));
             }
             check_record(&store, l, &mut out);
+            check_comments(&store, l, &mut out);
             if ty == RecordType::Customer {
                 if let Some(e) = l.record.str("email") {
                     match emails.get(&crate::model::fold::fold(e)) {
@@ -291,6 +292,44 @@ fn merge_driver_finding(root: &Path) -> Option<Finding> {
         severity: Severity::Warning,
         message,
     })
+}
+
+/// A warning at each comment of the file that crm could not keep were it to rewrite
+/// the record as it is (see [`crate::model::comments`]): one it cannot tell is a
+/// comment (a file too full of `#` in quotes) or cannot place in the canonical text.
+/// Only files with a `#` past their schema line are parsed for it.
+fn check_comments(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    let Ok(bytes) = crate::store::load::read_record(&store.root, &l.path) else {
+        return;
+    };
+    let body = match bytes.iter().position(|&b| b == b'\n') {
+        Some(end) if bytes.starts_with(b"# yaml-language-server:") => &bytes[end..],
+        _ => &bytes[..],
+    };
+    if !body.contains(&b'#') {
+        return;
+    }
+    let found = comments::comments(&String::from_utf8_lossy(&bytes));
+    let woven = comments::weave(&crate::model::canonical::to_yaml(&l.record), &found);
+    for c in woven.lost {
+        let column = String::from_utf8_lossy(&bytes)
+            .lines()
+            .nth(c.line - 1)
+            .and_then(|t| t.find(&c.text))
+            .map_or(1, |i| i + 1);
+        out.push(at(
+            l,
+            c.line,
+            column,
+            Severity::Warning,
+            format!(
+                "crm cannot tell which field the comment {:?} belongs to: a rewrite of this \
+                 record (crm set, edit, stage) refuses until it is moved onto a line of its \
+                 own above the field (or run with --drop-comments)",
+                c.shown()
+            ),
+        ));
+    }
 }
 
 fn at(l: &Loaded, line: usize, column: usize, severity: Severity, message: String) -> Finding {

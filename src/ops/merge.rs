@@ -152,6 +152,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
         }
     }
     let ordered = canonical_fields(specs, &merged);
+    let header_len = header.len();
     let mut text = header;
     for (k, v) in &ordered {
         let one = |v: &Value| {
@@ -170,13 +171,45 @@ pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged
             None => text.push_str(&one(v)),
         }
     }
-    Ok(Merged {
-        text,
-        conflicts: conflicts
-            .iter()
-            .map(|(k, _, _)| k.as_str().unwrap_or_default().to_string())
-            .collect(),
-    })
+    let conflicts: Vec<String> = conflicts
+        .iter()
+        .map(|(k, _, _)| k.as_str().unwrap_or_default().to_string())
+        .collect();
+    let kept = merged_comments(base, ours, theirs);
+    if !kept.is_empty() {
+        // Comments go back beside their fields; where that cannot be done (a conflict
+        // to mark, a field the merge removes) git merges the lines, which loses none.
+        if !conflicts.is_empty() {
+            return Err("it has comments, and fields changed on both sides".into());
+        }
+        let body = &text[header_len..];
+        let woven = crate::model::comments::weave(body, &kept);
+        if let Some(c) = woven.lost.first() {
+            return Err(format!(
+                "the comment at line {} cannot be kept in the merged record",
+                c.line
+            ));
+        }
+        text = text[..header_len].to_string() + &woven.text;
+    }
+    Ok(Merged { text, conflicts })
+}
+
+/// The comments of a merge: those either side added, and those of the ancestor that
+/// both sides kept (one that a side deleted stays deleted).
+fn merged_comments(base: &str, ours: &str, theirs: &str) -> Vec<crate::model::comments::Comment> {
+    use crate::model::comments::{comments, Comment};
+    let key = |c: &Comment| (c.text.clone(), c.place.clone());
+    let (o, a, b) = (comments(base), comments(ours), comments(theirs));
+    let has = |side: &[Comment], c: &Comment| side.iter().any(|s| key(s) == key(c));
+    let mut out: Vec<Comment> = Vec::new();
+    for c in a.iter().chain(&b) {
+        let in_both = has(&a, c) && has(&b, c);
+        if (in_both || !has(&o, c)) && !has(&out, c) {
+            out.push(c.clone());
+        }
+    }
+    out
 }
 
 /// The fields whose lists are sets of items, merged as sets.
@@ -286,6 +319,27 @@ mod tests {
 
     const P: &str = "deals/d.yaml";
     const H: &str = "# yaml-language-server: $schema=../schema/deal.schema.json\n";
+
+    #[test]
+    fn comments_of_both_sides_are_kept_and_a_deleted_one_stays_deleted() {
+        let base = format!("{H}title: Pos # old note\nstage: new\n");
+        let ours = format!("{H}# big one\ntitle: Pos # old note\nstage: new\nvalue: 5\n");
+        let theirs = format!("{H}title: Pos\nstage: new\nowner: ayu # on leave in May\n");
+        let m = merge(&base, &ours, &theirs, Path::new(P)).unwrap();
+        assert_eq!(
+            m.text,
+            format!(
+                "{H}# big one\ntitle: Pos\nstage: new\nvalue: 5\nowner: ayu # on leave in May\n"
+            )
+        );
+        // A comment on a field the merge removes: merged as lines instead.
+        let theirs = format!("{H}title: Pos # old note\n");
+        let ours = format!("{H}title: Pos # old note\nstage: new # keep\n");
+        assert_eq!(
+            merge(&base, &ours, &theirs, Path::new(P)).unwrap_err(),
+            "the comment at line 3 cannot be kept in the merged record"
+        );
+    }
 
     #[test]
     fn different_fields_merge_cleanly() {

@@ -10,12 +10,12 @@
 //! So `not` binds tightest (it negates the comparison or group right after it), then
 //! comparisons, then `and`, then `or`. Keywords are case-insensitive.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::QueryError;
 use super::lexer::{lex, CmpOp, Tok, Token};
-use crate::model::clock::parse_date;
+use crate::model::clock::{parse_date, relative_day};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -76,49 +76,13 @@ fn number(text: &str) -> Option<Decimal> {
     }
 }
 
-/// `today`, `today-7d`, `today+2w`, `today-3m`, `today+1y`.
+/// `today`, `today-7d`, `today+2w`, `today-3m`, `today+1y` (see [`relative_day`]).
 fn relative_date(
     text: &str,
     today: NaiveDate,
     col: usize,
 ) -> Result<Option<NaiveDate>, QueryError> {
-    let lower = text.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("today") else {
-        return Ok(None);
-    };
-    if rest.is_empty() {
-        return Ok(Some(today));
-    }
-    let bad = || {
-        QueryError::new(
-            col,
-            format!("`{text}` is not a date: write today, or today with an offset such as today-7d, today+2w, today-3m, today-1y"),
-        )
-    };
-    let (sign, body) = match rest.as_bytes()[0] {
-        b'+' => (1i64, &rest[1..]),
-        b'-' => (-1i64, &rest[1..]),
-        // A word that merely starts with "today" (`todays-special`) is text.
-        _ => return Ok(None),
-    };
-    // The unit is the last character (which may be any character, of any width).
-    let Some((last, _)) = body.char_indices().last().filter(|(i, _)| *i > 0) else {
-        return Err(bad());
-    };
-    let (n, unit) = body.split_at(last);
-    let n: u32 = n.parse().map_err(|_| bad())?;
-    let day = match (unit, sign) {
-        ("d", 1) => today.checked_add_days(Days::new(n.into())),
-        ("d", _) => today.checked_sub_days(Days::new(n.into())),
-        ("w", 1) => today.checked_add_days(Days::new(u64::from(n) * 7)),
-        ("w", _) => today.checked_sub_days(Days::new(u64::from(n) * 7)),
-        ("m", 1) => today.checked_add_months(Months::new(n)),
-        ("m", _) => today.checked_sub_months(Months::new(n)),
-        ("y", 1) => today.checked_add_months(Months::new(n.saturating_mul(12))),
-        ("y", _) => today.checked_sub_months(Months::new(n.saturating_mul(12))),
-        _ => return Err(bad()),
-    };
-    day.map(Some).ok_or_else(bad)
+    relative_day(text, today).map_err(|m| QueryError::new(col, m))
 }
 
 impl Literal {

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
-use crate::model::{canonical, Clock, Record, RecordType};
+use crate::model::{canonical, comments, Clock, Record, RecordType};
 use encoding::Pairs;
 use load::{LoadIssue, Loaded, TypeData};
 use resolve::{candidate_line, split_typed, ResolveError};
@@ -48,6 +48,8 @@ pub struct Store {
     single: typed_arena::Arena<Loaded>,
     /// The folder's write lock while this process writes (see [`lock`]).
     lock: RefCell<Option<lock::WriteLock>>,
+    /// Rewrite files even where a comment in them cannot be kept (`--drop-comments`).
+    pub drop_comments: bool,
 }
 
 /// How "today" and "now" are pinned for this run (see [`Clock`]).
@@ -75,6 +77,7 @@ impl Store {
             duplicates: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
             lock: RefCell::new(None),
+            drop_comments: false,
         })
     }
 
@@ -496,20 +499,42 @@ impl Store {
     /// holds what was read (for `crm edit` and imports, whose changes were made against
     /// that reading). Returns false, writing nothing, when the record is unchanged, so a
     /// no-op leaves the file byte-identical.
+    ///
+    /// The file's comments are kept beside their fields (see [`comments`]).
     pub fn update(&self, original: &Loaded, record: &Record) -> Result<bool> {
-        if record.fields == original.record.fields {
+        self.update_from(original, record, None)
+    }
+
+    /// As [`Store::update`], with the comments of `edited` (the text a person saved in
+    /// `crm edit`) instead of the file's: a comment added or changed there is a change.
+    pub fn update_from(
+        &self,
+        original: &Loaded,
+        record: &Record,
+        edited: Option<&str>,
+    ) -> Result<bool> {
+        let same_fields = record.fields == original.record.fields;
+        if same_fields && edited.is_none() {
             return Ok(false);
         }
         let path = self.checked(&original.path)?;
         self.locked(|| {
             let expected = self.unchanged_bytes(original)?;
+            if same_fields {
+                let now = comments::comments(&String::from_utf8_lossy(&expected));
+                let then = comments::comments(edited.unwrap_or_default());
+                let key = |c: &comments::Comment| (c.text.clone(), c.place.clone());
+                if now.iter().map(key).eq(then.iter().map(key)) {
+                    return Ok(false);
+                }
+            }
             self.note_temp(&path)?;
-            let text = sized_text(record, &original.path)?;
+            let source = edited.map_or(expected.as_slice(), str::as_bytes);
+            let text = self.text_over(record, &original.path, source)?;
             atomic::replace(&path, text.as_bytes(), &expected)?;
             settle::note_own_write(&self.root, &original.path);
-            Ok(())
-        })?;
-        Ok(true)
+            Ok(true)
+        })
     }
 
     /// Changes a record with `change`, applied to the record as its file holds it once
@@ -532,7 +557,7 @@ impl Store {
                 return Ok((false, record));
             }
             self.note_temp(&path)?;
-            let text = sized_text(&record, &original.path)?;
+            let text = self.text_over(&record, &original.path, &bytes)?;
             atomic::replace(&path, text.as_bytes(), &bytes)?;
             settle::note_own_write(&self.root, &original.path);
             Ok((true, record))
@@ -706,10 +731,44 @@ impl crate::query::Records for Store {
     }
 }
 
+impl Store {
+    /// The text that would replace `original`'s file with `record` now (its comments
+    /// kept): what an import checks before it writes anything.
+    pub fn rewrite_text(&self, original: &Loaded, record: &Record) -> Result<String> {
+        let bytes = load::read_record(&self.root, &original.path)
+            .map_err(|i| Error::Failed(i.to_string()))?;
+        self.text_over(record, &original.path, &bytes)
+    }
+
+    /// The text that replaces a record's file whose text was `source`: canonical, with
+    /// the comments of `source` put back beside their fields. A comment that cannot be
+    /// kept (its field is gone) refuses the write, unless `--drop-comments` was given.
+    fn text_over(&self, record: &Record, rel: &Path, source: &[u8]) -> Result<String> {
+        let found = comments::comments(&String::from_utf8_lossy(source));
+        if found.is_empty() {
+            return sized_text(record, rel);
+        }
+        let woven = comments::weave(&canonical::to_yaml(record), &found);
+        if !woven.lost.is_empty() && !self.drop_comments {
+            return Err(Error::Comments {
+                path: rel.to_path_buf(),
+                lost: woven.lost,
+            });
+        }
+        checked_size(
+            record,
+            canonical::schema_header(record.ty, rel) + &woven.text,
+        )
+    }
+}
+
 /// A record's file text, refused when reads would refuse the file it makes (too big): a
 /// write never leaves a record that then "matches nothing".
 fn sized_text(record: &Record, rel: &Path) -> Result<String> {
-    let text = canonical::file_text(record, rel);
+    checked_size(record, canonical::file_text(record, rel))
+}
+
+fn checked_size(record: &Record, text: String) -> Result<String> {
     match load::oversize(record, &text) {
         Some((_, why)) => Err(Error::Failed(why)),
         None => Ok(text),

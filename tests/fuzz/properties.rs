@@ -158,3 +158,43 @@ pub fn merge_driver(data: &[u8]) {
         assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
     }
 }
+
+/// Any bytes as a hand-edited record file with comments: finding them never panics, and
+/// putting them back into the record's canonical text gives a text that holds the same
+/// fields, shows every comment not reported lost, and is a fixed point (its comments put
+/// back into the same canonical text give it again).
+pub fn comment_keeper(data: &[u8]) {
+    use crm::model::comments::{comments, weave};
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    let found = comments(src);
+    let ty = RecordType::Customer;
+    let rel = PathBuf::from("customers/a.yaml");
+    let Ok(record) = crm::store::load::parse_record(ty, &rel, data) else {
+        return;
+    };
+    let canonical = crm::model::canonical::to_yaml(&record);
+    let woven = weave(&canonical, &found);
+    let fields = |text: &str| {
+        crm::store::load::parse_record(ty, &rel, text.as_bytes())
+            .unwrap_or_else(|e| panic!("woven text does not read back: {e}\n{text}"))
+            .fields
+    };
+    // The same fields as the canonical text (which may normalise: a tag dropped, say).
+    assert_eq!(fields(&woven.text), fields(&canonical), "{}", woven.text);
+    for c in &found {
+        if !woven.lost.contains(c) {
+            assert!(
+                woven.text.contains(&c.text),
+                "{c:?} missing:\n{}",
+                woven.text
+            );
+        }
+    }
+    if woven.lost.is_empty() {
+        let again = weave(&canonical, &comments(&woven.text));
+        assert!(again.lost.is_empty(), "{:?}\n{}", again.lost, woven.text);
+        assert_eq!(again.text, woven.text);
+    }
+}

@@ -31,7 +31,18 @@ pub(super) fn check_row(
                 column: columns.get(&field).copied().unwrap_or(1),
                 message: why,
             }]),
-            None => Ok(()),
+            // An update keeps the file's comments, or is refused for one it cannot keep.
+            None => match (&item.original, &item.action) {
+                (Some(o), super::Action::Update(_)) => match store.rewrite_text(o, r) {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(vec![RowError {
+                        line,
+                        column: 1,
+                        message: e.to_string(),
+                    }]),
+                },
+                _ => Ok(()),
+            },
         };
     }
     Err(errors
