@@ -60,6 +60,10 @@ fn pair(s: &str, sep: char, what: &str) -> Result<(String, String)> {
         .ok_or_else(|| crm::Error::Usage(format!("expected {what}, found {s:?}")).into())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the import's options, each turned from its flag in turn"
+)]
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let stdin = args.file.as_os_str() == "-";
     // --format csv|tsv|json|jsonl, else the file's extension, else csv for standard input.

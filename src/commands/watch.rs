@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 #[cfg(target_os = "linux")]
 fn serve(ctx: &Ctx, root: &std::path::Path) -> Result<()> {
-    let why = crm::ops::watch::serve(root, |folders| {
+    let why = crm::store::watch::serve(root, |folders| {
         ctx.ui.info(&format!(
             "watching {} ({folders} folders); Ctrl-C stops",
             root.display()
@@ -114,6 +114,8 @@ fn detach(root: &std::path::Path) -> Result<u32> {
         .stdout(std::process::Stdio::null())
         .stderr(log);
     // Its own session: it outlives the terminal it was started from.
+    // SAFETY: the closure runs in the child between fork and exec, and calls only
+    // setsid, which is async-signal-safe.
     unsafe {
         cmd.pre_exec(|| {
             libc::setsid();

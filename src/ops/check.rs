@@ -149,6 +149,10 @@ pub fn remove_leftovers(root: &Path) -> crate::Result<Vec<PathBuf>> {
 }
 
 /// Checks the folder at `root`. Findings come sorted by file, line and column.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over every file of every type, each check a few lines"
+)]
 pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
     let toml_path = root.join(config::FILE_NAME);
     let parsed = match config::read_settings(&toml_path) {
@@ -362,6 +366,10 @@ fn first_field(text: &str) -> (usize, usize) {
         .map_or((1, 1), |i| (i + 1, 1))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the checks of one record, in the order crm check reports them"
+)]
 fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     let r = &l.record;
     let cfg = &store.config;

@@ -77,6 +77,10 @@ fn parse(text: &str, what: &str) -> Result<Option<Mapping>, String> {
 /// Merges `ours` and `theirs` against `base`. An input that does not parse is an error
 /// (the caller falls back to a text merge). A record deleted (emptied) on one side and
 /// changed on the other is a conflict of the whole record.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the merge's cases, each with its reason for falling back to lines"
+)]
 pub fn merge(base: &str, ours: &str, theirs: &str, path: &Path) -> Result<Merged, String> {
     let o = parse(base, "the common ancestor")?;
     let a = parse(ours, "our side")?;

@@ -17,7 +17,6 @@ pub mod merge;
 pub mod remove;
 pub mod send;
 pub mod timeline;
-pub mod watch;
 
 use serde_yaml::Value;
 

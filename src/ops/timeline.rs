@@ -21,6 +21,10 @@ pub struct Event<'s> {
 /// ticket's opening, first response and resolution. Sorted by time (a bare date counts
 /// as its midnight in the folder's time zone); events at the same time keep this order.
 /// Amounts in the text are grouped in `money`'s style for people, exact when it is None.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the timeline's kinds of event, gathered in one place"
+)]
 pub fn timeline<'s>(
     store: &'s Store,
     customer: &'s Record,

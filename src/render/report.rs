@@ -202,6 +202,10 @@ fn bar(value: &Cell, max: u64, unicode: bool) -> String {
 
 /// Writes a report; `money` is how the human formats write amounts (json and csv keep
 /// them exact).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match over the output formats of reports"
+)]
 pub fn write_report(
     out: &mut dyn Write,
     r: &Report,

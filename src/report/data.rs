@@ -104,6 +104,10 @@ impl<'a> Data<'a> {
     /// Loads the `needs` types (and the primary one whether named or not). `--where`
     /// filters the report's `primary` records; when those are customers, deals,
     /// tickets and interactions are kept only for the customers kept.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the report index is built in one pass over the snapshots"
+    )]
     pub fn new(
         store: &'a Store,
         as_of: NaiveDate,

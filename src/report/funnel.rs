@@ -22,6 +22,10 @@ pub fn per(amounts: &Amounts, n: usize, data: &Data) -> Cell {
     Cell::Money(data.convert(out))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "every figure of the funnel beside its definition"
+)]
 pub fn funnel(data: &Data) -> Report {
     let p = data.period;
     let stages = data.funnel_stages();

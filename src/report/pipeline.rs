@@ -57,6 +57,10 @@ fn money(a: Amounts, data: &Data) -> Cell {
     Cell::Money(data.convert(a))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "every figure of the pipeline report beside its definition"
+)]
 pub fn pipeline(data: &Data) -> Report {
     use rayon::prelude::*;
     let p = data.period;

@@ -215,6 +215,10 @@ fn borrowed(report: &Report, id: &str, title: &str) -> Option<Section> {
         .map(|s| s.clone().with_title(title))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the weekly page's sections, in page order"
+)]
 pub fn weekly(data: &Data) -> Report {
     let before = data.with_period(data.period.previous());
     let this_week = Reports::of(data);

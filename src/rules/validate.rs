@@ -13,6 +13,10 @@ use crate::model::value::{
 use crate::model::RecordType;
 
 /// Checks a value read from a file against its field's kind.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match over the value kinds of the field table"
+)]
 pub fn check_value(
     kind: FieldKind,
     v: &Value,

@@ -11,6 +11,10 @@
 //! is rebuilt by the next load); see [`super::snapshot`] for how entries are checked
 //! against the folder.
 
+// Lengths and offsets here are written to and read from files: a silent narrowing
+// would corrupt the cache, so each conversion says how it cannot lose bits.
+#![warn(clippy::cast_possible_truncation)]
+
 use std::path::{Path, PathBuf};
 
 use zerocopy::little_endian::{I64, U32, U64};
@@ -78,7 +82,9 @@ fn sum_of(path: &[u8], kind: u8, body: &[u8]) -> u32 {
     h.write(path);
     h.write_u8(kind);
     h.write(body);
-    h.finish() as u32
+    // The checksum is the hash's low 32 bits.
+    let [a, b, c, d, ..] = h.finish().to_le_bytes();
+    u32::from_le_bytes([a, b, c, d])
 }
 
 const RECORD: u8 = 0;
@@ -140,6 +146,9 @@ impl CacheFile {
         }
         let path = cache_path(root, ty);
         let file = guard::open_nofollow(std::fs::OpenOptions::new().read(true), &path).ok()?;
+        // SAFETY: the file is crm's own cache, replaced only by an atomic rename (so the
+        // mapped inode is never written); a file changed behind crm's back fails the
+        // entries' checksums, which every read checks.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
         let (header, rest) = Header::ref_from_prefix(&map).ok()?;
         if header.magic != MAGIC || header.layout.get() != LAYOUT || header.crm != crm_version() {
@@ -322,9 +331,10 @@ impl<'a> CacheWriter<'a> {
         self.entries.push(RawEntry {
             size: stat.size.into(),
             mtime: stat.mtime.0.into(),
-            mtime_ns: (stat.mtime.1 as u32).into(),
+            // Nanoseconds are below 10^9; anything else reads as changed next time.
+            mtime_ns: u32::try_from(stat.mtime.1).unwrap_or(u32::MAX).into(),
             ctime: stat.ctime.0.into(),
-            ctime_ns: (stat.ctime.1 as u32).into(),
+            ctime_ns: u32::try_from(stat.ctime.1).unwrap_or(u32::MAX).into(),
             ino: stat.ino.into(),
             path_at,
             path_len,

@@ -13,6 +13,10 @@
 //! one step. Tags are kept (`crm check` points at them), and looked through as YAML
 //! values are: a tagged string reads as the string.
 
+// Lengths and offsets here are written to and read from files: a silent narrowing
+// would corrupt the cache, so each conversion says how it cannot lose bits.
+#![warn(clippy::cast_possible_truncation)]
+
 use serde_yaml::value::{Tag, TaggedValue};
 use serde_yaml::{Mapping, Value};
 
@@ -39,11 +43,14 @@ pub fn encode(fields: &Mapping) -> Vec<u8> {
 }
 
 fn put_varint(mut n: u64, out: &mut Vec<u8>) {
+    let [low, ..] = n.to_le_bytes();
+    let mut low = low;
     while n >= 0x80 {
-        out.push((n as u8) | 0x80);
+        out.push(low | 0x80);
         n >>= 7;
+        [low, ..] = n.to_le_bytes();
     }
-    out.push(n as u8);
+    out.push(low);
 }
 
 /// Writes a list's or map's header, its items (by `items`), and then its byte length
@@ -55,7 +62,7 @@ fn put_container(tag: u8, count: usize, out: &mut Vec<u8>, items: impl FnOnce(&m
     out.extend_from_slice(&[0; 4]);
     items(out);
     // A record is at most a megabyte (a file larger is not read), so this fits.
-    let len = (out.len() - at - 4) as u32;
+    let len = u32::try_from(out.len() - at - 4).expect("a record is at most a megabyte");
     out[at..at + 4].copy_from_slice(&len.to_le_bytes());
 }
 

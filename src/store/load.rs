@@ -309,6 +309,10 @@ fn line_col(text: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// Parses one record file. The id is the file stem.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the loader's checks of one file, in the order a file is read"
+)]
 pub fn parse_record(ty: RecordType, rel: &Path, bytes: &[u8]) -> Result<Record, LoadIssue> {
     let issue = |line, column, message: String| LoadIssue {
         path: rel.to_path_buf(),

@@ -444,6 +444,10 @@ fn import_err(e: ImportErrors) -> Error {
     Error::Import(e)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one row's columns to fields, in the order the README gives the import's rules"
+)]
 fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<RowError>> {
     let ty = p.opts.ty;
     let err = |column: usize, message: String| RowError {

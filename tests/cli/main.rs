@@ -1,0 +1,39 @@
+//! The integration tests, one binary (as cargo and jj build theirs): each module is one
+//! area of the product, run against the built `crm`.
+#![allow(clippy::too_many_lines, reason = "a test is one story, told in order")]
+
+mod common;
+
+mod add;
+mod bad_input;
+mod cache;
+mod check;
+mod cli;
+mod client_reads;
+mod completions_man;
+mod concurrency;
+mod contact;
+mod crash;
+mod day_one;
+mod edit_rm;
+mod fuzz_regressions;
+mod git;
+mod html;
+mod import_export;
+mod import_interrupt;
+mod init;
+mod integrity;
+mod layers;
+mod list;
+mod query;
+mod reports;
+mod reports_edge;
+mod schema;
+mod scripts;
+mod second_trial;
+mod security;
+mod set;
+mod show_get;
+mod tour;
+mod watch;
+mod wrong_answers;
