@@ -97,14 +97,17 @@ pub fn refused(text: &[u8]) -> Option<Refused> {
                     tag: format!("{handle}{suffix}"),
                 })
             } else if kind == sys::YAML_SCALAR_TOKEN && after_key {
+                // Quoted or tagged too: crm writes keys plain, and a key `<<` written
+                // back plain would be a merge key (a file crm could not read again).
                 let s = token.data.scalar;
-                let plain = s.style == sys::YAML_PLAIN_SCALAR_STYLE;
                 let value = std::slice::from_raw_parts(s.value, s.length as usize);
-                (plain && value == b"<<").then_some(Refused::MergeKey { line, column })
+                (value == b"<<").then_some(Refused::MergeKey { line, column })
             } else {
                 None
             };
-            after_key = kind == sys::YAML_KEY_TOKEN;
+            // A key's tag or anchor comes between the key token and its scalar.
+            after_key = kind == sys::YAML_KEY_TOKEN
+                || (after_key && (kind == sys::YAML_TAG_TOKEN || kind == sys::YAML_ANCHOR_TOKEN));
             let end = kind == sys::YAML_STREAM_END_TOKEN;
             sys::yaml_token_delete(token);
             if found.is_some() || end {
@@ -156,11 +159,25 @@ mod tests {
             refused(b"base: &b {c: 1}\nother:\n  <<: *b\n"),
             Some(Refused::MergeKey { line: 3, column: 3 })
         );
+        // A key `<<` quoted or tagged: crm would write it back plain, as a merge key
+        // (found by the comment_keeper fuzz target).
+        for (text, line, column) in [
+            (&b"a: 1\n\"<<\": quoted\n"[..], 2, 1),
+            (b"!!str  <<:", 1, 8),
+            (b"x:\n  &k '<<': 1\n", 2, 6),
+        ] {
+            assert_eq!(
+                refused(text),
+                Some(Refused::MergeKey { line, column }),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
         // Core tags, and `!` or `<<` inside text, comments and block scalars, are fine.
         for fine in [
             &b"zip: !!str 01234\nn: !!int 5\n"[..],
             b"a: \"!shell x\"\nb: 'x: <<'\n# !!python\nc: |\n  !shell <<: x\n",
-            b"a: hello!\nb: x<<y\n\"<<\": quoted\n",
+            b"a: hello!\nb: x<<y\nc: \"<<\"\n",
         ] {
             assert_eq!(refused(fine), None, "{}", String::from_utf8_lossy(fine));
         }

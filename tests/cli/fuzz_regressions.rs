@@ -32,6 +32,7 @@ fn every_kept_fuzz_input_passes_its_target() {
         ran,
         [
             "cache_reader-empty-tag.bin",
+            "comment_keeper-tagged-merge-key.yaml",
             "merge_driver-emitter.bin",
             "query_parser-multibyte-date-unit.txt",
             "record_loader-budget-000.yaml",
