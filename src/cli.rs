@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
+use crm::render::Format;
 
 /// A CRM whose database is a folder of YAML files: one file per customer, deal,
 /// ticket, campaign and interaction, shared through git.
@@ -32,8 +33,8 @@ pub struct GlobalArgs {
     )]
     pub dir: Option<PathBuf>,
     /// Output format (each command lists the ones it offers)
-    #[arg(long, global = true, value_enum, help_heading = "Global options")]
-    pub format: Option<FormatArg>,
+    #[arg(long, global = true, value_parser = FormatValues::ANY, help_heading = "Global options")]
+    pub format: Option<Format>,
     /// When to colour messages; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
@@ -62,39 +63,122 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Mirrors `crm::render::Format`, which stays free of clap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Jsonl,
-    Yaml,
-    Csv,
-    Tsv,
-    Ids,
-    Markdown,
-    Text,
-    Github,
-    Html,
+/// `--format`'s values for one command: exactly the formats it offers, each command
+/// declaring them beside its `run` (`commands::list::FORMATS`). `crm::render::Format`
+/// stays free of clap; this is its parser.
+#[derive(Clone)]
+pub struct FormatValues {
+    command: &'static str,
+    offered: &'static [Format],
 }
 
-impl From<FormatArg> for crm::render::Format {
-    fn from(f: FormatArg) -> Self {
-        use crm::render::Format as F;
-        match f {
-            FormatArg::Table => F::Table,
-            FormatArg::Json => F::Json,
-            FormatArg::Jsonl => F::Jsonl,
-            FormatArg::Yaml => F::Yaml,
-            FormatArg::Csv => F::Csv,
-            FormatArg::Tsv => F::Tsv,
-            FormatArg::Ids => F::Ids,
-            FormatArg::Markdown => F::Markdown,
-            FormatArg::Text => F::Text,
-            FormatArg::Github => F::Github,
-            FormatArg::Html => F::Html,
+impl FormatValues {
+    /// Before the command is known (`crm --format json list …`): any format; the
+    /// command then checks it offers it.
+    const ANY: FormatValues = FormatValues {
+        command: "",
+        offered: &Format::ALL,
+    };
+}
+
+impl clap::builder::TypedValueParser for FormatValues {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        let text = value.to_string_lossy();
+        match text.parse::<Format>() {
+            Ok(f) if self.offered.contains(&f) => Ok(f),
+            _ => {
+                let names: Vec<&str> = self.offered.iter().map(|f| f.name()).collect();
+                let whose = if self.command.is_empty() {
+                    "crm".to_string()
+                } else {
+                    format!("`crm {}`", self.command)
+                };
+                let message = format!(
+                    "--format {text} is not offered by {whose} (choose one of: {})\n",
+                    names.join(", ")
+                );
+                Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(cmd))
+            }
         }
     }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.offered
+                .iter()
+                .map(|f| clap::builder::PossibleValue::new(f.name())),
+        ))
+    }
+}
+
+/// The commands that print formatted output, by their path in the tree, and the formats
+/// each offers. A command not listed prints no formatted output, and its help shows no
+/// `--format`.
+fn offers() -> [(&'static [&'static str], &'static [Format]); 11] {
+    [
+        (&["list"], commands::list::FORMATS),
+        (&["report"], commands::report::FORMATS),
+        (&["show"], commands::show::FORMATS),
+        (&["get"], commands::get::FORMATS),
+        (&["export"], commands::export::FORMATS),
+        (&["import"], commands::import::FORMATS),
+        (&["check"], commands::check::FORMATS),
+        (&["watch"], commands::watch::FORMATS),
+        (&["agenda"], commands::agenda::FORMATS),
+        (&["timeline"], commands::timeline::FORMATS),
+        (
+            &["campaign", "audience"],
+            commands::campaign::AUDIENCE_FORMATS,
+        ),
+    ]
+}
+
+/// Gives each command of [`offers`] its own `--format`, listing its formats; in the
+/// help of the others (which print no formatted output) the global one is hidden.
+fn with_formats(cmd: clap::Command) -> clap::Command {
+    fn walk(cmd: clap::Command, path: &mut Vec<String>) -> clap::Command {
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let mut cmd = cmd;
+        for name in names {
+            path.push(name.clone());
+            cmd = cmd.mut_subcommand(name, |c| walk(c, path));
+            path.pop();
+        }
+        if path.is_empty() {
+            return cmd;
+        }
+        let offered = offers()
+            .into_iter()
+            .find(|(p, _)| p.iter().eq(path.iter()))
+            .map(|(_, f)| f);
+        let leaf = cmd.get_subcommands().next().is_none();
+        let arg = clap::Arg::new("format")
+            .long("format")
+            .value_name("FORMAT")
+            .global(true)
+            .help_heading("Global options");
+        match offered {
+            Some(offered) => cmd.arg(arg.help("Output format").value_parser(FormatValues {
+                command: path.join(" ").leak(),
+                offered,
+            })),
+            None if leaf => cmd.arg(arg.hide(true).value_parser(FormatValues::ANY)),
+            None => cmd,
+        }
+    }
+    walk(cmd, &mut Vec::new())
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,7 +216,7 @@ pub enum Command {
 /// "- call back"). Numbers still go through their field's check (`--value -5` is
 /// refused as negative).
 pub fn command() -> clap::Command {
-    hyphen_values(Cli::command())
+    hyphen_values(with_formats(Cli::command()))
 }
 
 fn hyphen_values(cmd: clap::Command) -> clap::Command {

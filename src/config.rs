@@ -1,4 +1,4 @@
-//! `crm.toml`: the folder's settings (DESIGN §4).
+//! `crm.toml`: the folder's settings (README, "The folder"; `crm schema config`).
 //!
 //! Every key has a default, so an empty file works. Values are checked while they are
 //! read, so a bad one is reported by the TOML parser with its line, column and key.
@@ -149,6 +149,26 @@ impl Config {
     /// The kind of a custom field declared under `[fields.TYPE]`.
     pub fn custom_field(&self, ty: crate::model::RecordType, name: &str) -> Option<FieldKind> {
         self.custom_fields(ty).get(name).map(|t| t.kind())
+    }
+
+    /// The first stage of a type's stage list (`[lifecycle]` or `[pipeline]`).
+    pub fn first_stage(&self, stages: crate::model::record_type::Stages) -> Option<&str> {
+        use crate::model::record_type::Stages;
+        match stages {
+            Stages::None => None,
+            Stages::Lifecycle => Some(self.lifecycle.first()),
+            Stages::Pipeline => Some(self.pipeline.first()),
+        }
+    }
+
+    /// The stage names of a type's stage list, in order.
+    pub fn stage_names(&self, stages: crate::model::record_type::Stages) -> Option<Vec<&str>> {
+        use crate::model::record_type::Stages;
+        match stages {
+            Stages::None => None,
+            Stages::Lifecycle => Some(self.lifecycle.names()),
+            Stages::Pipeline => Some(self.pipeline.names()),
+        }
     }
 
     /// The fields `[fields.TYPE]` declares for a record type.

@@ -13,8 +13,11 @@ pub struct Args {
     pub owner: Option<String>,
 }
 
+/// The formats `crm agenda` offers.
+pub const FORMATS: &[crm::render::Format] = ROW_FORMATS;
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("agenda", ROW_FORMATS, ctx.rows_default())?;
+    let format = ctx.format("agenda", FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let items = agenda(store, store.clock.today, args.owner.as_deref())?;
     let rows: Vec<Vec<String>> = items

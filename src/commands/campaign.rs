@@ -50,8 +50,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 }
 
+/// The formats `crm campaign audience` offers.
+pub const AUDIENCE_FORMATS: &[crm::render::Format] = ROW_FORMATS;
+
 fn run_audience(ctx: &Ctx, args: Audience) -> Result<()> {
-    let format = ctx.format("campaign audience", ROW_FORMATS, ctx.rows_default())?;
+    let format = ctx.format("campaign audience", AUDIENCE_FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let campaign = &store
         .resolve(&args.campaign, &[RecordType::Campaign])?

@@ -20,12 +20,11 @@ pub struct Args {
     pub fix: bool,
 }
 
+/// The formats `crm check` offers.
+pub const FORMATS: &[Format] = &[Format::Text, Format::Json, Format::Github];
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let style = ctx.format(
-        "check",
-        &[Format::Text, Format::Json, Format::Github],
-        Format::Text,
-    )?;
+    let style = ctx.format("check", FORMATS, Format::Text)?;
     let root = crm::store::root::find_root(&ctx.start_dir())?;
     if args.fix {
         for p in crm::ops::check::remove_leftovers(&root)? {
@@ -72,7 +71,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 )?;
             }
         }
-        _ => {
+        Format::Table
+        | Format::Jsonl
+        | Format::Yaml
+        | Format::Csv
+        | Format::Tsv
+        | Format::Ids
+        | Format::Markdown
+        | Format::Html => return Err(super::unoffered("check", style)),
+        Format::Json => {
             let items: Vec<serde_json::Value> = findings
                 .iter()
                 .map(|f| {

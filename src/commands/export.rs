@@ -2,8 +2,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use crm::ops::export::{export, ExportFormat, ExportOptions};
+use crm::ops::export::{export, ExportOptions};
 use crm::ops::list::{list, ListOptions};
+use crm::render::Format;
 
 use super::list::Selection;
 use super::Ctx;
@@ -33,35 +34,13 @@ pub struct Args {
     pub raw: bool,
 }
 
-/// The export formats; `--format` picks one (default: csv, or what -o FILE's extension says).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Csv,
-    Tsv,
-    Json,
-    Jsonl,
-}
+/// The formats `crm export` offers; `--format` picks one (default: csv, or what -o
+/// FILE's extension says).
+pub const FORMATS: &[Format] = &Format::DATA;
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    use crm::render::Format as F;
-    let format = match ctx.global.format.map(F::from) {
-        Some(F::Csv) => Kind::Csv,
-        Some(F::Tsv) => Kind::Tsv,
-        Some(F::Json) => Kind::Json,
-        Some(F::Jsonl) => Kind::Jsonl,
-        Some(other) => {
-            return Err(crm::Error::Usage(format!(
-                "--format {other} is not offered by `crm export` (choose one of: csv, tsv, json, jsonl)"
-            ))
-            .into())
-        }
-        None => match args.output.as_deref().and_then(crm::ops::import::DataFormat::from_path) {
-            Some(crm::ops::import::DataFormat::Tsv) => Kind::Tsv,
-            Some(crm::ops::import::DataFormat::Json) => Kind::Json,
-            Some(crm::ops::import::DataFormat::Jsonl) => Kind::Jsonl,
-            _ => Kind::Csv,
-        },
-    };
+    let from_name = args.output.as_deref().and_then(Format::from_path);
+    let format = ctx.format("export", FORMATS, from_name.unwrap_or(Format::Csv))?;
     let store = ctx.store()?;
     crm::ops::list::check_fields(store, args.which.ty, &args.fields)?;
     let records = list(
@@ -73,12 +52,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         },
     )?;
     let opts = ExportOptions {
-        format: match format {
-            Kind::Csv => ExportFormat::Csv,
-            Kind::Tsv => ExportFormat::Tsv,
-            Kind::Json => ExportFormat::Json,
-            Kind::Jsonl => ExportFormat::Jsonl,
-        },
+        format,
         fields: (!args.fields.is_empty()).then_some(args.fields),
         raw: args.raw,
         bom: args.bom,
@@ -88,7 +62,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(path) => {
             // As the user typed it: relative to where crm was run, not to -C's folder.
             let path = path.clone();
-            crm::store::atomic::overwrite(&path, &bytes).map_err(crm::Error::from)?;
+            crm::ops::export::save(&path, &bytes)?;
             ctx.ui.info(&format!(
                 "exported {} {} to {}",
                 records.len(),

@@ -23,8 +23,11 @@ pub struct Args {
     pub field: String,
 }
 
+/// The formats `crm get` offers.
+pub const FORMATS: &[Format] = &[Format::Yaml, Format::Json];
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("get", &[Format::Yaml, Format::Json], Format::Yaml)?;
+    let format = ctx.format("get", FORMATS, Format::Yaml)?;
     let store = ctx.store()?;
     let record = &store.resolve(&args.reference, &RecordType::ALL)?.record;
     let value = if args.field == "id" {

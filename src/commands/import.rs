@@ -3,7 +3,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use crm::model::RecordType;
-use crm::ops::import::{describe, plan, write, DataFormat, ImportOptions, MatchBy};
+use crm::ops::import::{describe, plan, write, ImportOptions, MatchBy};
+use crm::render::Format;
 
 use super::list::parse_type;
 use super::Ctx;
@@ -60,6 +61,9 @@ fn pair(s: &str, sep: char, what: &str) -> Result<(String, String)> {
         .ok_or_else(|| crm::Error::Usage(format!("expected {what}, found {s:?}")).into())
 }
 
+/// The formats `crm import` reads.
+pub const FORMATS: &[Format] = &Format::DATA;
+
 #[expect(
     clippy::too_many_lines,
     reason = "the import's options, each turned from its flag in turn"
@@ -67,14 +71,11 @@ fn pair(s: &str, sep: char, what: &str) -> Result<(String, String)> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let stdin = args.file.as_os_str() == "-";
     // --format csv|tsv|json|jsonl, else the file's extension, else csv for standard input.
-    let format = match ctx.global.format.map(crm::render::Format::from) {
-        Some(f) => DataFormat::parse(f.name()).ok_or_else(|| {
-            crm::Error::Usage(format!(
-                "--format {f} is not offered by `crm import` (choose one of: csv, tsv, json, jsonl)"
-            ))
-        })?,
-        None if stdin => DataFormat::Csv,
-        None => DataFormat::from_path(&args.file).ok_or_else(|| {
+    let asked = ctx.global.format.is_some();
+    let format = match asked {
+        true => ctx.format("import", FORMATS, Format::Csv)?,
+        false if stdin => Format::Csv,
+        false => Format::from_path(&args.file).ok_or_else(|| {
             crm::Error::Usage(format!(
                 "cannot tell the format of {} from its name; pass --format csv|tsv|json|jsonl",
                 args.file.display()
@@ -107,11 +108,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Standard input without --format: JSON when it looks like JSON (an array, or objects
     // one a line), else CSV.
-    let format = if stdin && ctx.global.format.is_none() {
+    let format = if stdin && !asked {
         match input.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[') => DataFormat::Json,
-            Some(b'{') => DataFormat::Jsonl,
-            _ => DataFormat::Csv,
+            Some(b'[') => Format::Json,
+            Some(b'{') => Format::Jsonl,
+            _ => Format::Csv,
         }
     } else {
         format

@@ -57,8 +57,11 @@ pub fn parse_type(s: &str) -> Result<RecordType, String> {
     })
 }
 
+/// The formats `crm list` offers.
+pub const FORMATS: &[Format] = &Format::RECORDS;
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("list", &Format::RECORDS, ctx.rows_default())?;
+    let format = ctx.format("list", FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let chosen = !args.fields.is_empty();
     if chosen {

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
-use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use crm::ops::merge::{merge_in_place, MergeFiles, MergeOutcome};
 
 use super::Ctx;
 
@@ -45,22 +45,11 @@ fn is_record(path: &std::path::Path) -> bool {
     })
 }
 
-/// git's own merge of the lines, in place of ours; exits 1 with conflicts.
-fn text_merge(args: &Args) -> std::io::Result<bool> {
-    Command::new("git")
-        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
-        .arg(&args.ours)
-        .arg(&args.base)
-        .arg(&args.theirs)
-        .status()
-        .map(|s| s.success())
-}
-
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Not a record (a CI workflow routed here by an older `*.yaml merge=crm`): merged as
     // git merges any text, untouched by crm.
     if let Some(path) = args.path.as_deref().filter(|p| !is_record(p)) {
-        return match text_merge(&args) {
+        return match crm::ops::git::merge_file(&args.ours, &args.base, &args.theirs) {
             Ok(true) => Ok(()),
             Ok(false) => Err(crm::Error::Failed(format!(
                 "{}: not a crm record; merged line by line, with conflicts",
@@ -70,48 +59,35 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Err(e) => Err(anyhow::Error::new(e).context("cannot run git merge-file")),
         };
     }
-    let read = |p: &PathBuf| {
-        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-    };
-    let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let path = args.path.clone().unwrap_or_else(|| args.ours.clone());
-    match crm::ops::merge::merge(&base, &ours, &theirs, &path) {
-        Ok(m) => {
-            crm::store::atomic::overwrite(&args.ours, m.text.as_bytes())
-                .map_err(crm::Error::from)?;
-            // A merge of two big sides can pass the size reads accept: git gets the
-            // merge, but as a conflict, so nobody commits a record crm cannot read.
-            if m.text.len() as u64 > crm::store::load::MAX_RECORD_BYTES {
-                Err(crm::Error::Failed(format!(
-                    "{}: the merge is {} bytes, more than a record file may be ({} bytes); \
-                     shorten it before committing",
-                    path.display(),
-                    m.text.len(),
-                    crm::store::load::MAX_RECORD_BYTES
-                ))
-                .into())
-            } else if m.conflicts.is_empty() {
-                Ok(())
-            } else {
-                Err(crm::Error::Failed(format!(
-                    "{}: conflict in {}",
-                    path.display(),
-                    m.conflicts.join(", ")
-                ))
-                .into())
-            }
-        }
-        Err(why) => {
+    let files = MergeFiles {
+        base: &args.base,
+        ours: &args.ours,
+        theirs: &args.theirs,
+        shown: &path,
+    };
+    let failed = |m: String| Err(crm::Error::Failed(format!("{}: {m}", path.display())).into());
+    match merge_in_place(&files)? {
+        MergeOutcome::Clean => Ok(()),
+        MergeOutcome::Conflicts(fields) => failed(format!("conflict in {}", fields.join(", "))),
+        MergeOutcome::TooBig(len) => failed(format!(
+            "the merge is {len} bytes, more than a record file may be ({} bytes); \
+             shorten it before committing",
+            crm::store::load::MAX_RECORD_BYTES
+        )),
+        MergeOutcome::AsText { why, clean } => {
             ctx.ui.warn(&format!(
                 "{}: {why}; merging it line by line",
                 path.display()
             ));
-            let note = match text_merge(&args) {
-                Ok(true) => "merged as text without conflicts; check the result",
-                Ok(false) => "merged as text with conflicts",
-                Err(_) => "git merge-file is not available; left our version",
-            };
-            Err(crm::Error::Failed(format!("{}: {note}", path.display())).into())
+            failed(
+                match clean {
+                    Some(true) => "merged as text without conflicts; check the result",
+                    Some(false) => "merged as text with conflicts",
+                    None => "git merge-file is not available; left our version",
+                }
+                .into(),
+            )
         }
     }
 }

@@ -96,7 +96,7 @@ impl Ctx {
 
     /// The `--format` asked for, if this command offers it, else `default`.
     pub fn format(&self, command: &str, offered: &[Format], default: Format) -> Result<Format> {
-        let Some(f) = self.global.format.map(Format::from) else {
+        let Some(f) = self.global.format else {
             return Ok(default);
         };
         if offered.contains(&f) {
@@ -178,6 +178,15 @@ impl Ctx {
     }
 }
 
+/// A format a command does not offer reached its `match` (its `FORMATS` and the match
+/// disagree): a usage error rather than output in some other format.
+pub fn unoffered(command: &str, format: Format) -> anyhow::Error {
+    crm::Error::Usage(format!(
+        "--format {format} is not offered by `crm {command}`"
+    ))
+    .into()
+}
+
 /// The formats of commands that print rows of plain values (timeline, agenda, audience).
 pub const ROW_FORMATS: &[Format] = &[
     Format::Table,
@@ -189,9 +198,7 @@ pub const ROW_FORMATS: &[Format] = &[
     Format::Ids,
 ];
 
-/// Prints rows of text: json/jsonl as objects keyed by `keys`, `ids` as the column
-/// keyed `id` or `record` (else the first), the rest through the table renderer with
-/// `labels` as the header.
+/// Prints rows of text (see [`crm::render::rows::write_labelled`]).
 pub fn print_rows(
     ctx: &Ctx,
     format: Format,
@@ -199,50 +206,8 @@ pub fn print_rows(
     labels: &[&str],
     rows: &[Vec<String>],
 ) -> Result<()> {
-    let id_col = keys
-        .iter()
-        .position(|k| *k == "id" || *k == "record")
-        .unwrap_or(0);
     let mut out = ctx.out();
-    match format {
-        Format::Json | Format::Jsonl => {
-            let objs: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    serde_json::Value::Object(
-                        keys.iter()
-                            .zip(r)
-                            .map(|(k, v)| (k.to_string(), v.clone().into()))
-                            .collect(),
-                    )
-                })
-                .collect();
-            if format == Format::Json {
-                serde_json::to_writer_pretty(&mut out, &objs)?;
-                writeln!(out)?;
-            } else {
-                for o in objs {
-                    serde_json::to_writer(&mut out, &o)?;
-                    writeln!(out)?;
-                }
-            }
-        }
-        Format::Ids => {
-            for r in rows {
-                writeln!(out, "{}", r[id_col])?;
-            }
-        }
-        _ => {
-            let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
-            crm::render::table::write_rows(
-                &mut out,
-                &header,
-                rows,
-                format,
-                crm::render::table::RowOptions::HUMAN,
-            )?;
-        }
-    }
+    crm::render::rows::write_labelled(&mut out, keys, labels, rows, format)?;
     out.flush()?;
     Ok(())
 }

@@ -58,7 +58,8 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
-const OFFERED: &[Format] = &[
+/// The formats `crm report` offers.
+pub const FORMATS: &[Format] = &[
     Format::Table,
     Format::Markdown,
     Format::Json,
@@ -72,7 +73,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         Format::Table
     };
-    let format = ctx.format("report", OFFERED, default_format)?;
+    let format = ctx.format("report", FORMATS, default_format)?;
     let store = ctx.store()?;
     let as_of = store.clock.today;
     let default_period = match args.report {

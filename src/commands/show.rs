@@ -3,7 +3,7 @@ use std::io::Write;
 use anyhow::Result;
 use crm::model::{canonical, RecordType};
 use crm::query::FieldRef;
-use crm::render::{self, flat, table, Columns, Format};
+use crm::render::{self, flat, rows, Columns, Format};
 
 use super::Ctx;
 
@@ -21,7 +21,8 @@ pub struct Args {
     pub raw: bool,
 }
 
-const OFFERED: &[Format] = &[
+/// The formats `crm show` offers.
+pub const FORMATS: &[Format] = &[
     Format::Yaml,
     Format::Json,
     Format::Jsonl,
@@ -33,7 +34,7 @@ const OFFERED: &[Format] = &[
 ];
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("show", OFFERED, Format::Yaml)?;
+    let format = ctx.format("show", FORMATS, Format::Yaml)?;
     let store = ctx.store()?;
     let loaded = store.resolve(&args.reference, &RecordType::ALL)?;
     let record = &loaded.record;
@@ -61,7 +62,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             // One record reads best as a list of fields, one per row.
             // Amounts grouped for people, as in every table.
             let money = &store.config.format.money;
-            let rows: Vec<Vec<String>> = flat::flatten(record)
+            let lines: Vec<Vec<String>> = flat::flatten(record)
                 .into_iter()
                 .map(|(k, v)| {
                     let amount = FieldRef::new(record.ty, &k, &store.config)
@@ -74,15 +75,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     }
                 })
                 .collect();
-            table::write_rows(
+            rows::write_rows(
                 &mut out,
                 &["field".into(), "value".into()],
-                &rows,
+                &lines,
                 format,
-                table::RowOptions::HUMAN,
+                rows::RowOptions::HUMAN,
             )?;
         }
-        _ => {
+        Format::Text | Format::Github | Format::Html => {
+            return Err(super::unoffered("show", format));
+        }
+        Format::Jsonl | Format::Csv | Format::Tsv | Format::Ids => {
             let fields: Vec<FieldRef> = flat::column_names(record)
                 .iter()
                 .map(|c| FieldRef::new(record.ty, c, &store.config))

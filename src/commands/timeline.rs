@@ -22,8 +22,11 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
+/// The formats `crm timeline` offers.
+pub const FORMATS: &[crm::render::Format] = ROW_FORMATS;
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format = ctx.format("timeline", ROW_FORMATS, ctx.rows_default())?;
+    let format = ctx.format("timeline", FORMATS, ctx.rows_default())?;
     let store = ctx.store()?;
     let customer = &store
         .resolve(&args.customer, &[RecordType::Customer])?

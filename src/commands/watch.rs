@@ -28,15 +28,14 @@ pub struct Args {
     pub status: bool,
 }
 
+/// The formats `crm watch --status` offers.
+pub const FORMATS: &[Format] = &[Format::Text, Format::Json];
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let root = ctx.store()?.root.clone();
     let none = || crm::Error::Failed(format!("no watcher serves {}", root.display()));
     if args.status {
-        let format = ctx.format(
-            "watch --status",
-            &[Format::Text, Format::Json],
-            Format::Text,
-        )?;
+        let format = ctx.format("watch --status", FORMATS, Format::Text)?;
         let status = watch::send(&root, &Request::Status)
             .and_then(|a| Status::parse(&a))
             .ok_or_else(none)?;

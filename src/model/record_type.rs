@@ -1,4 +1,8 @@
-//! The five kinds of record and the folder each lives in.
+//! The five kinds of record, and the table of what crm knows about each ([`TypeInfo`]).
+//!
+//! Every per-type fact lives in [`TYPES`] (and each type's fields in the field table,
+//! `spec.rs`): a new type is a variant here, a row there, and the compile errors of the
+//! matches on `RecordType` (none has a wildcard arm) point to whatever else it needs.
 
 use std::fmt;
 
@@ -11,8 +15,149 @@ pub enum RecordType {
     Interaction,
 }
 
+/// Which of `crm.toml`'s stage lists a type moves through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stages {
+    /// No stages.
+    None,
+    /// `[lifecycle]` (customers).
+    Lifecycle,
+    /// `[pipeline]` (deals).
+    Pipeline,
+}
+
+/// How a type's files are laid out in its folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `<folder>/<id>.yaml`.
+    Flat,
+    /// `<folder>/YYYY/MM/<id>.yaml`, by the year and month of this moment field (a file
+    /// may also sit directly in the folder).
+    ByMonth(&'static str),
+}
+
+/// A value `crm add` gives a field left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fill {
+    Text(&'static str),
+    /// Today's date.
+    Today,
+    /// This moment, RFC 3339 in the folder's time zone.
+    Now,
+}
+
+/// What crm knows about one record type.
+#[derive(Debug)]
+pub struct TypeInfo {
+    pub ty: RecordType,
+    pub singular: &'static str,
+    /// Also the name of the type's folder.
+    pub plural: &'static str,
+    /// The field a new record's id is made from.
+    pub title_field: &'static str,
+    pub stages: Stages,
+    pub layout: Layout,
+    /// The columns `crm list` shows when `--fields` is not given.
+    pub columns: &'static [&'static str],
+    /// The fields that identify a new imported record, for its stable id.
+    pub identity: &'static [&'static str],
+    /// The fields `crm add` fills when they are left out, in this order.
+    pub fills: &'static [(&'static str, Fill)],
+    /// The date fields a record came to be on, the first present wins (reports' start).
+    pub start: &'static [&'static str],
+}
+
+/// The type table, in [`RecordType::ALL`]'s order (checked at compile time).
+pub const TYPES: [TypeInfo; RecordType::COUNT] = [
+    TypeInfo {
+        ty: RecordType::Customer,
+        singular: "customer",
+        plural: "customers",
+        title_field: "name",
+        stages: Stages::Lifecycle,
+        layout: Layout::Flat,
+        columns: &["id", "name", "stage", "email", "city", "owner"],
+        identity: &["email", "name"],
+        fills: &[("created", Fill::Today)],
+        start: &["created"],
+    },
+    TypeInfo {
+        ty: RecordType::Deal,
+        singular: "deal",
+        plural: "deals",
+        title_field: "title",
+        stages: Stages::Pipeline,
+        layout: Layout::Flat,
+        columns: &[
+            "id",
+            "title",
+            "customer",
+            "stage",
+            "value",
+            "currency",
+            "expected_close",
+        ],
+        identity: &["title", "customer", "created"],
+        fills: &[("created", Fill::Today)],
+        start: &["created"],
+    },
+    TypeInfo {
+        ty: RecordType::Ticket,
+        singular: "ticket",
+        plural: "tickets",
+        title_field: "subject",
+        stages: Stages::None,
+        layout: Layout::Flat,
+        columns: &["id", "subject", "customer", "priority", "status", "opened"],
+        identity: &["subject", "customer", "opened"],
+        fills: &[
+            ("status", Fill::Text("open")),
+            ("priority", Fill::Text("normal")),
+            ("opened", Fill::Now),
+            ("created", Fill::Today),
+        ],
+        start: &["opened", "created"],
+    },
+    TypeInfo {
+        ty: RecordType::Campaign,
+        singular: "campaign",
+        plural: "campaigns",
+        title_field: "name",
+        stages: Stages::None,
+        layout: Layout::Flat,
+        columns: &["id", "name", "phase", "status", "start", "end", "budget"],
+        identity: &["name", "start"],
+        fills: &[("status", Fill::Text("planned")), ("created", Fill::Today)],
+        start: &["created"],
+    },
+    TypeInfo {
+        ty: RecordType::Interaction,
+        singular: "interaction",
+        plural: "interactions",
+        title_field: "summary",
+        stages: Stages::None,
+        layout: Layout::ByMonth("at"),
+        columns: &["id", "at", "customer", "channel", "direction", "summary"],
+        identity: &["customer", "at", "channel", "summary"],
+        fills: &[("at", Fill::Now)],
+        start: &["at"],
+    },
+];
+
+// Each row sits at its type's index.
+const _: () = {
+    let mut i = 0;
+    while i < RecordType::COUNT {
+        assert!(TYPES[i].ty as usize == i);
+        i += 1;
+    }
+};
+
 impl RecordType {
-    pub const ALL: [RecordType; 5] = [
+    /// How many types there are: the size of every per-type array.
+    pub const COUNT: usize = 5;
+
+    pub const ALL: [RecordType; RecordType::COUNT] = [
         RecordType::Customer,
         RecordType::Deal,
         RecordType::Ticket,
@@ -20,25 +165,23 @@ impl RecordType {
         RecordType::Interaction,
     ];
 
+    /// The type's place in [`RecordType::ALL`], [`TYPES`] and per-type arrays.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The type's row of the type table.
+    pub fn info(self) -> &'static TypeInfo {
+        &TYPES[self.index()]
+    }
+
     pub fn singular(self) -> &'static str {
-        match self {
-            RecordType::Customer => "customer",
-            RecordType::Deal => "deal",
-            RecordType::Ticket => "ticket",
-            RecordType::Campaign => "campaign",
-            RecordType::Interaction => "interaction",
-        }
+        self.info().singular
     }
 
     /// The plural is also the name of the type's folder.
     pub fn plural(self) -> &'static str {
-        match self {
-            RecordType::Customer => "customers",
-            RecordType::Deal => "deals",
-            RecordType::Ticket => "tickets",
-            RecordType::Campaign => "campaigns",
-            RecordType::Interaction => "interactions",
-        }
+        self.info().plural
     }
 
     pub fn dir(self) -> &'static str {
@@ -54,17 +197,12 @@ impl RecordType {
 
     /// The field a new record's id is made from.
     pub fn title_field(self) -> &'static str {
-        match self {
-            RecordType::Customer | RecordType::Campaign => "name",
-            RecordType::Deal => "title",
-            RecordType::Ticket => "subject",
-            RecordType::Interaction => "summary",
-        }
+        self.info().title_field
     }
 
     /// The stage field, for the types that move through stages.
     pub fn has_stage(self) -> bool {
-        matches!(self, RecordType::Customer | RecordType::Deal)
+        self.info().stages != Stages::None
     }
 }
 

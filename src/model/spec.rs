@@ -1,4 +1,4 @@
-//! The fields of each record type (DESIGN §3), in the order they are written.
+//! The fields of each record type (README, "Records"), in the order they are written.
 //!
 //! One table drives validation, canonical field order and reference checks, so
 //! the three can never disagree.

@@ -8,6 +8,7 @@ use super::assign::{apply, Assignment};
 use super::check_for_write;
 use crate::error::{Error, Result};
 use crate::model::id::{check_id, IdGenerator};
+use crate::model::record_type::Fill;
 use crate::model::spec::FieldKind;
 use crate::model::{Record, RecordType};
 use crate::rules::change_stage;
@@ -91,12 +92,8 @@ pub fn fill_defaults(store: &Store, record: &mut Record, backdate: bool) {
         .str("created")
         .and_then(crate::model::clock::parse_date)
         .filter(|d| *d != clock.today);
-    if ty.has_stage() && record.get("stage").is_none() {
-        let first = match ty {
-            RecordType::Customer => cfg.lifecycle.first(),
-            _ => cfg.pipeline.first(),
-        }
-        .to_string();
+    if let (Some(first), None) = (cfg.first_stage(ty.info().stages), record.get("stage")) {
+        let first = first.to_string();
         change_stage(record, &first, clock, cfg);
     }
     if let (true, Some(day), Some(Value::Sequence(history))) =
@@ -111,18 +108,13 @@ pub fn fill_defaults(store: &Store, record: &mut Record, backdate: bool) {
             }
         }
     }
-    match ty {
-        RecordType::Ticket => {
-            default(record, "status", "open".into());
-            default(record, "priority", "normal".into());
-            default(record, "opened", clock.stamp().into());
-        }
-        RecordType::Campaign => default(record, "status", "planned".into()),
-        RecordType::Interaction => default(record, "at", clock.stamp().into()),
-        _ => {}
-    }
-    if ty != RecordType::Interaction {
-        default(record, "created", clock.today.to_string().into());
+    for (field, fill) in ty.info().fills {
+        let value = match fill {
+            Fill::Text(t) => (*t).into(),
+            Fill::Today => clock.today.to_string().into(),
+            Fill::Now => clock.stamp().into(),
+        };
+        default(record, field, value);
     }
     let has_money = ty
         .spec()

@@ -18,6 +18,7 @@ use serde_yaml::Value;
 use crate::config::{self, Config};
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::id::check_id;
+use crate::model::record_type::Layout;
 use crate::model::{comments, Record, RecordType};
 use crate::rules::validate;
 use crate::store::guard;
@@ -489,8 +490,8 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    if r.ty == RecordType::Interaction {
-        check_month_folder(store, l, out);
+    if let Layout::ByMonth(field) = r.ty.info().layout {
+        check_month_folder(store, l, field, out);
     }
 }
 
@@ -500,10 +501,8 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         return;
     };
     let (line, col) = locate(store, l, "history");
-    let names = match r.ty {
-        RecordType::Customer => store.config.lifecycle.names(),
-        RecordType::Deal => store.config.pipeline.names(),
-        _ => return,
+    let Some(names) = store.config.stage_names(r.ty.info().stages) else {
+        return;
     };
     if let (Some(stage), Some(last)) = (
         r.stage(),
@@ -573,7 +572,7 @@ fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
 }
 
 /// `interactions/YYYY/MM/x.yaml` should hold an interaction of that month.
-fn check_month_folder(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+fn check_month_folder(store: &Store, l: &Loaded, field: &str, out: &mut Vec<Finding>) {
     let parts: Vec<String> = l
         .path
         .components()
@@ -582,7 +581,7 @@ fn check_month_folder(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     let [_, year, month, _] = parts.as_slice() else {
         return;
     };
-    let Some(m) = l.record.str("at").and_then(parse_moment) else {
+    let Some(m) = l.record.str(field).and_then(parse_moment) else {
         return;
     };
     let want = (m.format("%Y").to_string(), m.format("%m").to_string());
@@ -593,15 +592,15 @@ fn check_month_folder(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
             .chain(month.chars())
             .all(|c| c.is_ascii_digit());
     if is_month_folder && (year, month) != (&want.0, &want.1) {
-        let (line, col) = locate(store, l, "at");
+        let (line, col) = locate(store, l, field);
         out.push(at(
             l,
             line,
             col,
             Severity::Warning,
             format!(
-                "an interaction of {}-{} is filed under {year}/{month}",
-                want.0, want.1
+                "an {} of {}-{} is filed under {year}/{month}",
+                l.record.ty, want.0, want.1
             ),
         ));
     }

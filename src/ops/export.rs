@@ -15,6 +15,7 @@ use crate::model::canonical::canonical_fields;
 use crate::model::spec::{FieldKind, FieldSpec};
 use crate::model::value::scalar_text;
 use crate::model::{Record, RecordType};
+use crate::render::Format;
 
 /// The separator of list items in a cell.
 pub const LIST_SEP: char = ';';
@@ -124,23 +125,22 @@ pub fn columns(ty: RecordType, records: &[&Record], cfg: &Config) -> Vec<String>
     known
 }
 
-/// The formats of `crm export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Tsv,
-    Json,
-    Jsonl,
-}
-
 pub struct ExportOptions {
-    pub format: ExportFormat,
+    /// One of [`Format::DATA`].
+    pub format: Format,
     /// Columns chosen with `--fields`; else [`columns`].
     pub fields: Option<Vec<String>>,
     /// Leave formula-like cells as they are.
     pub raw: bool,
     /// Start with a UTF-8 byte order mark, for spreadsheet programs that want one.
     pub bom: bool,
+}
+
+/// Writes an export to a file named by the user, atomically (a reader never sees half
+/// of it), keeping the mode of a file it replaces.
+pub fn save(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    crate::store::atomic::overwrite(path, bytes)?;
+    Ok(())
 }
 
 /// The exported bytes.
@@ -155,7 +155,7 @@ pub fn export(
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     match opts.format {
-        ExportFormat::Json | ExportFormat::Jsonl => {
+        Format::Json | Format::Jsonl => {
             let docs: Vec<serde_json::Value> = records
                 .iter()
                 .map(|r| {
@@ -178,7 +178,7 @@ pub fn export(
                     }
                 })
                 .collect();
-            if opts.format == ExportFormat::Json {
+            if opts.format == Format::Json {
                 serde_json::to_writer_pretty(&mut out, &docs)?;
                 out.push(b'\n');
             } else {
@@ -188,7 +188,7 @@ pub fn export(
                 }
             }
         }
-        ExportFormat::Csv | ExportFormat::Tsv => {
+        Format::Csv | Format::Tsv => {
             let cols = opts
                 .fields
                 .clone()
@@ -210,21 +210,28 @@ pub fn export(
                 .collect();
             // The one writer of rows: csv quoted by the csv crate, tsv with `\t`, `\n`,
             // `\r`, `\\` escapes (as `crm list` writes it), both guarded unless raw.
-            let format = if opts.format == ExportFormat::Tsv {
-                crate::render::Format::Tsv
-            } else {
-                crate::render::Format::Csv
-            };
-            crate::render::table::write_rows(
+            crate::render::rows::write_rows(
                 &mut out,
                 &cols,
                 &rows,
-                format,
-                crate::render::table::RowOptions {
+                opts.format,
+                crate::render::rows::RowOptions {
                     header: true,
                     raw: opts.raw,
                 },
             )?;
+        }
+        Format::Table
+        | Format::Yaml
+        | Format::Ids
+        | Format::Markdown
+        | Format::Text
+        | Format::Github
+        | Format::Html => {
+            return Err(std::io::Error::other(format!(
+                "records are not exported as {}",
+                opts.format
+            )))
         }
     }
     Ok(out)

@@ -114,6 +114,18 @@ pub fn setup(dir: &Path, crm_exe: &Path) -> Result<()> {
     Ok(())
 }
 
+/// git's own merge of the lines of three files, into `ours` (`git merge-file`): true
+/// when it merged without conflicts.
+pub fn merge_file(ours: &Path, base: &Path, theirs: &Path) -> std::io::Result<bool> {
+    Command::new("git")
+        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .status()
+        .map(|s| s.success())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

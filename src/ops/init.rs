@@ -1,4 +1,4 @@
-//! `crm init`: lay out a new crm folder (DESIGN §2).
+//! `crm init`: lay out a new crm folder (README, "The folder").
 
 use std::fs;
 use std::path::Path;

@@ -61,21 +61,7 @@ pub fn check_fields(store: &Store, ty: RecordType, names: &[String]) -> Result<(
     Ok(())
 }
 
-/// The columns `crm list` shows when `--fields` is not given.
+/// The columns `crm list` shows when `--fields` is not given (the type table's).
 pub fn default_columns(ty: RecordType) -> &'static [&'static str] {
-    match ty {
-        RecordType::Customer => &["id", "name", "stage", "email", "city", "owner"],
-        RecordType::Deal => &[
-            "id",
-            "title",
-            "customer",
-            "stage",
-            "value",
-            "currency",
-            "expected_close",
-        ],
-        RecordType::Ticket => &["id", "subject", "customer", "priority", "status", "opened"],
-        RecordType::Campaign => &["id", "name", "phase", "status", "start", "end", "budget"],
-        RecordType::Interaction => &["id", "at", "customer", "channel", "direction", "summary"],
-    }
+    ty.info().columns
 }

@@ -317,6 +317,61 @@ fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
     out
 }
 
+/// The files git hands its merge driver: `%O %A %B`, and `%P` as shown.
+pub struct MergeFiles<'a> {
+    pub base: &'a Path,
+    /// Ours, where the result goes.
+    pub ours: &'a Path,
+    pub theirs: &'a Path,
+    /// The record's path in the repository, for messages and the record's type.
+    pub shown: &'a Path,
+}
+
+/// How a merge of files ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// Merged field by field without conflicts.
+    Clean,
+    /// Merged field by field; these fields conflict (marked in the file).
+    Conflicts(Vec<String>),
+    /// Merged, but larger than a record file may be: a conflict for git.
+    TooBig(usize),
+    /// Not mergeable as a record (this reason): merged line by line by git, with or
+    /// without conflicts (`None` when git could not be run: ours is left as it was).
+    AsText { why: String, clean: Option<bool> },
+}
+
+/// Merges the three files git gives a merge driver, writing the result over ours
+/// atomically: field by field, or, where a side does not parse as a record, line by line
+/// with `git merge-file`.
+pub fn merge_in_place(files: &MergeFiles) -> crate::error::Result<MergeOutcome> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map_err(|e| crate::error::Error::Failed(format!("cannot read {}: {e}", p.display())))
+    };
+    let (base, ours, theirs) = (read(files.base)?, read(files.ours)?, read(files.theirs)?);
+    match merge(&base, &ours, &theirs, files.shown) {
+        Ok(m) => {
+            crate::store::atomic::overwrite(files.ours, m.text.as_bytes())?;
+            // A merge of two big sides can pass the size reads accept: git gets the
+            // merge, but as a conflict, so nobody commits a record crm cannot read.
+            Ok(
+                if m.text.len() as u64 > crate::store::load::MAX_RECORD_BYTES {
+                    MergeOutcome::TooBig(m.text.len())
+                } else if m.conflicts.is_empty() {
+                    MergeOutcome::Clean
+                } else {
+                    MergeOutcome::Conflicts(m.conflicts)
+                },
+            )
+        }
+        Err(why) => Ok(MergeOutcome::AsText {
+            why,
+            clean: super::git::merge_file(files.ours, files.base, files.theirs).ok(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

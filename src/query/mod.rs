@@ -1,4 +1,4 @@
-//! The `--where` language (DESIGN §6): lexer, parser, and the typed evaluator that
+//! The `--where` language (README, "Listing and queries"): lexer, parser, and the typed evaluator that
 //! `crm list`, reference resolution and the reports share.
 
 pub mod error;

@@ -7,6 +7,8 @@ use crate::model::money::MoneyStyle;
 use crate::report::stats::round;
 use crate::report::{Amounts, Cell};
 
+use super::guard;
+
 pub(crate) fn dec(d: Decimal) -> String {
     d.normalize().to_string()
 }
@@ -71,5 +73,32 @@ pub fn cell_text(c: &Cell, m: &MoneyStyle) -> String {
         | Cell::Factor(None)
         | Cell::Delta(None)
         | Cell::Points(None) => "n/a".into(),
+    }
+}
+
+/// How rows are written besides their format.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOptions {
+    /// A header row in csv and tsv (table and markdown always have one).
+    pub header: bool,
+    /// Cells of csv and tsv as they are, formula-like ones included (`--raw`); else
+    /// such a cell gets a leading `'` (see [`guard::neutralise`]).
+    pub raw: bool,
+}
+
+impl RowOptions {
+    /// A header, and formulas guarded.
+    pub const HUMAN: RowOptions = RowOptions {
+        header: true,
+        raw: false,
+    };
+}
+
+/// A cell as written: guarded against formulas unless raw (see [`guard::neutralise_in`]).
+pub(super) fn guarded(header: &[String], opts: RowOptions, i: usize, c: &str) -> String {
+    if opts.raw {
+        c.to_string()
+    } else {
+        guard::neutralise_in(header.get(i).map_or("", String::as_str), c)
     }
 }

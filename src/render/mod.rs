@@ -1,11 +1,15 @@
 //! Output formats. Data goes to the writer given; nothing here prints messages.
 
 pub mod cell;
+pub mod csv;
 pub mod flat;
 pub mod guard;
 pub mod html;
+pub mod markdown;
 pub mod report;
+pub mod rows;
 pub mod table;
+pub mod tsv;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -34,6 +38,57 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order help lists them.
+    pub const ALL: [Format; 11] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Yaml,
+        Format::Csv,
+        Format::Tsv,
+        Format::Ids,
+        Format::Markdown,
+        Format::Text,
+        Format::Github,
+        Format::Html,
+    ];
+
+    /// The formats data is exported in and imported from.
+    pub const DATA: [Format; 4] = [Format::Csv, Format::Tsv, Format::Json, Format::Jsonl];
+
+    /// A data format by its name or a file extension's (`tab`, `ndjson` too).
+    pub fn parse_data(s: &str) -> Option<Format> {
+        match s {
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The data format a file name's extension names.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| Format::parse_data(&e.to_ascii_lowercase()))
+    }
+
+    /// Formats read by people, where amounts are grouped (`12,000,000`); the others keep
+    /// them exact for programs.
+    pub fn for_people(self) -> bool {
+        match self {
+            Format::Table | Format::Markdown | Format::Text | Format::Html => true,
+            Format::Json
+            | Format::Jsonl
+            | Format::Yaml
+            | Format::Csv
+            | Format::Tsv
+            | Format::Ids
+            | Format::Github => false,
+        }
+    }
+
     /// The formats of record lists.
     pub const RECORDS: [Format; 8] = [
         Format::Table,
@@ -72,9 +127,8 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Format, String> {
-        Format::RECORDS
+        Format::ALL
             .into_iter()
-            .chain([Format::Text, Format::Github])
             .find(|f| f.name() == s)
             .ok_or_else(|| format!("unknown format {s:?}"))
     }
@@ -215,8 +269,8 @@ pub fn write_records(
                         .iter()
                         .map(|f| {
                             let v = f.value(r, db);
-                            let grouped = match (&v, cols.money, format) {
-                                (Some(v), Some(m), Format::Table | Format::Markdown) if f.money => {
+                            let grouped = match (&v, cols.money) {
+                                (Some(v), Some(m)) if f.money && format.for_people() => {
                                     crate::model::value::as_decimal(v).map(|d| m.number(d))
                                 }
                                 _ => None,
@@ -228,12 +282,12 @@ pub fn write_records(
                         .collect()
                 })
                 .collect();
-            table::write_rows(
+            rows::write_rows(
                 out,
                 &header,
                 &rows,
                 format,
-                table::RowOptions {
+                rows::RowOptions {
                     header: cols.header,
                     raw: cols.raw,
                 },

@@ -257,12 +257,12 @@ pub fn write_report(
                     writeln!(out, "None.")?;
                     continue;
                 }
-                super::table::write_rows(
+                super::rows::write_rows(
                     out,
                     &header,
                     &rows,
                     Format::Markdown,
-                    super::table::RowOptions::HUMAN,
+                    super::rows::RowOptions::HUMAN,
                 )?;
                 for note in s.body.notes() {
                     writeln!(out, "\n{}", super::guard::markdown_text(&note))?;
@@ -270,7 +270,15 @@ pub fn write_report(
             }
             Ok(())
         }
-        _ => {
+        Format::Jsonl
+        | Format::Yaml
+        | Format::Tsv
+        | Format::Ids
+        | Format::Text
+        | Format::Github => Err(io::Error::other(format!(
+            "reports are not written as {format}"
+        ))),
+        Format::Table => {
             writeln!(
                 out,
                 "{}: as of {}, period {}",
@@ -311,12 +319,12 @@ pub fn write_report(
                         }
                     }
                 }
-                super::table::write_rows(
+                super::rows::write_rows(
                     out,
                     &header,
                     &rows,
                     Format::Table,
-                    super::table::RowOptions::HUMAN,
+                    super::rows::RowOptions::HUMAN,
                 )?;
                 for note in s.body.notes() {
                     let note = format!("  {}", super::guard::printable(&note));

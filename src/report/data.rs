@@ -303,11 +303,7 @@ impl<'a> Data<'a> {
 
     /// When a record came to be: `created`, an interaction's `at`, else a ticket's `opened`.
     pub fn start(&self, r: &Record) -> Option<NaiveDate> {
-        match r.ty {
-            RecordType::Interaction => self.day(r, "at"),
-            RecordType::Ticket => self.day(r, "opened").or_else(|| self.day(r, "created")),
-            _ => self.day(r, "created"),
-        }
+        r.ty.info().start.iter().find_map(|f| self.day(r, f))
     }
 
     /// A deal's pipeline stage, as configured.

@@ -1,4 +1,4 @@
-//! Reports (DESIGN §7). Each report is a function from the folder's records, a period
+//! Reports (README, "Reports"). Each report is a function from the folder's records, a period
 //! and an as-of date to a [`Report`]: titled sections of figures and tables, which
 //! `render::report` draws in every format. Every figure's definition sits beside the
 //! code that computes it, and in the README.

@@ -73,10 +73,10 @@ fn kind_schema(kind: FieldKind, ty: RecordType, cfg: &Config) -> Value {
         }
         FieldKind::Object(inner) => object(inner, ty, cfg),
         FieldKind::History => {
-            let stages = match ty {
-                RecordType::Deal => cfg.pipeline.names(),
-                _ => cfg.lifecycle.names(),
-            };
+            // Only staged types have a history; any other falls back to the lifecycle.
+            let stages = cfg
+                .stage_names(ty.info().stages)
+                .unwrap_or_else(|| cfg.lifecycle.names());
             json!({
                 "type": "array",
                 "items": {
@@ -113,14 +113,7 @@ fn object(specs: &[FieldSpec], ty: RecordType, cfg: &Config) -> Value {
 /// Other fields are allowed: a team may add its own.
 pub fn record_schema(ty: RecordType, cfg: &Config) -> Value {
     let mut o = object(ty.spec(), ty, cfg);
-    let custom = match ty {
-        RecordType::Customer => &cfg.fields.customer,
-        RecordType::Deal => &cfg.fields.deal,
-        RecordType::Ticket => &cfg.fields.ticket,
-        RecordType::Campaign => &cfg.fields.campaign,
-        RecordType::Interaction => &cfg.fields.interaction,
-    };
-    for (name, t) in custom {
+    for (name, t) in cfg.custom_fields(ty) {
         o["properties"][name] = kind_schema(t.kind(), ty, cfg);
     }
     o["properties"]["id"] =

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
+use crate::model::record_type::Layout;
 use crate::model::{canonical, comments, Clock, Record, RecordType};
 use encoding::Pairs;
 use load::{LoadIssue, Loaded, TypeData};
@@ -35,11 +36,11 @@ pub struct Store {
     /// Read records through `.crm/cache` (off with `--no-cache` or `CRM_NO_CACHE=1`).
     pub use_cache: bool,
     /// Each type as read, encoded (see [`Store::snapshot`]).
-    snapshots: [OnceLock<Snapshot>; 5],
+    snapshots: [OnceLock<Snapshot>; RecordType::COUNT],
     /// Whole records, decoded from the snapshot.
-    loaded: [OnceLock<TypeData>; 5],
+    loaded: [OnceLock<TypeData>; RecordType::COUNT],
     /// Types read with only some fields, with those fields (see [`Store::records_with`]).
-    projected: [OnceLock<(Vec<String>, TypeData)>; 5],
+    projected: [OnceLock<(Vec<String>, TypeData)>; RecordType::COUNT],
     /// Issues not yet shown to the user; each file's issue is reported once.
     pending_issues: RefCell<Vec<LoadIssue>>,
     /// Files whose id an earlier file of their type holds too, as notes for the user.
@@ -82,10 +83,7 @@ impl Store {
     }
 
     fn slot(ty: RecordType) -> usize {
-        RecordType::ALL
-            .iter()
-            .position(|t| *t == ty)
-            .expect("known type")
+        ty.index()
     }
 
     /// A type's records as read, encoded, on first use: the one reading of the type's
@@ -230,7 +228,7 @@ impl Store {
             base.join(format!("{id}.yaml")),
             base.join(format!("{id}.yml")),
         ];
-        if ty == RecordType::Interaction {
+        if let Layout::ByMonth(_) = ty.info().layout {
             for year in std::fs::read_dir(self.abs(&base))
                 .into_iter()
                 .flatten()
@@ -426,11 +424,15 @@ impl Store {
         .unwrap_or_else(|| Err(not_found()))
     }
 
-    /// Where a record of this type and id is kept when created: interactions under `YYYY/MM/`.
+    /// Where a record of this type and id is kept when created: by month (`YYYY/MM/`)
+    /// for a type laid out so (interactions).
     pub fn path_for(&self, record: &Record) -> PathBuf {
         let mut p = PathBuf::from(record.ty.dir());
-        if record.ty == RecordType::Interaction {
-            if let Some(at) = record.str("at").and_then(crate::model::clock::parse_moment) {
+        if let Layout::ByMonth(field) = record.ty.info().layout {
+            if let Some(at) = record
+                .str(field)
+                .and_then(crate::model::clock::parse_moment)
+            {
                 p.push(at.format("%Y").to_string());
                 p.push(at.format("%m").to_string());
             }

@@ -29,32 +29,8 @@ pub use map::snake_case;
 pub use plan::plan;
 pub use write::{describe, stripped_values, write};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataFormat {
-    Csv,
-    Tsv,
-    Json,
-    Jsonl,
-}
-
-impl DataFormat {
-    pub fn parse(s: &str) -> Option<DataFormat> {
-        match s {
-            "csv" => Some(DataFormat::Csv),
-            "tsv" | "tab" => Some(DataFormat::Tsv),
-            "json" => Some(DataFormat::Json),
-            "jsonl" | "ndjson" => Some(DataFormat::Jsonl),
-            _ => None,
-        }
-    }
-
-    /// The format a file name's extension names.
-    pub fn from_path(path: &std::path::Path) -> Option<DataFormat> {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .and_then(|e| DataFormat::parse(&e.to_ascii_lowercase()))
-    }
-}
+/// The formats rows are read in: [`Format::DATA`] (one output format enum serves both).
+pub use crate::render::Format as DataFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchBy {

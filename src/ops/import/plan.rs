@@ -375,14 +375,9 @@ fn minted_id(r: &Record) -> String {
 
 /// What identifies a new record of each type, for its stable id.
 fn identity(r: &Record) -> String {
-    let keys: &[&str] = match r.ty {
-        RecordType::Customer => &["email", "name"],
-        RecordType::Deal => &["title", "customer", "created"],
-        RecordType::Ticket => &["subject", "customer", "opened"],
-        RecordType::Campaign => &["name", "start"],
-        RecordType::Interaction => &["customer", "at", "channel", "summary"],
-    };
-    keys.iter()
+    r.ty.info()
+        .identity
+        .iter()
         .map(|k| {
             r.get(k)
                 .and_then(crate::model::value::scalar_text)
@@ -503,8 +498,12 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
             RecordType::Customer if has(&values, "name") => Some("company"),
             RecordType::Customer => Some("name"),
             RecordType::Campaign => None,
-            _ if has(&values, "customer") => None,
-            _ => Some("customer"),
+            RecordType::Deal | RecordType::Ticket | RecordType::Interaction
+                if has(&values, "customer") =>
+            {
+                None
+            }
+            RecordType::Deal | RecordType::Ticket | RecordType::Interaction => Some("customer"),
         };
         if let Some(field) = field {
             let kind = crate::ops::assign::kind_of(p.store, ty, field);

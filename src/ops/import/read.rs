@@ -106,7 +106,7 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
                 })
                 .flexible(true)
                 // TSV has no quoting: its cells escape tabs and line breaks (as crm
-                // writes them: see render::table::tsv_escape).
+                // writes them: see render::tsv::tsv_escape).
                 .quoting(opts.format != DataFormat::Tsv)
                 .from_reader(text.as_bytes());
             let tsv = opts.format == DataFormat::Tsv;
@@ -166,7 +166,7 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
                     .filter_map(|(i, v)| {
                         headers.get(i).map(|h| {
                             let v = if tsv {
-                                crate::render::table::tsv_unescape(v)
+                                crate::render::tsv::tsv_unescape(v)
                             } else {
                                 v.to_string()
                             };
@@ -205,6 +205,17 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
                 })
                 .collect()
         }
+        DataFormat::Table
+        | DataFormat::Yaml
+        | DataFormat::Ids
+        | DataFormat::Markdown
+        | DataFormat::Text
+        | DataFormat::Github
+        | DataFormat::Html => Err(input_error(
+            &opts.source,
+            1,
+            format!("rows are not read as {}", opts.format),
+        )),
         DataFormat::Jsonl => text
             .lines()
             .enumerate()

@@ -27,10 +27,10 @@ use std::time::Duration;
 
 use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask};
 
-use super::protocol::{answer_bytes, Request, Status};
-use super::Journal;
+use super::client;
+use super::journal::Journal;
+use super::protocol::{answer_bytes, Request, Status, SOCKET};
 use crate::model::RecordType;
-use crate::store::watch;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
@@ -332,17 +332,17 @@ pub fn serve(root: &Path, ready: impl FnOnce(usize)) -> Result<&'static str, Wat
     crate::store::guard::private_dir(root, crate::store::guard::PRIVATE)?;
     let address = super::client::address(root)
         .ok_or_else(|| io(std::io::Error::from(std::io::ErrorKind::NotFound)))?;
-    if let Some(answer) = watch::send(root, &Request::Status) {
+    if let Some(answer) = client::send(root, &Request::Status) {
         let status = Status::parse(&answer).map_or_else(|| "it answers".into(), |s| s.line());
         return Err(WatchError::Running(root.to_path_buf(), status));
     }
     // Nobody answers: a socket left by a watcher that was killed.
-    let _ = std::fs::remove_file(root.join(watch::SOCKET));
+    let _ = std::fs::remove_file(root.join(SOCKET));
     let listener = UnixListener::bind(&address.path).map_err(io)?;
     {
         use std::os::unix::fs::PermissionsExt;
         let only_me = std::fs::Permissions::from_mode(0o600);
-        std::fs::set_permissions(root.join(watch::SOCKET), only_me).map_err(io)?;
+        std::fs::set_permissions(root.join(SOCKET), only_me).map_err(io)?;
     }
     listener.set_nonblocking(true).map_err(io)?;
     let instance = loop {
@@ -409,6 +409,6 @@ pub fn serve(root: &Path, ready: impl FnOnce(usize)) -> Result<&'static str, Wat
         }
     };
     // The socket goes with the watcher (unless the folder went first).
-    let _ = std::fs::remove_file(root.join(watch::SOCKET));
+    let _ = std::fs::remove_file(root.join(SOCKET));
     Ok(why)
 }
