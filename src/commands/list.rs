@@ -58,7 +58,7 @@ pub fn parse_type(s: &str) -> Result<RecordType, String> {
 }
 
 /// The formats `crm list` offers.
-pub const FORMATS: &[Format] = &Format::RECORDS;
+pub const FORMATS: &[Format] = Format::RECORDS;
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let format = ctx.format("list", FORMATS, ctx.rows_default())?;

@@ -38,7 +38,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in the order help lists them.
+    /// Every format, in the order help lists them (record lists' first).
     pub const ALL: [Format; 11] = [
         Format::Table,
         Format::Json,
@@ -89,17 +89,8 @@ impl Format {
         }
     }
 
-    /// The formats of record lists.
-    pub const RECORDS: [Format; 8] = [
-        Format::Table,
-        Format::Json,
-        Format::Jsonl,
-        Format::Yaml,
-        Format::Csv,
-        Format::Tsv,
-        Format::Ids,
-        Format::Markdown,
-    ];
+    /// The formats of record lists: the first eight of [`Format::ALL`].
+    pub const RECORDS: &[Format] = Format::ALL.split_at(8).0;
 
     pub fn name(self) -> &'static str {
         match self {
