@@ -68,7 +68,7 @@ pub enum ColorChoice {
 /// stays free of clap; this is its parser.
 #[derive(Clone)]
 pub struct FormatValues {
-    command: &'static str,
+    command: std::borrow::Cow<'static, str>,
     offered: &'static [Format],
 }
 
@@ -76,7 +76,7 @@ impl FormatValues {
     /// Before the command is known (`crm --format json list …`): any format; the
     /// command then checks it offers it.
     const ANY: FormatValues = FormatValues {
-        command: "",
+        command: std::borrow::Cow::Borrowed(""),
         offered: &Format::ALL,
     };
 }
@@ -171,7 +171,7 @@ fn with_formats(cmd: clap::Command) -> clap::Command {
             .help_heading("Global options");
         match offered {
             Some(offered) => cmd.arg(arg.help("Output format").value_parser(FormatValues {
-                command: path.join(" ").leak(),
+                command: path.join(" ").into(),
                 offered,
             })),
             None if leaf => cmd.arg(arg.hide(true).value_parser(FormatValues::ANY)),
