@@ -93,6 +93,12 @@ pub fn records() -> ArgValueCompleter {
     completer(&RecordType::ALL)
 }
 
+/// Records of one type.
+pub fn of_type(ty: RecordType) -> ArgValueCompleter {
+    static ALL: [RecordType; RecordType::COUNT] = RecordType::ALL;
+    completer(std::slice::from_ref(&ALL[ty.index()]))
+}
+
 pub fn customers() -> ArgValueCompleter {
     completer(&[RecordType::Customer])
 }

@@ -6,7 +6,7 @@
 use serde_yaml::{Mapping, Value};
 
 use super::record::Record;
-use super::spec::{FieldKind, FieldSpec};
+use super::spec::{self, FieldKind, FieldSpec};
 use super::value::{as_decimal, money_value};
 
 /// The first line of every file crm writes: it points editors with a YAML language
@@ -90,16 +90,8 @@ fn canonical_value(kind: FieldKind, v: &Value) -> Value {
 }
 
 const HISTORY_ENTRY: &[FieldSpec] = &[
-    FieldSpec {
-        name: "stage",
-        kind: FieldKind::Text,
-        required: true,
-    },
-    FieldSpec {
-        name: "at",
-        kind: FieldKind::Moment,
-        required: true,
-    },
+    spec::req("stage", FieldKind::Text),
+    spec::req("at", FieldKind::Moment),
 ];
 
 /// Unknown maps are written with their keys sorted, all the way down.

@@ -65,6 +65,10 @@ pub struct TypeInfo {
     pub fills: &'static [(&'static str, Fill)],
     /// The date fields a record came to be on, the first present wins (reports' start).
     pub start: &'static [&'static str],
+    /// What a record of the type is, for help texts.
+    pub about: &'static str,
+    /// Made by `crm log` (with its own flags), not `crm add`.
+    pub logged: bool,
 }
 
 /// The type table, in [`RecordType::ALL`]'s order (checked at compile time).
@@ -80,6 +84,8 @@ pub const TYPES: [TypeInfo; RecordType::COUNT] = [
         identity: &["email", "name"],
         fills: &[("created", Fill::Today)],
         start: &["created"],
+        about: "a person or an organisation",
+        logged: false,
     },
     TypeInfo {
         ty: RecordType::Deal,
@@ -100,6 +106,8 @@ pub const TYPES: [TypeInfo; RecordType::COUNT] = [
         identity: &["title", "customer", "created"],
         fills: &[("created", Fill::Today)],
         start: &["created"],
+        about: "an opportunity moving through the pipeline",
+        logged: false,
     },
     TypeInfo {
         ty: RecordType::Ticket,
@@ -117,6 +125,8 @@ pub const TYPES: [TypeInfo; RecordType::COUNT] = [
             ("created", Fill::Today),
         ],
         start: &["opened", "created"],
+        about: "a question, problem, complaint, request or feedback",
+        logged: false,
     },
     TypeInfo {
         ty: RecordType::Campaign,
@@ -129,6 +139,8 @@ pub const TYPES: [TypeInfo; RecordType::COUNT] = [
         identity: &["name", "start"],
         fills: &[("status", Fill::Text("planned")), ("created", Fill::Today)],
         start: &["created"],
+        about: "marketing that brings, grows or keeps customers",
+        logged: false,
     },
     TypeInfo {
         ty: RecordType::Interaction,
@@ -141,6 +153,8 @@ pub const TYPES: [TypeInfo; RecordType::COUNT] = [
         identity: &["customer", "at", "channel", "summary"],
         fills: &[("at", Fill::Now)],
         start: &["at"],
+        about: "a call, e-mail, message or meeting with a customer",
+        logged: true,
     },
 ];
 

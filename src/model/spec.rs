@@ -54,21 +54,55 @@ pub struct FieldSpec {
     pub name: &'static str,
     pub kind: FieldKind,
     pub required: bool,
+    /// What the field means, for `crm add`'s help (the kind's form is added to it).
+    pub doc: &'static str,
+    /// `crm add`'s flag when it is not the field's own name (see [`FieldSpec::flag`]).
+    pub flag: Option<&'static str>,
 }
 
-const fn req(name: &'static str, kind: FieldKind) -> FieldSpec {
+pub const fn req(name: &'static str, kind: FieldKind) -> FieldSpec {
     FieldSpec {
         name,
         kind,
         required: true,
+        doc: "",
+        flag: None,
     }
 }
 
-const fn opt(name: &'static str, kind: FieldKind) -> FieldSpec {
+pub const fn opt(name: &'static str, kind: FieldKind) -> FieldSpec {
     FieldSpec {
         name,
         kind,
         required: false,
+        doc: "",
+        flag: None,
+    }
+}
+
+impl FieldSpec {
+    const fn doc(self, doc: &'static str) -> FieldSpec {
+        FieldSpec { doc, ..self }
+    }
+
+    const fn flag(self, flag: &'static str) -> FieldSpec {
+        FieldSpec {
+            flag: Some(flag),
+            ..self
+        }
+    }
+
+    /// `crm add`'s flag for the field: the table's, else the name with `-` for `_`, a
+    /// list's in the singular (`--tag`, repeatable; the plural is an alias).
+    pub fn flag_name(&self) -> String {
+        if let Some(f) = self.flag {
+            return f.to_string();
+        }
+        let name = self.name.replace('_', "-");
+        match self.kind {
+            FieldKind::List => name.strip_suffix('s').unwrap_or(&name).to_string(),
+            _ => name,
+        }
     }
 }
 
@@ -86,107 +120,120 @@ pub const DIRECTIONS: &[&str] = &["inbound", "outbound"];
 pub const FREQUENCIES: &[&str] = &["weekly", "monthly", "quarterly"];
 
 pub const PREFERENCES: &[FieldSpec] = &[
-    opt("channel", FieldKind::Enum(CHANNELS)),
-    opt("frequency", FieldKind::Enum(FREQUENCIES)),
-    opt("consent", FieldKind::Bool),
-    opt("consent_at", FieldKind::Moment),
-    opt("do_not_contact", FieldKind::Bool),
-    opt("interests", FieldKind::List),
+    opt("channel", FieldKind::Enum(CHANNELS))
+        .doc("Preferred channel")
+        .flag("preferred-channel"),
+    opt("frequency", FieldKind::Enum(FREQUENCIES)).doc("How often to get in touch"),
+    opt("consent", FieldKind::Bool).doc("Consent to be contacted"),
+    opt("consent_at", FieldKind::Moment).doc("When consent was given or withdrawn"),
+    opt("do_not_contact", FieldKind::Bool).doc("Never contact this customer"),
+    opt("interests", FieldKind::List).doc("An interest"),
 ];
 
-pub const NEXT_ACTION: &[FieldSpec] = &[opt("on", FieldKind::Date), opt("note", FieldKind::Text)];
+pub const NEXT_ACTION: &[FieldSpec] = &[
+    opt("on", FieldKind::Date)
+        .doc("Date of the next follow-up")
+        .flag("next-on"),
+    opt("note", FieldKind::Text)
+        .doc("What the next follow-up is")
+        .flag("next-note"),
+];
 
-pub const LOYALTY: &[FieldSpec] = &[opt("points", FieldKind::Count)];
+pub const LOYALTY: &[FieldSpec] = &[opt("points", FieldKind::Count).doc("Loyalty points")];
 
 pub const CUSTOMER: &[FieldSpec] = &[
-    req("name", FieldKind::Text),
-    opt("kind", FieldKind::Enum(CUSTOMER_KINDS)),
-    opt("organisation", FieldKind::Ref(RecordType::Customer)),
-    opt("email", FieldKind::Email),
-    opt("phone", FieldKind::Text),
-    opt("social", FieldKind::Map),
-    req("stage", FieldKind::Lifecycle),
+    req("name", FieldKind::Text).doc("The customer's name"),
+    opt("kind", FieldKind::Enum(CUSTOMER_KINDS)).doc("What the customer is"),
+    opt("organisation", FieldKind::Ref(RecordType::Customer))
+        .doc("The organisation (a customer) this person belongs to"),
+    opt("email", FieldKind::Email).doc("E-mail address"),
+    opt("phone", FieldKind::Text).doc("Phone number"),
+    opt("social", FieldKind::Map).doc("A social handle (whatsapp, instagram, linkedin, x, …)"),
+    req("stage", FieldKind::Lifecycle).doc("Lifecycle stage"),
     opt("history", FieldKind::History),
-    opt("source", FieldKind::Source),
-    opt("owner", FieldKind::Text),
-    opt("tags", FieldKind::List),
-    opt("city", FieldKind::Text),
-    opt("region", FieldKind::Text),
-    opt("country", FieldKind::Text),
-    opt("industry", FieldKind::Text),
+    opt("source", FieldKind::Source).doc("Where the customer came from"),
+    opt("owner", FieldKind::Text).doc("Who looks after the customer"),
+    opt("tags", FieldKind::List).doc("A tag"),
+    opt("city", FieldKind::Text).doc("City"),
+    opt("region", FieldKind::Text).doc("Region or province"),
+    opt("country", FieldKind::Text).doc("Country"),
+    opt("industry", FieldKind::Text).doc("Industry"),
     opt("preferences", FieldKind::Object(PREFERENCES)),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
     opt("loyalty", FieldKind::Object(LOYALTY)),
-    opt("notes", FieldKind::Text),
-    opt("created", FieldKind::Date),
+    opt("notes", FieldKind::Text).doc("Notes"),
+    opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
 pub const DEAL: &[FieldSpec] = &[
-    req("title", FieldKind::Text),
-    req("customer", FieldKind::Ref(RecordType::Customer)),
-    req("stage", FieldKind::Pipeline),
+    req("title", FieldKind::Text).doc("The deal's title"),
+    req("customer", FieldKind::Ref(RecordType::Customer)).doc("The customer"),
+    req("stage", FieldKind::Pipeline).doc("Pipeline stage"),
     opt("history", FieldKind::History),
-    opt("value", FieldKind::Money),
-    opt("currency", FieldKind::Currency),
-    opt("probability", FieldKind::Percent),
-    opt("kind", FieldKind::Enum(DEAL_KINDS)),
-    opt("products", FieldKind::List),
-    opt("campaign", FieldKind::Ref(RecordType::Campaign)),
-    opt("expected_close", FieldKind::Date),
-    opt("closed", FieldKind::Date),
-    opt("lost_reason", FieldKind::Text),
-    opt("owner", FieldKind::Text),
+    opt("value", FieldKind::Money).doc("Amount"),
+    opt("currency", FieldKind::Currency)
+        .doc("Currency (default: crm.toml's when a value is given)"),
+    opt("probability", FieldKind::Percent).doc("Chance to win (default: the stage's)"),
+    opt("kind", FieldKind::Enum(DEAL_KINDS)).doc("What the deal is"),
+    opt("products", FieldKind::List).doc("A product"),
+    opt("campaign", FieldKind::Ref(RecordType::Campaign)).doc("The campaign that brought it"),
+    opt("expected_close", FieldKind::Date).doc("Expected close date"),
+    opt("closed", FieldKind::Date)
+        .doc("Date the deal was won or lost (set by `crm stage` otherwise)"),
+    opt("lost_reason", FieldKind::Text).doc("Why the deal was lost"),
+    opt("owner", FieldKind::Text).doc("Who works the deal"),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
-    opt("notes", FieldKind::Text),
-    opt("created", FieldKind::Date),
+    opt("notes", FieldKind::Text).doc("Notes"),
+    opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
 pub const TICKET: &[FieldSpec] = &[
-    req("subject", FieldKind::Text),
-    req("customer", FieldKind::Ref(RecordType::Customer)),
-    opt("kind", FieldKind::Enum(TICKET_KINDS)),
-    opt("priority", FieldKind::Enum(PRIORITIES)),
-    opt("status", FieldKind::Enum(TICKET_STATUSES)),
-    opt("channel", FieldKind::Enum(CHANNELS)),
-    opt("opened", FieldKind::Moment),
-    opt("first_response", FieldKind::Moment),
-    opt("resolved", FieldKind::Moment),
-    opt("satisfaction", FieldKind::Rating),
-    opt("assignee", FieldKind::Text),
-    opt("deal", FieldKind::Ref(RecordType::Deal)),
-    opt("description", FieldKind::Text),
-    opt("resolution", FieldKind::Text),
+    req("subject", FieldKind::Text).doc("The ticket's subject"),
+    req("customer", FieldKind::Ref(RecordType::Customer)).doc("The customer"),
+    opt("kind", FieldKind::Enum(TICKET_KINDS)).doc("What the ticket is"),
+    opt("priority", FieldKind::Enum(PRIORITIES)).doc("Priority"),
+    opt("status", FieldKind::Enum(TICKET_STATUSES)).doc("Status"),
+    opt("channel", FieldKind::Enum(CHANNELS)).doc("The channel it came in on"),
+    opt("opened", FieldKind::Moment).doc("When it was opened"),
+    opt("first_response", FieldKind::Moment).doc("When it was first answered"),
+    opt("resolved", FieldKind::Moment).doc("When it was resolved"),
+    opt("satisfaction", FieldKind::Rating).doc("Customer satisfaction"),
+    opt("assignee", FieldKind::Text).doc("Who handles it"),
+    opt("deal", FieldKind::Ref(RecordType::Deal)).doc("The deal it concerns"),
+    opt("description", FieldKind::Text).doc("What the customer asked or reported"),
+    opt("resolution", FieldKind::Text).doc("How it was resolved"),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
-    opt("created", FieldKind::Date),
+    opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
 pub const CAMPAIGN: &[FieldSpec] = &[
-    req("name", FieldKind::Text),
-    opt("phase", FieldKind::Enum(PHASES)),
-    opt("channel", FieldKind::Enum(CHANNELS)),
-    opt("status", FieldKind::Enum(CAMPAIGN_STATUSES)),
-    opt("start", FieldKind::Date),
-    opt("end", FieldKind::Date),
-    opt("budget", FieldKind::Money),
-    opt("cost", FieldKind::Money),
-    opt("currency", FieldKind::Currency),
-    opt("audience", FieldKind::Text),
-    opt("expected_revenue", FieldKind::Money),
-    opt("notes", FieldKind::Text),
-    opt("created", FieldKind::Date),
+    req("name", FieldKind::Text).doc("The campaign's name"),
+    opt("phase", FieldKind::Enum(PHASES)).doc("The funnel phase it serves"),
+    opt("channel", FieldKind::Enum(CHANNELS)).doc("The channel it runs on"),
+    opt("status", FieldKind::Enum(CAMPAIGN_STATUSES)).doc("Status"),
+    opt("start", FieldKind::Date).doc("Start date"),
+    opt("end", FieldKind::Date).doc("End date"),
+    opt("budget", FieldKind::Money).doc("Budget"),
+    opt("cost", FieldKind::Money).doc("What it cost"),
+    opt("currency", FieldKind::Currency)
+        .doc("Currency (default: crm.toml's when an amount is given)"),
+    opt("audience", FieldKind::Text).doc("Who it is for: a query over customers"),
+    opt("expected_revenue", FieldKind::Money).doc("Revenue it is expected to bring"),
+    opt("notes", FieldKind::Text).doc("Notes"),
+    opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
 pub const INTERACTION: &[FieldSpec] = &[
-    req("customer", FieldKind::Ref(RecordType::Customer)),
-    req("at", FieldKind::Moment),
-    req("channel", FieldKind::Enum(CHANNELS)),
-    opt("direction", FieldKind::Enum(DIRECTIONS)),
-    opt("summary", FieldKind::Text),
-    opt("deal", FieldKind::Ref(RecordType::Deal)),
-    opt("ticket", FieldKind::Ref(RecordType::Ticket)),
-    opt("campaign", FieldKind::Ref(RecordType::Campaign)),
-    opt("outcome", FieldKind::Text),
-    opt("by", FieldKind::Text),
+    req("customer", FieldKind::Ref(RecordType::Customer)).doc("The customer"),
+    req("at", FieldKind::Moment).doc("When it happened"),
+    req("channel", FieldKind::Enum(CHANNELS)).doc("How"),
+    opt("direction", FieldKind::Enum(DIRECTIONS)).doc("Who reached out"),
+    opt("summary", FieldKind::Text).doc("What was said"),
+    opt("deal", FieldKind::Ref(RecordType::Deal)).doc("The deal it concerns"),
+    opt("ticket", FieldKind::Ref(RecordType::Ticket)).doc("The ticket it concerns"),
+    opt("campaign", FieldKind::Ref(RecordType::Campaign)).doc("The campaign it answers"),
+    opt("outcome", FieldKind::Text).doc("What came of it"),
+    opt("by", FieldKind::Text).doc("Who on our side"),
 ];
 
 /// The spec of a (possibly dotted) field path, if the path names a known field.
