@@ -11,6 +11,7 @@ pub mod record;
 pub mod record_type;
 pub mod spec;
 pub mod stage;
+pub mod units;
 pub mod value;
 
 pub use clock::Clock;

@@ -48,7 +48,9 @@ pub fn init(dir: &Path) -> Result<()> {
 
 /// `crm init` for a folder whose default currency is `currency` (ISO 4217, checked).
 pub fn init_in(dir: &Path, currency: &str) -> Result<()> {
-    if !crate::config::Currency::is_valid(currency) || !Config::default().knows_currency(currency) {
+    if !crate::model::units::Currency::is_valid(currency)
+        || !Config::default().knows_currency(currency)
+    {
         return Err(Error::Usage(format!(
             "--currency {currency:?} is not an ISO 4217 code (e.g. USD, IDR)"
         )));

@@ -3,10 +3,11 @@
 
 use serde_yaml::Value;
 
-use crate::config::{Config, Currency};
+use crate::config::Config;
 use crate::model::clock::{format_moment, parse_date, parse_moment};
 use crate::model::id::check_id;
 use crate::model::spec::FieldKind;
+use crate::model::units::Currency;
 use crate::model::value::{
     check_amount, check_email, check_percent, money_value, parse_decimal, show, split_list, ungroup,
 };

@@ -3,9 +3,10 @@
 use serde_yaml::{Mapping, Value};
 
 use super::input::parse_input;
-use crate::config::{Config, Currency};
+use crate::config::Config;
 use crate::model::clock::parse_moment;
 use crate::model::spec::{FieldKind, FieldSpec};
+use crate::model::units::Currency;
 use crate::model::value::{
     as_decimal, check_amount, check_percent, describe, has_complex_key, scalar_text, show,
     FieldError,

@@ -1,0 +1,169 @@
+//! The other sections of crm.toml: service levels, loyalty tiers, custom fields, consent
+//! and the way amounts are written.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::model::spec::FieldKind;
+use crate::model::units::{Amount, Channel, Currency};
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTarget {
+    pub first_response_hours: u32,
+    pub resolution_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sla {
+    pub urgent: SlaTarget,
+    pub high: SlaTarget,
+    pub normal: SlaTarget,
+    pub low: SlaTarget,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoyaltyTier {
+    pub name: String,
+    pub min: Amount,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomType {
+    String,
+    Integer,
+    Decimal,
+    Date,
+    Moment,
+    Bool,
+    List,
+}
+
+impl CustomType {
+    /// The word crm.toml declares it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            CustomType::String => "string",
+            CustomType::Integer => "integer",
+            CustomType::Decimal => "decimal",
+            CustomType::Date => "date",
+            CustomType::Moment => "moment",
+            CustomType::Bool => "bool",
+            CustomType::List => "list",
+        }
+    }
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            CustomType::String => FieldKind::Text,
+            CustomType::Integer => FieldKind::Integer,
+            CustomType::Decimal => FieldKind::Money,
+            CustomType::Date => FieldKind::Date,
+            CustomType::Moment => FieldKind::Moment,
+            CustomType::Bool => FieldKind::Bool,
+            CustomType::List => FieldKind::List,
+        }
+    }
+}
+
+/// `[format]`: how the human formats (table, markdown, html, timeline) write amounts.
+/// Machine formats (json, csv, tsv, yaml) keep them exact and ungrouped whatever it says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(try_from = "RawFormat")]
+pub struct FormatSettings {
+    #[schemars(skip)]
+    pub money: crate::model::money::MoneyStyle,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+struct RawFormat {
+    /// Between groups of three digits ("," by default; "." or " " elsewhere; "" for none).
+    thousands: String,
+    /// Before the cents ("." by default).
+    decimal: String,
+    /// Currency symbols to write instead of the code: `IDR = "Rp"`.
+    symbols: BTreeMap<String, String>,
+}
+
+impl Default for RawFormat {
+    fn default() -> RawFormat {
+        let m = crate::model::money::MoneyStyle::default();
+        RawFormat {
+            thousands: m.thousands,
+            decimal: m.decimal,
+            symbols: m.symbols,
+        }
+    }
+}
+
+impl TryFrom<RawFormat> for FormatSettings {
+    type Error = String;
+
+    fn try_from(r: RawFormat) -> Result<FormatSettings, String> {
+        let printable = |s: &str| {
+            s.chars().count() <= 4 && !s.chars().any(|c| c.is_control() || c.is_ascii_digit())
+        };
+        if r.decimal.is_empty() || !printable(&r.decimal) || !printable(&r.thousands) {
+            return Err(format!(
+                "format: thousands {:?} and decimal {:?} must be up to 4 characters, not digits or control characters, and decimal not empty",
+                r.thousands, r.decimal
+            ));
+        }
+        if r.thousands == r.decimal {
+            return Err(format!(
+                "format: thousands and decimal are both {:?}; amounts would read two ways",
+                r.decimal
+            ));
+        }
+        for (code, symbol) in &r.symbols {
+            if !Currency::is_valid(code) {
+                return Err(format!(
+                    "format.symbols: {code:?} is not an ISO 4217 currency code (three capital letters)"
+                ));
+            }
+            if symbol.is_empty()
+                || symbol.chars().count() > 8
+                || symbol.chars().any(char::is_control)
+            {
+                return Err(format!(
+                    "format.symbols.{code}: {symbol:?} must be 1 to 8 printable characters"
+                ));
+            }
+        }
+        Ok(FormatSettings {
+            money: crate::model::money::MoneyStyle {
+                thousands: r.thousands,
+                decimal: r.decimal,
+                symbols: r.symbols,
+            },
+        })
+    }
+}
+
+/// Which campaign channels need the customer's consent.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Consent {
+    pub required: Vec<Channel>,
+}
+
+impl Consent {
+    pub fn required_for(&self, channel: &str) -> bool {
+        self.required.iter().any(|c| c.0 == channel)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomFields {
+    pub customer: BTreeMap<String, CustomType>,
+    pub deal: BTreeMap<String, CustomType>,
+    pub ticket: BTreeMap<String, CustomType>,
+    pub campaign: BTreeMap<String, CustomType>,
+    pub interaction: BTreeMap<String, CustomType>,
+}
