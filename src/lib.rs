@@ -1,7 +1,7 @@
 //! crm: a CRM whose database is a folder of YAML files.
 //!
 //! The modules are layers, each using only those before it: `model` (the vocabulary),
-//! `config` (crm.toml), `rules` (the field table with crm.toml), `query`, `error`, `store`
+//! `error` (the typed errors), `config` (crm.toml), `rules` (the field table with crm.toml), `query`, `store`
 //! (the folder on disk), `report`, `render` (output formats), `ops` (the operations
 //! commands run). None of them knows clap; `tests/layers.rs` checks the order.
 

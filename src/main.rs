@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod complete;
+mod exit;
 mod ui;
 
 use std::process::ExitCode;
@@ -60,11 +61,7 @@ fn exit_code(ctx: &commands::Ctx, result: anyhow::Result<()>) -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             ctx.ui.error(&format!("{e:#}"));
-            let usage = e.chain().any(|c| {
-                c.downcast_ref::<crm::Error>()
-                    .is_some_and(crm::Error::is_usage)
-            });
-            ExitCode::from(if usage { 2 } else { 1 })
+            ExitCode::from(exit::classify(&e).exit_code())
         }
     }
 }

@@ -285,11 +285,10 @@ fn assignment(ty: RecordType, path: &str, value: &str) -> Result<Assignment> {
     }
     match value.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok(Assignment::set(&format!("{path}.{k}"), v)),
-        _ => Err(crm::Error::Usage(format!(
+        _ => Err(crate::exit::usage(format!(
             "--{} takes NETWORK=HANDLE (e.g. whatsapp=+6281234), found {value:?}",
             path.replace('_', "-")
-        ))
-        .into()),
+        ))),
     }
 }
 

@@ -104,12 +104,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let warnings = findings.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if errors > 0 {
-        return Err(crm::Error::Failed(format!(
+        return Err(crate::exit::failed(format!(
             "check found {} and {}",
             plural(errors, "error"),
             plural(warnings, "warning")
-        ))
-        .into());
+        )));
     }
     ctx.ui.info(&format!(
         "check found no errors and {}",

@@ -61,11 +61,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             return Ok(());
         }
         if edited == shown {
-            return Err(crm::Error::Failed(format!(
+            return Err(crate::exit::failed(format!(
                 "edit of {} {} abandoned: it still has errors; nothing was written",
                 rec.ty, rec.id
-            ))
-            .into());
+            )));
         }
         match parse_edited(store, &original.path, rec, &body) {
             Ok(record) => {
@@ -77,33 +76,30 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     // Lost to another writer: what the user typed is kept, not dropped.
                     Err(e) => {
                         let kept = keep(tmp)?;
-                        Err(crm::Error::Failed(format!(
+                        Err(crate::exit::failed(format!(
                             "{e}\nyour edit is kept in {} (copy from it what you need, then remove it)",
                             kept.display()
-                        ))
-                        .into())
+                        )))
                     }
                 };
             }
             Err(problems) if !interactive => {
                 // No one to fix it: a scripted editor would be re-run forever.
                 let kept = keep(tmp)?;
-                return Err(crm::Error::Failed(format!(
+                return Err(crate::exit::failed(format!(
                     "the edited record is not valid:\n{problems}\nnothing was written; the edit is kept in {} \
                      (`crm check --fix` removes it)",
                     kept.display()
-                ))
-                .into());
+                )));
             }
             Err(problems) => {
                 ctx.ui
                     .warn(&format!("the edited record is not valid:\n{problems}"));
                 if round % 3 == 0 && give_up()? {
-                    return Err(crm::Error::Failed(format!(
+                    return Err(crate::exit::failed(format!(
                         "edit of {} {} abandoned: it still has errors; nothing was written",
                         rec.ty, rec.id
-                    ))
-                    .into());
+                    )));
                 }
                 let mut header = format!("{MARK}this record was not saved; fix these problems, or leave the file unchanged to give up:\n");
                 for p in problems.lines() {
@@ -139,10 +135,9 @@ fn run_editor(path: &std::path::Path) -> Result<()> {
         .status()
         .with_context(|| format!("cannot start the editor {editor:?}"))?;
     if !status.success() {
-        return Err(crm::Error::Failed(format!(
+        return Err(crate::exit::failed(format!(
             "the editor {editor:?} exited with {status}; nothing was written"
-        ))
-        .into());
+        )));
     }
     Ok(())
 }

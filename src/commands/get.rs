@@ -36,11 +36,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         match record.get(&args.field) {
             Some(v) if !v.is_null() => v.clone(),
             _ => {
-                return Err(crm::Error::Failed(format!(
+                return Err(crate::exit::failed(format!(
                     "{} {} has no field `{}`",
                     record.ty, record.id, args.field
-                ))
-                .into())
+                )))
             }
         }
     };

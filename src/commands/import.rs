@@ -58,7 +58,7 @@ fn pair(s: &str, sep: char, what: &str) -> Result<(String, String)> {
     s.split_once(sep)
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .ok_or_else(|| crm::Error::Usage(format!("expected {what}, found {s:?}")).into())
+        .ok_or_else(|| crate::exit::usage(format!("expected {what}, found {s:?}")))
 }
 
 /// The formats `crm import` reads.
@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         true => ctx.format("import", FORMATS, Format::Csv)?,
         false if stdin => Format::Csv,
         false => Format::from_path(&args.file).ok_or_else(|| {
-            crm::Error::Usage(format!(
+            crate::exit::usage(format!(
                 "cannot tell the format of {} from its name; pass --format csv|tsv|json|jsonl",
                 args.file.display()
             ))

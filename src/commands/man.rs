@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .get_subcommands()
             .find(|c| !c.is_hide_set() && c.get_name() == word)
             .ok_or_else(|| {
-                crm::Error::Usage(format!(
+                crate::exit::usage(format!(
                     "{} has no subcommand {word:?} (see `crm man`)",
                     cmd.get_bin_name().unwrap_or("crm")
                 ))

@@ -51,11 +51,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(path) = args.path.as_deref().filter(|p| !is_record(p)) {
         return match crm::ops::git::merge_file(&args.ours, &args.base, &args.theirs) {
             Ok(true) => Ok(()),
-            Ok(false) => Err(crm::Error::Failed(format!(
+            Ok(false) => Err(crate::exit::failed(format!(
                 "{}: not a crm record; merged line by line, with conflicts",
                 path.display()
-            ))
-            .into()),
+            ))),
             Err(e) => Err(anyhow::Error::new(e).context("cannot run git merge-file")),
         };
     }
@@ -66,7 +65,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         theirs: &args.theirs,
         shown: &path,
     };
-    let failed = |m: String| Err(crm::Error::Failed(format!("{}: {m}", path.display())).into());
+    let failed = |m: String| Err(crate::exit::failed(format!("{}: {m}", path.display())));
     match merge_in_place(&files)? {
         MergeOutcome::Clean => Ok(()),
         MergeOutcome::Conflicts(fields) => failed(format!("conflict in {}", fields.join(", "))),

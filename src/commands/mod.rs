@@ -103,11 +103,10 @@ impl Ctx {
             Ok(f)
         } else {
             let names: Vec<&str> = offered.iter().map(|f| f.name()).collect();
-            Err(crm::Error::Usage(format!(
+            Err(crate::exit::usage(format!(
                 "--format {f} is not offered by `crm {command}` (choose one of: {})",
                 names.join(", ")
-            ))
-            .into())
+            )))
         }
     }
 
@@ -181,10 +180,9 @@ impl Ctx {
 /// A format a command does not offer reached its `match` (its `FORMATS` and the match
 /// disagree): a usage error rather than output in some other format.
 pub fn unoffered(command: &str, format: Format) -> anyhow::Error {
-    crm::Error::Usage(format!(
+    crate::exit::usage(format!(
         "--format {format} is not offered by `crm {command}`"
     ))
-    .into()
 }
 
 /// The formats of commands that print rows of plain values (timeline, agenda, audience).

@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         quarter: args.quarter,
     }
     .resolve(as_of, default_period)
-    .map_err(crm::Error::Usage)?;
+    .map_err(crate::exit::usage)?;
     let primary = match args.report {
         Kind::Pipeline => RecordType::Deal,
         Kind::Campaigns => RecordType::Campaign,
@@ -125,11 +125,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     out.flush()?;
     if args.strict && !r.skipped.is_empty() {
         let n = r.skipped.len();
-        return Err(crm::Error::Failed(format!(
+        return Err(crate::exit::failed(format!(
             "--strict: {n} file{} could not be read",
             if n == 1 { "" } else { "s" }
-        ))
-        .into());
+        )));
     }
     Ok(())
 }

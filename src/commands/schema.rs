@@ -29,10 +29,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(t) => match RecordType::parse(t) {
             Some(ty) => record_schema(ty, &cfg),
             None => {
-                return Err(crm::Error::Usage(format!(
+                return Err(crate::exit::usage(format!(
                     "{t:?} is not a record type (customer, deal, ticket, campaign, interaction) or config"
-                ))
-                .into())
+                )))
             }
         },
     };

@@ -33,7 +33,7 @@ pub const FORMATS: &[Format] = &[Format::Text, Format::Json];
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let root = ctx.store()?.root.clone();
-    let none = || crm::Error::Failed(format!("no watcher serves {}", root.display()));
+    let none = || crate::exit::failed(format!("no watcher serves {}", root.display()));
     if args.status {
         let format = ctx.format("watch --status", FORMATS, Format::Text)?;
         let status = watch::send(&root, &Request::Status)
@@ -76,22 +76,21 @@ fn serve(ctx: &Ctx, root: &std::path::Path) -> Result<()> {
             root.display()
         ))
     })
-    .map_err(|e| crm::Error::Failed(e.to_string()))?;
+    .map_err(|e| crate::exit::failed(e.to_string()))?;
     ctx.ui.info(&format!("stopped watching: {why}"));
     Ok(())
 }
 
 #[cfg(not(target_os = "linux"))]
 fn serve(_: &Ctx, _: &std::path::Path) -> Result<()> {
-    Err(crm::Error::Failed(
+    Err(crate::exit::failed(
         "crm watch needs Linux's inotify; without a watcher every command checks each file".into(),
-    )
-    .into())
+    ))
 }
 
 #[cfg(not(unix))]
 fn detach(_: &std::path::Path) -> Result<u32> {
-    Err(crm::Error::Failed("crm watch needs Linux's inotify".into()).into())
+    Err(crate::exit::failed("crm watch needs Linux's inotify"))
 }
 
 /// Starts `crm watch` as a process of its own session, and waits until it answers.
@@ -134,12 +133,14 @@ fn detach(root: &std::path::Path) -> Result<u32> {
                 .last()
                 .unwrap_or("")
                 .trim_start_matches("error: ");
-            return Err(
-                crm::Error::Failed(format!("the watcher stopped ({status}): {last}")).into(),
-            );
+            return Err(crate::exit::failed(format!(
+                "the watcher stopped ({status}): {last}"
+            )));
         }
         if started.elapsed() > std::time::Duration::from_secs(30) {
-            return Err(crm::Error::Failed("the watcher did not answer within 30 s".into()).into());
+            return Err(crate::exit::failed(
+                "the watcher did not answer within 30 s",
+            ));
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

@@ -23,16 +23,7 @@ use crate::model::units::{Currency, Rate, TimeZone};
 
 pub const FILE_NAME: &str = "crm.toml";
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
+pub use crate::error::ConfigError;
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]

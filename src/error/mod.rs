@@ -1,24 +1,29 @@
-//! The library's error type. Every variant is a failure of the command (exit 1) except
-//! [`Error::Usage`], which is a mistake in how crm was called (exit 2).
-
+//! The library's errors: one typed error per part (settings, queries, paths, writes,
+//! references, files, imports) and [`Error`], what an operation returns, with a variant
+//! for each way it fails. Which exit code a failure gets is the binary's decision
+//! (`main.rs`, by an exhaustive match), not the library's.
 //!
-//! It sits below `store`: the error types of the store's parts (paths, writes, references)
-//! and of imports live here, so every layer from `store` up can return [`Error`] and the
-//! error type depends on no operation.
+//! A leaf: it depends on `model` only, so every layer above can return its types.
 
+mod config;
 mod import;
+mod issue;
 mod path;
+mod query;
 mod resolve;
 mod write;
 
 use std::path::PathBuf;
 
+pub use config::ConfigError;
 pub use import::{ImportErrors, RowError, MAX_LISTED};
+pub use issue::LoadIssue;
 pub use path::PathError;
+pub use query::QueryError;
 pub use resolve::ResolveError;
 pub use write::WriteError;
 
-use crate::config::ConfigError;
+use crate::model::record::PathError as FieldPathError;
 use crate::model::value::FieldError;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,16 +42,75 @@ pub enum Error {
         context: String,
         errors: Vec<FieldError>,
     },
-    #[error("{0}")]
-    Failed(String),
     /// Bad rows in an import; nothing was written.
     #[error(transparent)]
     Import(ImportErrors),
+    /// A value given on the command line (a flag's, a `KEY=VALUE` pair's, `-C`'s) is
+    /// malformed or names nothing; nothing was read or written.
     #[error("{0}")]
-    Usage(String),
-    /// A malformed `--where` expression (a usage error).
+    BadValue(String),
+    /// A malformed `--where` expression.
     #[error(transparent)]
-    Query(#[from] crate::query::QueryError),
+    Query(#[from] QueryError),
+    /// A campaign's audience is not a query crm can run.
+    #[error("the audience of campaign {campaign}: {source}")]
+    Audience {
+        campaign: String,
+        source: QueryError,
+    },
+    /// A record file that cannot be used (it does not parse, or is not a record).
+    #[error(transparent)]
+    Unreadable(#[from] LoadIssue),
+    /// A record whose text would be larger than crm reads back.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A field path that runs through a value that is not a mapping.
+    #[error(transparent)]
+    FieldPath(#[from] FieldPathError),
+    /// `id` is the file name, not a field.
+    #[error("field `id`: the id is the file name and cannot be set")]
+    IdField,
+    #[error("{ty} {id} already exists")]
+    Exists {
+        ty: crate::model::RecordType,
+        id: String,
+    },
+    #[error("could not find a free id for the new {ty} after {attempts} tries")]
+    NoFreeId {
+        ty: crate::model::RecordType,
+        attempts: usize,
+    },
+    /// A record other records name, removed without `--force`.
+    #[error("{record} is referred to by {} record{}; remove or change {} first, or pass --force:\n{}", .referrers.len(), if .referrers.len() == 1 { "" } else { "s" }, if .referrers.len() == 1 { "it" } else { "them" }, .referrers.join("\n"))]
+    Referenced {
+        record: String,
+        referrers: Vec<String>,
+    },
+    #[error("{} already exists: this is a crm folder; nothing was changed", .0.display())]
+    AlreadyInitialised(PathBuf),
+    #[error("{} is not inside a git work tree (run `git init` first)", .0.display())]
+    NotInGit(PathBuf),
+    /// Running git failed (it is missing, or a command of it failed).
+    #[error("{0}")]
+    Git(String),
+    /// A campaign in a state where the operation does not apply (e.g. completed, no channel).
+    #[error("{0}")]
+    Campaign(String),
+    /// Amounts so large that a report's sums would overflow.
+    #[error("amounts over the largest crm takes ({max}) would make the report's figures overflow; fix them (`crm check` lists them): {}", .over.join("; "))]
+    Overflow { max: String, over: Vec<String> },
+    /// An import that stopped part-way: what was written is whole, a rerun completes it.
+    #[error("{cause}\nthe import stopped after writing {written} of {total} records; the rest were not written. Fix the cause (free some space?) and run the same import again: it matches the records already written and completes the import")]
+    ImportStopped {
+        cause: Box<Error>,
+        written: usize,
+        total: usize,
+    },
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Comments a rewrite could not keep; nothing was written.
     #[error("{}", comments_lost(.path, .lost))]
     Comments {
@@ -95,10 +159,6 @@ impl Error {
             path: path.into(),
             source,
         }
-    }
-
-    pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Usage(_) | Error::Query(_))
     }
 }
 

@@ -46,9 +46,9 @@ fn add_locked(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
     check_for_write(store, &record, &context)?;
 
     if let Some(id) = new.id {
-        check_id(&id).map_err(|e| Error::Usage(format!("--id: {e}")))?;
+        check_id(&id).map_err(|e| Error::BadValue(format!("--id: {e}")))?;
         if store.exists(ty, &id) {
-            return Err(Error::Failed(format!("{ty} {id} already exists")));
+            return Err(Error::Exists { ty, id });
         }
         record.id = id;
         let path = store.create(&record)?;
@@ -76,9 +76,10 @@ fn add_locked(store: &Store, new: NewRecord) -> Result<(Record, PathBuf)> {
             Err(e) => return Err(e),
         }
     }
-    Err(Error::Failed(format!(
-        "could not find a free id for the new {ty} after {ID_ATTEMPTS} tries"
-    )))
+    Err(Error::NoFreeId {
+        ty,
+        attempts: ID_ATTEMPTS,
+    })
 }
 
 /// The defaults of a new record (see [`add`]); also used by `crm import`. With

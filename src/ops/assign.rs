@@ -44,7 +44,7 @@ impl FromStr for Assignment {
 
     fn from_str(s: &str) -> Result<Assignment> {
         let Some((key, raw)) = s.split_once('=') else {
-            return Err(Error::Usage(format!(
+            return Err(Error::BadValue(format!(
                 "expected KEY=VALUE (or KEY+=VALUE, KEY-=VALUE for lists), found {s:?}"
             )));
         };
@@ -75,14 +75,12 @@ pub fn check_path(path: &str) -> Result<()> {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
     if !ok {
-        return Err(Error::Usage(format!(
+        return Err(Error::BadValue(format!(
             "{path:?} is not a field name (letters, digits, '_' and '-', nested fields joined by '.')"
         )));
     }
     if path == "id" {
-        return Err(Error::Failed(
-            "field `id`: the id is the file name and cannot be set".into(),
-        ));
+        return Err(Error::IdField);
     }
     Ok(())
 }
@@ -147,7 +145,7 @@ pub fn new_fields(
                 Some(_) => format!("{top}.{near}"),
                 None => near.clone(),
             };
-            return Err(Error::Usage(format!(
+            return Err(Error::BadValue(format!(
                 "no {ty} has a field `{path}` (did you mean `{meant}`?); pass --new-field to add `{path}` as a new field"
             )));
         }
@@ -270,9 +268,7 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
 }
 
 fn set(record: &mut Record, path: &str, value: Value) -> Result<()> {
-    record
-        .set(path, value)
-        .map_err(|e| Error::Failed(e.to_string()))
+    record.set(path, value).map_err(Error::FieldPath)
 }
 
 /// Removes fields; a required one cannot go. Returns the paths that were not there.
@@ -307,16 +303,13 @@ mod tests {
         assert_eq!(a.raw, "a=b");
         assert!(matches!(
             "novalue".parse::<Assignment>(),
-            Err(Error::Usage(_))
+            Err(Error::BadValue(_))
         ));
         assert!(matches!(
             "../x=1".parse::<Assignment>(),
-            Err(Error::Usage(_))
+            Err(Error::BadValue(_))
         ));
-        assert!(matches!(
-            "id=x".parse::<Assignment>(),
-            Err(Error::Failed(_))
-        ));
+        assert!(matches!("id=x".parse::<Assignment>(), Err(Error::IdField)));
     }
 
     #[test]

@@ -56,8 +56,12 @@ pub fn audience<'s>(
         .str("audience")
         .map(|a| vec![a.to_string()])
         .unwrap_or_default();
-    let query = Query::new(&exprs, RecordType::Customer, &store.config, today, store)
-        .map_err(|e| Error::Failed(format!("the audience of campaign {}: {e}", campaign.id)))?;
+    let query = Query::new(&exprs, RecordType::Customer, &store.config, today, store).map_err(
+        |source| Error::Audience {
+            campaign: campaign.id.clone(),
+            source,
+        },
+    )?;
     let channel = campaign.str("channel");
     let needs_consent = channel.is_some_and(|c| store.config.consent.required_for(c));
     let touches = Touch::all(

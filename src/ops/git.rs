@@ -92,10 +92,7 @@ pub fn driver_problem(dir: &Path) -> Option<String> {
 /// config is this clone's.
 pub fn setup(dir: &Path, crm_exe: &Path) -> Result<()> {
     if !in_work_tree(dir) {
-        return Err(Error::Failed(format!(
-            "{} is not inside a git work tree (run `git init` first)",
-            dir.display()
-        )));
+        return Err(Error::NotInGit(dir.to_path_buf()));
     }
     let driver = driver_command(crm_exe);
     for (key, value) in [
@@ -106,9 +103,9 @@ pub fn setup(dir: &Path, crm_exe: &Path) -> Result<()> {
             .args(["config", "--local", key, value])
             .current_dir(dir)
             .status()
-            .map_err(|e| Error::Failed(format!("cannot run git: {e}")))?;
+            .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
         if !status.success() {
-            return Err(Error::Failed(format!("git config {key} failed ({status})")));
+            return Err(Error::Git(format!("git config {key} failed ({status})")));
         }
     }
     Ok(())

@@ -51,16 +51,13 @@ pub fn init_in(dir: &Path, currency: &str) -> Result<()> {
     if !crate::model::units::Currency::is_valid(currency)
         || !Config::default().knows_currency(currency)
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::BadValue(format!(
             "--currency {currency:?} is not an ISO 4217 code (e.g. USD, IDR)"
         )));
     }
     let toml = dir.join(FILE_NAME);
     if toml.exists() {
-        return Err(Error::Failed(format!(
-            "{} already exists: this is a crm folder; nothing was changed",
-            toml.display()
-        )));
+        return Err(Error::AlreadyInitialised(toml));
     }
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = std::path::absolute(dir)

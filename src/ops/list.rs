@@ -27,7 +27,7 @@ pub fn list<'s>(store: &'s Store, ty: RecordType, opts: &ListOptions) -> Result<
         .as_deref()
         .map(|s| SortSpec::new(s, ty, &store.config, store))
         .transpose()
-        .map_err(Error::Usage)?;
+        .map_err(Error::BadValue)?;
     let records: Box<dyn Iterator<Item = &crate::store::load::Loaded>> = match &opts.shows {
         Some(shows) => {
             let mut fields: Vec<&str> = shows.iter().map(String::as_str).collect();
@@ -55,7 +55,7 @@ pub fn list<'s>(store: &'s Store, ty: RecordType, opts: &ListOptions) -> Result<
 pub fn check_fields(store: &Store, ty: RecordType, names: &[String]) -> Result<()> {
     for n in names {
         if let Some(why) = crate::query::names::unknown(ty, n.trim(), &store.config, store) {
-            return Err(Error::Usage(format!("--fields: {why}")));
+            return Err(Error::BadValue(format!("--fields: {why}")));
         }
     }
     Ok(())

@@ -346,8 +346,10 @@ pub enum MergeOutcome {
 /// with `git merge-file`.
 pub fn merge_in_place(files: &MergeFiles) -> crate::error::Result<MergeOutcome> {
     let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map_err(|e| crate::error::Error::Failed(format!("cannot read {}: {e}", p.display())))
+        std::fs::read_to_string(p).map_err(|source| crate::error::Error::Read {
+            path: p.to_path_buf(),
+            source,
+        })
     };
     let (base, ours, theirs) = (read(files.base)?, read(files.ours)?, read(files.theirs)?);
     match merge(&base, &ours, &theirs, files.shown) {

@@ -14,15 +14,10 @@ pub fn remove(store: &Store, target: &Loaded, force: bool) -> Result<usize> {
             .iter()
             .map(|(l, field)| format!("  {}/{} ({field})", l.record.ty, l.record.id))
             .collect();
-        return Err(Error::Failed(format!(
-            "{}/{} is referred to by {} record{}; remove or change {} first, or pass --force:\n{}",
-            rec.ty,
-            rec.id,
-            referrers.len(),
-            if referrers.len() == 1 { "" } else { "s" },
-            if referrers.len() == 1 { "it" } else { "them" },
-            lines.join("\n")
-        )));
+        return Err(Error::Referenced {
+            record: format!("{}/{}", rec.ty, rec.id),
+            referrers: lines,
+        });
     }
     store.remove(target)?;
     Ok(referrers.len())

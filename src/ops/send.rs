@@ -28,14 +28,14 @@ pub struct SendReport {
 /// of the send are left out and counted.
 pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<SendReport> {
     if let Some(status @ ("completed" | "cancelled")) = campaign.str("status") {
-        return Err(Error::Failed(format!(
+        return Err(Error::Campaign(format!(
             "campaign {} is {status}: sends are logged only for a planned or active campaign \
              (`crm set {} status=active` if it runs again)",
             campaign.id, campaign.id
         )));
     }
     let channel = campaign.str("channel").ok_or_else(|| {
-        Error::Failed(format!(
+        Error::Campaign(format!(
             "campaign {} has no channel; set one with `crm set {} channel=…`",
             campaign.id, campaign.id
         ))
@@ -44,7 +44,7 @@ pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<Se
         Some(a) => parse_moment(a)
             .map(|m| crate::model::clock::format_moment(&m))
             .ok_or_else(|| {
-                Error::Usage(format!(
+                Error::BadValue(format!(
                     "--at {a:?} is not a moment (RFC 3339 or YYYY-MM-DD)"
                 ))
             })?,
@@ -54,7 +54,7 @@ pub fn log_send(store: &Store, campaign: &Record, at: Option<&str>) -> Result<Se
     let day = moment.with_timezone(&store.config.tz()).date_naive();
     // Without a known time of day (a pinned CRM_TODAY), only a later day is the future.
     if (store.clock.now_known && moment > store.clock.now) || day > store.clock.today {
-        return Err(Error::Usage(format!(
+        return Err(Error::BadValue(format!(
             "--at {at} is in the future: a send is logged once it has happened"
         )));
     }

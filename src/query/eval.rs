@@ -16,12 +16,12 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 use serde_yaml::Value;
 
-use super::error::QueryError;
 use super::field::{date_of, moment_of};
 pub use super::field::{FieldRef, Kind, Records, SortKey};
 use super::lexer::CmpOp;
 use super::parser::{Expr, Field, Literal};
 use crate::config::Config;
+use crate::error::QueryError;
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::fold::fold;
 use crate::model::value::{as_decimal, scalar_text};

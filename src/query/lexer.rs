@@ -1,6 +1,6 @@
 //! Splits a `--where` expression into tokens, each with the column it starts at.
 
-use super::error::QueryError;
+use crate::error::QueryError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tok {

@@ -1,7 +1,6 @@
 //! The `--where` language (README, "Listing and queries"): lexer, parser, and the typed evaluator that
 //! `crm list`, reference resolution and the reports share.
 
-pub mod error;
 pub mod eval;
 pub mod field;
 pub mod lexer;
@@ -11,7 +10,7 @@ pub mod sort;
 
 use chrono::NaiveDate;
 
-pub use error::QueryError;
+pub use crate::error::QueryError;
 pub use eval::{FieldRef, Filter, Records};
 
 use crate::config::Config;

@@ -13,8 +13,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::error::QueryError;
 use super::lexer::{lex, CmpOp, Tok, Token};
+use crate::error::QueryError;
 use crate::model::clock::{parse_date, relative_day};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -249,10 +249,10 @@ impl<'a> Data<'a> {
         if over.is_empty() {
             return Ok(());
         }
-        Err(crate::Error::Failed(format!(
-            "amounts over the largest crm takes ({MAX_AMOUNT}) would make the report's figures overflow; fix them (`crm check` lists them): {}",
-            over.join("; ")
-        )))
+        Err(crate::Error::Overflow {
+            max: MAX_AMOUNT.to_string(),
+            over,
+        })
     }
 
     /// The same records seen over another period (the index does not depend on it).

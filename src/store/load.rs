@@ -3,7 +3,6 @@
 //! A file that does not parse, or that is not a record, becomes a [`LoadIssue`] and the
 //! rest load as usual: one broken file never stops a command that does not need it.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
@@ -18,27 +17,7 @@ pub struct Loaded {
     pub path: PathBuf,
 }
 
-/// A file that could not be used, with where in it the problem is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadIssue {
-    pub path: PathBuf,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for LoadIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+pub use crate::error::LoadIssue;
 
 /// Everything of one type: the records, sorted by path, and the files that could not be read.
 #[derive(Debug, Default)]

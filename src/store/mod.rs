@@ -551,8 +551,7 @@ impl Store {
         let path = self.checked(&original.path)?;
         self.locked(|| {
             let bytes = settle::read_quiet(&self.root, &original.path)?;
-            let now = load::parse_record(original.record.ty, &original.path, &bytes)
-                .map_err(|issue| Error::Failed(issue.to_string()))?;
+            let now = load::parse_record(original.record.ty, &original.path, &bytes)?;
             let mut record = now.clone();
             change(&mut record)?;
             if record.fields == now.fields {
@@ -737,8 +736,7 @@ impl Store {
     /// The text that would replace `original`'s file with `record` now (its comments
     /// kept): what an import checks before it writes anything.
     pub fn rewrite_text(&self, original: &Loaded, record: &Record) -> Result<String> {
-        let bytes = load::read_record(&self.root, &original.path)
-            .map_err(|i| Error::Failed(i.to_string()))?;
+        let bytes = load::read_record(&self.root, &original.path)?;
         self.text_over(record, &original.path, &bytes)
     }
 
@@ -772,7 +770,7 @@ fn sized_text(record: &Record, rel: &Path) -> Result<String> {
 
 fn checked_size(record: &Record, text: String) -> Result<String> {
     match load::oversize(record, &text) {
-        Some((_, why)) => Err(Error::Failed(why)),
+        Some((_, why)) => Err(Error::TooLarge(why)),
         None => Ok(text),
     }
 }

@@ -15,7 +15,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
         } else {
             "does not exist"
         };
-        return Err(Error::Usage(format!(
+        return Err(Error::BadValue(format!(
             "{}: {what} (the folder given by -C or CRM_DIR)",
             start.display()
         )));

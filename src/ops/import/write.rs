@@ -33,9 +33,11 @@ fn write_locked(store: &Store, plan: &Plan, progress: &mut dyn FnMut()) -> Resul
             // Stopped part-way (a full disk, say): each record written is whole, and a
             // second run matches them and writes only the rest.
             Err(e) if written > 0 => {
-                return Err(Error::Failed(format!(
-                    "{e}\nthe import stopped after writing {written} of {total} records; the rest were not written. Fix the cause (free some space?) and run the same import again: it matches the records already written and completes the import"
-                )))
+                return Err(Error::ImportStopped {
+                    cause: Box::new(e),
+                    written,
+                    total,
+                })
             }
             Err(e) => return Err(e),
         }
