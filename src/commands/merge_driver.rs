@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         MergeOutcome::TooBig(len) => failed(format!(
             "the merge is {len} bytes, more than a record file may be ({} bytes); \
              shorten it before committing",
-            crm::store::load::MAX_RECORD_BYTES
+            crm::store::read::parse::MAX_RECORD_BYTES
         )),
         MergeOutcome::AsText { why, clean } => {
             ctx.ui.warn(&format!(

@@ -7,7 +7,7 @@ pub struct QueryError {
     /// 1-based column, in characters, of the bad token.
     pub col: usize,
     pub message: String,
-    /// The expression, for the caret display; set by [`super::Query::parse`].
+    /// The expression, for the caret display; set by `query::Query::parse`.
     pub source: String,
 }
 

@@ -56,7 +56,7 @@ pub struct FieldSpec {
     pub required: bool,
     /// What the field means, for `crm add`'s help (the kind's form is added to it).
     pub doc: &'static str,
-    /// `crm add`'s flag when it is not the field's own name (see [`FieldSpec::flag`]).
+    /// `crm add`'s flag when it is not the field's own name (see [`FieldSpec::flag_name`]).
     pub flag: Option<&'static str>,
 }
 

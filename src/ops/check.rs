@@ -22,7 +22,8 @@ use crate::model::record_type::Layout;
 use crate::model::{comments, Record, RecordType};
 use crate::rules::validate;
 use crate::store::guard;
-use crate::store::load::{locate_field, Loaded};
+use crate::store::load::Loaded;
+use crate::store::read::parse::locate_field;
 use crate::store::{ClockPins, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -304,7 +305,7 @@ fn merge_driver_finding(root: &Path) -> Option<Finding> {
 /// comment (a file too full of `#` in quotes) or cannot place in the canonical text.
 /// Only files with a `#` past their schema line are parsed for it.
 fn check_comments(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
-    let Ok(bytes) = crate::store::load::read_record(&store.root, &l.path) else {
+    let Ok(bytes) = crate::store::read::parse::read_record(&store.root, &l.path) else {
         return;
     };
     let body = match bytes.iter().position(|&b| b == b'\n') {

@@ -8,7 +8,7 @@ use super::check_for_write;
 use crate::error::Error;
 use crate::model::Record;
 use crate::rules::change_stage;
-use crate::store::load::{locate_field, parse_record};
+use crate::store::read::parse::{locate_field, parse_record};
 use crate::store::Store;
 
 /// Reads edited text back into a record, or explains what is wrong with it, each

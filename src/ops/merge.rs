@@ -358,7 +358,7 @@ pub fn merge_in_place(files: &MergeFiles) -> crate::error::Result<MergeOutcome> 
             // A merge of two big sides can pass the size reads accept: git gets the
             // merge, but as a conflict, so nobody commits a record crm cannot read.
             Ok(
-                if m.text.len() as u64 > crate::store::load::MAX_RECORD_BYTES {
+                if m.text.len() as u64 > crate::store::read::parse::MAX_RECORD_BYTES {
                     MergeOutcome::TooBig(m.text.len())
                 } else if m.conflicts.is_empty() {
                     MergeOutcome::Clean

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::model::clock::day_of;
 use crate::store::encoding::{Raw, Val};
-use crate::store::snapshot::Encoded;
+use crate::store::read::Encoded;
 
 #[derive(Debug, Clone)]
 pub struct Customer<'a> {

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::model::clock::day_of;
 use crate::model::{Record, RecordType};
 use crate::query::{Query, Records};
-use crate::store::snapshot::Encoded;
+use crate::store::read::Encoded;
 use crate::store::Store;
 use std::path::Path;
 

@@ -1,5 +1,5 @@
 //! A deal as reports read it: the fields they use, typed once, borrowed from the
-//! folder's snapshot (see [`crate::store::snapshot`]).
+//! folder's snapshot (see [`crate::store::read`]).
 //!
 //! Reports look at every deal's stage, amounts and days many times over; reading them
 //! from the record's YAML values each time (a string compare per field name, a date
@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::model::clock::day_of;
 use crate::model::value::Scalar;
 use crate::store::encoding::{Items, Raw};
-use crate::store::snapshot::Encoded;
+use crate::store::read::Encoded;
 
 #[derive(Debug, Clone)]
 pub struct Deal<'a> {

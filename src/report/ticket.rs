@@ -7,7 +7,7 @@ use super::customer::group;
 use crate::model::clock::{day_of, parse_moment};
 use crate::model::value::Scalar;
 use crate::store::encoding::Raw;
-use crate::store::snapshot::Encoded;
+use crate::store::read::Encoded;
 
 #[derive(Debug, Clone)]
 pub struct Ticket<'a> {

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::model::clock::day_of;
-use crate::store::snapshot::{Encoded, Snapshot};
+use crate::store::read::{Encoded, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Touch<'a> {

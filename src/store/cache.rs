@@ -8,7 +8,7 @@
 //! records. It is mapped and read in place: opening it builds nothing, whatever the
 //! number of records. A file that is
 //! missing, cut short, of another layout or of another crm version is not used (and
-//! is rebuilt by the next load); see [`super::snapshot`] for how entries are checked
+//! is rebuilt by the next load); see [`super::read`] for how entries are checked
 //! against the folder.
 
 // Lengths and offsets here are written to and read from files: a silent narrowing
@@ -21,7 +21,6 @@ use zerocopy::little_endian::{I64, U32, U64};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use super::guard;
-use super::load::Stat;
 use super::watch::Token;
 use crate::model::RecordType;
 
@@ -404,6 +403,44 @@ pub fn write_quietly<'p>(root: &Path, path: &Path, parts: impl IntoIterator<Item
     if parts.into_iter().all(|p| out.write_all(p).is_ok()) {
         if let Ok(tmp) = out.into_inner() {
             let _ = tmp.persist(path);
+        }
+    }
+}
+
+/// What the cache compares to tell a file unchanged: size, modification and change
+/// times in nanoseconds, inode (as git's index does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime: (i64, i64),
+    pub ctime: (i64, i64),
+    pub ino: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> Stat {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(meta: &std::fs::Metadata) -> Stat {
+        let t = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stat {
+            size: meta.len(),
+            mtime: (t.as_secs() as i64, i64::from(t.subsec_nanos())),
+            ctime: (0, 0),
+            ino: 0,
         }
     }
 }

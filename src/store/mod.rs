@@ -8,12 +8,12 @@ pub mod encoding;
 pub mod guard;
 pub mod load;
 pub mod lock;
+pub mod read;
 pub mod resolve;
 pub mod root;
 pub mod scan;
 pub mod schemas;
 pub mod settle;
-pub mod snapshot;
 pub mod watch;
 
 use std::cell::RefCell;
@@ -24,10 +24,9 @@ use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::model::record_type::Layout;
 use crate::model::{canonical, comments, Clock, Record, RecordType};
-use encoding::Pairs;
 use load::{LoadIssue, Loaded, TypeData};
+use read::Snapshot;
 use resolve::{candidate_line, split_typed, ResolveError};
-use snapshot::{Encoded, Snapshot};
 
 pub struct Store {
     pub root: PathBuf,
@@ -92,7 +91,7 @@ impl Store {
     pub fn snapshot(&self, ty: RecordType) -> &Snapshot {
         let slot = &self.snapshots[Self::slot(ty)];
         if slot.get().is_none() {
-            self.adopt(ty, Snapshot::load(&self.root, ty, self.use_cache));
+            self.adopt(ty, read::snapshot(&self.root, ty, self.use_cache, true));
         }
         slot.get().expect("just read")
     }
@@ -109,7 +108,7 @@ impl Store {
         let (root, use_cache) = (self.root.as_path(), self.use_cache);
         let read: Vec<(RecordType, Snapshot)> = missing
             .into_par_iter()
-            .map(|ty| (ty, Snapshot::load(root, ty, use_cache)))
+            .map(|ty| (ty, read::snapshot(root, ty, use_cache, true)))
             .collect();
         for (ty, snap) in read {
             self.adopt(ty, snap);
@@ -131,28 +130,8 @@ impl Store {
 
     /// Decodes a type's records, whole or (`only`) with some top-level fields.
     fn decode(&self, ty: RecordType, only: Option<&[&str]>) -> TypeData {
-        use rayon::prelude::*;
-        let root = self.root.as_path();
-        let snapshot = self.snapshot(ty);
-        let decoded: Vec<Result<Loaded, LoadIssue>> = snapshot
-            .par_records()
-            .flatten()
-            .map(|e| decode_one(root, ty, e, only))
-            .collect();
-        let mut data = TypeData {
-            issues: snapshot.issues().to_vec(),
-            ..TypeData::default()
-        };
-        for d in decoded {
-            match d {
-                Ok(l) => data.entries.push(l),
-                Err(issue) => {
-                    self.pending_issues.borrow_mut().push(issue.clone());
-                    data.issues.push(issue);
-                }
-            }
-        }
-        data.index();
+        let (data, new_issues) = read::decode::decode(&self.root, ty, self.snapshot(ty), only);
+        self.pending_issues.borrow_mut().extend(new_issues);
         data
     }
 
@@ -284,8 +263,8 @@ impl Store {
         if found.next().is_some() {
             return None;
         }
-        let bytes = load::read_record(&self.root, &rel).ok()?;
-        let record = load::parse_record(ty, &rel, &bytes).ok()?;
+        let bytes = read::parse::read_record(&self.root, &rel).ok()?;
+        let record = read::parse::parse_record(ty, &rel, &bytes).ok()?;
         Some(self.single.alloc(Loaded { record, path: rel }))
     }
 
@@ -314,7 +293,7 @@ impl Store {
                     found.dedup();
                     found
                 }
-                None => load::record_files_with(&self.root, ty, false)
+                None => read::files::record_files_with(&self.root, ty, false)
                     .into_iter()
                     .map(|(p, _)| p)
                     .filter(|p| load::is_record_file(p) && load::id_of(p) == id)
@@ -483,7 +462,7 @@ impl Store {
         let path = self.checked(&original.path)?;
         let changed = || Error::Write(atomic::WriteError::Changed(path.clone()));
         let bytes = settle::read_quiet(&self.root, &original.path)?;
-        match load::parse_record(original.record.ty, &original.path, &bytes) {
+        match read::parse::parse_record(original.record.ty, &original.path, &bytes) {
             Ok(now) if now.fields == original.record.fields => Ok(bytes),
             _ => Err(changed()),
         }
@@ -551,7 +530,7 @@ impl Store {
         let path = self.checked(&original.path)?;
         self.locked(|| {
             let bytes = settle::read_quiet(&self.root, &original.path)?;
-            let now = load::parse_record(original.record.ty, &original.path, &bytes)?;
+            let now = read::parse::parse_record(original.record.ty, &original.path, &bytes)?;
             let mut record = now.clone();
             change(&mut record)?;
             if record.fields == now.fields {
@@ -591,10 +570,10 @@ impl Store {
         let [rel] = paths.as_slice() else {
             return true;
         };
-        let Ok(bytes) = load::read_record(&self.root, rel) else {
+        let Ok(bytes) = read::parse::read_record(&self.root, rel) else {
             return true;
         };
-        match load::parse_record(RecordType::Customer, rel, &bytes) {
+        match read::parse::parse_record(RecordType::Customer, rel, &bytes) {
             Ok(r) => !r
                 .str("email")
                 .is_some_and(|e| crate::model::fold::same(e, email)),
@@ -606,8 +585,7 @@ impl Store {
         let want = crate::model::fold::fold(email);
         let fresh;
         let snapshot = if self.lock.borrow().is_some() {
-            fresh =
-                Snapshot::load_without_writing(&self.root, RecordType::Customer, self.use_cache);
+            fresh = read::snapshot(&self.root, RecordType::Customer, self.use_cache, false);
             &fresh
         } else {
             self.snapshot(RecordType::Customer)
@@ -624,7 +602,7 @@ impl Store {
             if id == except {
                 return None;
             }
-            let bytes = load::read_record(&self.root, &issue.path).ok()?;
+            let bytes = read::parse::read_record(&self.root, &issue.path).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             text.lines()
                 .filter_map(|l| l.trim_start().strip_prefix("email:"))
@@ -672,43 +650,6 @@ fn once_each(mut issues: Vec<LoadIssue>) -> Vec<LoadIssue> {
     issues
 }
 
-/// A record decoded from its encoding, whole or (`only`) with some top-level fields.
-fn decode_one(
-    root: &Path,
-    ty: RecordType,
-    e: Encoded,
-    only: Option<&[&str]>,
-) -> Result<Loaded, LoadIssue> {
-    let path = PathBuf::from(e.path);
-    let fields = match Pairs::of_record(e.bytes) {
-        Some(pairs) => match only {
-            None => pairs.to_mapping(),
-            Some(names) => pairs.only(names),
-        },
-        // A cache entry that does not decode: read the file itself.
-        None => {
-            let bytes = load::read_record(root, &path)?;
-            let record = load::parse_record(ty, &path, &bytes)?;
-            match only {
-                None => record.fields,
-                Some(names) => record
-                    .fields
-                    .into_iter()
-                    .filter(|(k, _)| k.as_str().is_some_and(|k| names.contains(&k)))
-                    .collect(),
-            }
-        }
-    };
-    Ok(Loaded {
-        record: Record {
-            ty,
-            id: e.id().to_string(),
-            fields,
-        },
-        path,
-    })
-}
-
 impl Error {
     pub fn invalid(
         context: impl Into<String>,
@@ -736,7 +677,7 @@ impl Store {
     /// The text that would replace `original`'s file with `record` now (its comments
     /// kept): what an import checks before it writes anything.
     pub fn rewrite_text(&self, original: &Loaded, record: &Record) -> Result<String> {
-        let bytes = load::read_record(&self.root, &original.path)?;
+        let bytes = read::parse::read_record(&self.root, &original.path)?;
         self.text_over(record, &original.path, &bytes)
     }
 
@@ -769,7 +710,7 @@ fn sized_text(record: &Record, rel: &Path) -> Result<String> {
 }
 
 fn checked_size(record: &Record, text: String) -> Result<String> {
-    match load::oversize(record, &text) {
+    match read::parse::oversize(record, &text) {
         Some((_, why)) => Err(Error::TooLarge(why)),
         None => Ok(text),
     }

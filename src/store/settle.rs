@@ -6,7 +6,7 @@
 //! program's save. So a file crm is about to rewrite or remove is read once it is quiet:
 //! a file changed in the last [`QUIET`] is read again after a pause, until it has not
 //! changed for that long (two readings with the same stat and bytes, the later one
-//! [`QUIET`] after its change), or fails after [`PATIENCE`] with "is being written by
+//! [`QUIET`] after its change), or fails after `PATIENCE` with "is being written by
 //! another program". A file crm itself just wrote is whole (crm writes by rename), so
 //! crm notes its own writes in `.crm/recent` (under the write lock) and does not wait
 //! for them: scripts that change one record twice in a row run at full speed.
@@ -33,7 +33,7 @@ const KEEP: usize = 64;
 /// What tells one version of a file from another: inode, size, modification and change
 /// times in nanoseconds.
 fn stamp(meta: &std::fs::Metadata) -> String {
-    let s = super::load::Stat::of(meta);
+    let s = super::cache::Stat::of(meta);
     format!(
         "{} {} {}.{} {}.{}",
         s.ino, s.size, s.mtime.0, s.mtime.1, s.ctime.0, s.ctime.1
@@ -79,7 +79,7 @@ fn own_write(root: &Path, rel: &Path, meta: &std::fs::Metadata) -> bool {
 
 /// How long ago the file last changed (its modification or its change time).
 fn age(meta: &std::fs::Metadata) -> Duration {
-    let s = super::load::Stat::of(meta);
+    let s = super::cache::Stat::of(meta);
     let latest = s.mtime.max(s.ctime);
     let at = SystemTime::UNIX_EPOCH
         + Duration::new(

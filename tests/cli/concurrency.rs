@@ -67,7 +67,7 @@ fn eight_writers_lose_no_update_and_share_no_id() {
     let mut tags = BTreeSet::new();
     for d in &shared {
         let text = f.record(&format!("deals/{d}.yaml"));
-        let r = crm::store::load::parse_record(
+        let r = crm::store::read::parse::parse_record(
             RecordType::Deal,
             std::path::Path::new("deals/x.yaml"),
             text.as_bytes(),

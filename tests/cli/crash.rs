@@ -52,7 +52,7 @@ fn parse(rel: &Path, bytes: &[u8]) -> crm::model::Record {
         .into_iter()
         .find(|t| rel.starts_with(t.dir()))
         .unwrap();
-    crm::store::load::parse_record(ty, rel, bytes)
+    crm::store::read::parse::parse_record(ty, rel, bytes)
         .unwrap_or_else(|e| panic!("{} does not parse after a kill: {e}", rel.display()))
 }
 

@@ -47,7 +47,7 @@ fn every_kept_fuzz_input_passes_its_target() {
 #[test]
 fn an_amount_with_leading_zeros_is_written_as_a_number() {
     let rel = std::path::Path::new("campaigns/a.yaml");
-    let r = crm::store::load::parse_record(
+    let r = crm::store::read::parse::parse_record(
         crm::model::RecordType::Campaign,
         rel,
         b"name: Loyalty\nphase: retain\nstatus: active\nbudget: 000\n",
@@ -77,8 +77,9 @@ fn a_relative_date_with_a_multibyte_unit_is_an_error() {
 fn tags_are_dropped_when_a_record_is_written() {
     let rel = std::path::Path::new("deals/a.yaml");
     let text = "title: T\ncustomer: c\nstage: new\nextra: [x, {!t k: v}, !u w]\n";
-    let issue = crm::store::load::parse_record(crm::model::RecordType::Deal, rel, text.as_bytes())
-        .unwrap_err();
+    let issue =
+        crm::store::read::parse::parse_record(crm::model::RecordType::Deal, rel, text.as_bytes())
+            .unwrap_err();
     assert_eq!(
         issue.to_string(),
         "deals/a.yaml:4:13: the YAML tag !t means nothing to crm (other tools would build an object from it); remove it, or quote the value to keep it as text"
@@ -99,7 +100,7 @@ fn tags_are_dropped_when_a_record_is_written() {
 #[test]
 fn a_list_as_a_map_key_is_reported_and_shown_as_text() {
     let rel = std::path::Path::new("customers/a.yaml");
-    let r = crm::store::load::parse_record(
+    let r = crm::store::read::parse::parse_record(
         crm::model::RecordType::Customer,
         rel,
         b"name: A\nstage: lead\nextra:\n  ? [a, b]\n  : 1\n",

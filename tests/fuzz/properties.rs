@@ -21,7 +21,7 @@ pub fn query_parser(data: &[u8]) {
     let cfg = crm::config::Config::default();
     for ty in RecordType::ALL {
         if let Ok(q) = crm::query::Query::new(&[src.to_string()], ty, &cfg, today(), &NoRecords) {
-            let record = crm::store::load::parse_record(
+            let record = crm::store::read::parse::parse_record(
                 ty,
                 Path::new("x/a.yaml"),
                 b"title: A\nname: A\nstage: new\nvalue: 5\ntags: [a, b]\ncreated: 2026-11-01\n",
@@ -49,7 +49,7 @@ pub fn record_loader(data: &[u8]) {
     let cfg = crm::config::Config::default();
     for ty in RecordType::ALL {
         let rel = PathBuf::from(format!("{}/a.yaml", ty.dir()));
-        let Ok(record) = crm::store::load::parse_record(ty, &rel, data) else {
+        let Ok(record) = crm::store::read::parse::parse_record(ty, &rel, data) else {
             continue;
         };
         let bytes = crm::store::encoding::encode(&record.fields);
@@ -60,7 +60,7 @@ pub fn record_loader(data: &[u8]) {
             continue;
         }
         let text = crm::model::canonical::file_text(&record, &rel);
-        let again = crm::store::load::parse_record(ty, &rel, text.as_bytes())
+        let again = crm::store::read::parse::parse_record(ty, &rel, text.as_bytes())
             .unwrap_or_else(|e| panic!("crm's own text does not read back: {e}\n{text}"));
         let problems = crm::rules::validate(ty, &again.fields, &cfg);
         assert!(problems.is_empty(), "{problems:?}\n{text}");
@@ -73,7 +73,7 @@ pub fn record_loader(data: &[u8]) {
 /// record holds the same fields once encoded and read again.
 pub fn cache_reader(data: &[u8]) {
     use crm::store::encoding::{encode, Pairs};
-    use crm::store::snapshot::Encoded;
+    use crm::store::read::Encoded;
     if let Some(whole) = Pairs::of_record(data) {
         let fields = whole.to_mapping();
         let again = encode(&fields);
@@ -171,13 +171,13 @@ pub fn comment_keeper(data: &[u8]) {
     let found = comments(src);
     let ty = RecordType::Customer;
     let rel = PathBuf::from("customers/a.yaml");
-    let Ok(record) = crm::store::load::parse_record(ty, &rel, data) else {
+    let Ok(record) = crm::store::read::parse::parse_record(ty, &rel, data) else {
         return;
     };
     let canonical = crm::model::canonical::to_yaml(&record);
     let woven = weave(&canonical, &found);
     let fields = |text: &str| {
-        crm::store::load::parse_record(ty, &rel, text.as_bytes())
+        crm::store::read::parse::parse_record(ty, &rel, text.as_bytes())
             .unwrap_or_else(|e| panic!("woven text does not read back: {e}\n{text}"))
             .fields
     };

@@ -25,7 +25,7 @@ pub(super) fn check_row(
             None => store.path_for(r),
         };
         let text = crate::model::canonical::file_text(r, &rel);
-        return match crate::store::load::oversize(r, &text) {
+        return match crate::store::read::parse::oversize(r, &text) {
             Some((field, why)) => Err(vec![RowError {
                 line,
                 column: columns.get(&field).copied().unwrap_or(1),

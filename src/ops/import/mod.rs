@@ -1,7 +1,7 @@
 //! `crm import`: rows from csv, tsv, json or jsonl into records.
 //!
 //! The whole file is read, mapped and checked first ([`plan`]); only a plan with no bad
-//! row is written ([`write`]), one atomic file at a time. A new record without an `id`
+//! row is written (`write.rs`), one atomic file at a time. A new record without an `id`
 //! column gets a stable id derived from what identifies it (a customer's e-mail, a
 //! deal's title and customer, …), so running the same import again, or again after it
 //! was interrupted, matches the records it made instead of making them twice.
@@ -29,7 +29,7 @@ pub use map::snake_case;
 pub use plan::plan;
 pub use write::{describe, stripped_values, write};
 
-/// The formats rows are read in: [`Format::DATA`] (one output format enum serves both).
+/// The formats rows are read in: [`crate::render::Format::DATA`] (one output format enum serves both).
 pub use crate::render::Format as DataFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,82 @@
+//! Stage 5 of reading a type: a snapshot's records decoded, on all cores, whole or
+//! (`only`) with some top-level fields. An entry that does not decode is read from its
+//! file instead.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::parse::{parse_record, read_record};
+use super::snapshot::{Encoded, Snapshot};
+use crate::error::LoadIssue;
+use crate::model::{Record, RecordType};
+use crate::store::encoding::Pairs;
+use crate::store::load::{Loaded, TypeData};
+
+/// The records of `snapshot`, with the issues of the snapshot and of the decoding; the
+/// second list holds the decoding's alone (those not reported yet).
+pub fn decode(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    only: Option<&[&str]>,
+) -> (TypeData, Vec<LoadIssue>) {
+    let decoded: Vec<Result<Loaded, LoadIssue>> = snapshot
+        .par_records()
+        .flatten()
+        .map(|e| decode_one(root, ty, e, only))
+        .collect();
+    let mut data = TypeData {
+        issues: snapshot.issues().to_vec(),
+        ..TypeData::default()
+    };
+    let mut new_issues = Vec::new();
+    for d in decoded {
+        match d {
+            Ok(l) => data.entries.push(l),
+            Err(issue) => {
+                new_issues.push(issue.clone());
+                data.issues.push(issue);
+            }
+        }
+    }
+    data.index();
+    (data, new_issues)
+}
+
+/// A record decoded from its encoding, whole or (`only`) with some top-level fields.
+fn decode_one(
+    root: &Path,
+    ty: RecordType,
+    e: Encoded,
+    only: Option<&[&str]>,
+) -> Result<Loaded, LoadIssue> {
+    let path = PathBuf::from(e.path);
+    let fields = match Pairs::of_record(e.bytes) {
+        Some(pairs) => match only {
+            None => pairs.to_mapping(),
+            Some(names) => pairs.only(names),
+        },
+        // A cache entry that does not decode: read the file itself.
+        None => {
+            let bytes = read_record(root, &path)?;
+            let record = parse_record(ty, &path, &bytes)?;
+            match only {
+                None => record.fields,
+                Some(names) => record
+                    .fields
+                    .into_iter()
+                    .filter(|(k, _)| k.as_str().is_some_and(|k| names.contains(&k)))
+                    .collect(),
+            }
+        }
+    };
+    Ok(Loaded {
+        record: Record {
+            ty,
+            id: e.id().to_string(),
+            fields,
+        },
+        path,
+    })
+}
