@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         quarter: args.quarter,
     }
     .resolve(as_of, default_period)
-    .map_err(crate::exit::usage)?;
+    .map_err(|e| crate::exit::usage(e.to_string()))?;
     let primary = match args.report {
         Kind::Pipeline => RecordType::Deal,
         Kind::Campaigns => RecordType::Campaign,

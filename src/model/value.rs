@@ -38,19 +38,43 @@ pub fn split_list(raw: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Why a value is refused (the caller adds the field and the file or flag).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("{0} has more digits than crm keeps exactly (28)")]
+    TooManyDigits(String),
+    #[error("{0} is not a decimal number")]
+    NotDecimal(String),
+    #[error("{0} is not a percentage from 0 to 100")]
+    NotPercent(Decimal),
+    #[error("{0} is not a whole percentage from 0 to 100 (60 % is written 60, not 0.6)")]
+    NotWholePercent(Decimal),
+    #[error("{0} is negative; an amount is 0 or more")]
+    Negative(Decimal),
+    #[error("{0} is more than the largest amount crm takes ({MAX_AMOUNT})")]
+    TooLarge(Decimal),
+    #[error("{0} is not an e-mail address")]
+    NotEmail(String),
+}
+
+impl From<ValueError> for String {
+    fn from(e: ValueError) -> String {
+        e.to_string()
+    }
+}
+
 /// Parses a decimal amount as typed: digits, an optional sign and point; no exponent.
-pub fn parse_decimal(raw: &str) -> Result<Decimal, String> {
+pub fn parse_decimal(raw: &str) -> Result<Decimal, ValueError> {
     let ok_chars = raw
         .bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+');
     // Exact: a number with more digits than a decimal holds (28) is refused, not rounded.
     match Decimal::from_str_exact(raw) {
         Ok(d) if ok_chars => Ok(d),
-        Err(_) if ok_chars && raw.bytes().filter(u8::is_ascii_digit).count() > 28 => Err(format!(
-            "{} has more digits than crm keeps exactly (28)",
-            show(raw)
-        )),
-        _ => Err(format!("{} is not a decimal number", show(raw))),
+        Err(_) if ok_chars && raw.bytes().filter(u8::is_ascii_digit).count() > 28 => {
+            Err(ValueError::TooManyDigits(show(raw)))
+        }
+        _ => Err(ValueError::NotDecimal(show(raw))),
     }
 }
 
@@ -86,13 +110,11 @@ pub fn ungroup(raw: &str, mark: char, sep: char) -> String {
 
 /// A percentage is a whole number from 0 to 100: 0.6 or 1.5 are refused rather than
 /// guessed at (a fraction meant as 60 %, or a typo), and so is 150.
-pub fn check_percent(d: Decimal) -> Result<(), String> {
+pub fn check_percent(d: Decimal) -> Result<(), ValueError> {
     if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-        Err(format!("{d} is not a percentage from 0 to 100"))
+        Err(ValueError::NotPercent(d))
     } else if !d.fract().is_zero() {
-        Err(format!(
-            "{d} is not a whole percentage from 0 to 100 (60 % is written 60, not 0.6)"
-        ))
+        Err(ValueError::NotWholePercent(d))
     } else {
         Ok(())
     }
@@ -108,20 +130,18 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x3_8D7E, 0, fa
 pub const MAX_RATE: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
 
 /// Amounts (deal values, budgets, costs) are 0 or more, and at most [`MAX_AMOUNT`].
-pub fn check_amount(d: Decimal) -> Result<Decimal, String> {
+pub fn check_amount(d: Decimal) -> Result<Decimal, ValueError> {
     if d < Decimal::ZERO {
-        Err(format!("{d} is negative; an amount is 0 or more"))
+        Err(ValueError::Negative(d))
     } else if d > MAX_AMOUNT {
-        Err(format!(
-            "{d} is more than the largest amount crm takes ({MAX_AMOUNT})"
-        ))
+        Err(ValueError::TooLarge(d))
     } else {
         Ok(d)
     }
 }
 
 /// A plausible e-mail address: `local@domain.tld`, no spaces.
-pub fn check_email(raw: &str) -> Result<(), String> {
+pub fn check_email(raw: &str) -> Result<(), ValueError> {
     let ok = match raw.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -136,7 +156,7 @@ pub fn check_email(raw: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{} is not an e-mail address", show(raw)))
+        Err(ValueError::NotEmail(show(raw)))
     }
 }
 
@@ -343,7 +363,9 @@ mod amount_tests {
         assert_eq!(MAX_RATE.to_string(), "10000000");
         assert!(check_amount(MAX_AMOUNT).is_ok());
         assert_eq!(
-            check_amount(MAX_AMOUNT + Decimal::ONE).unwrap_err(),
+            check_amount(MAX_AMOUNT + Decimal::ONE)
+                .unwrap_err()
+                .to_string(),
             "1000000000000001 is more than the largest amount crm takes (1000000000000000)"
         );
         // The worst a report does with amounts at the maximum cannot overflow.
@@ -357,7 +379,7 @@ mod amount_tests {
             "0.12345678901234567890123456789",
         ] {
             assert_eq!(
-                parse_decimal(long).unwrap_err(),
+                parse_decimal(long).unwrap_err().to_string(),
                 format!("\"{long}\" has more digits than crm keeps exactly (28)")
             );
         }

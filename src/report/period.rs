@@ -57,9 +57,24 @@ pub struct PeriodArgs {
     pub quarter: Option<String>,
 }
 
+/// Why the period asked for is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("give one period: --week, --month, --quarter, or --since/--until")]
+    Several,
+    #[error("the period is empty: {since} is after {until}")]
+    Empty { since: NaiveDate, until: NaiveDate },
+    #[error("--week {0:?}: expected YYYY-Www, e.g. 2026-W47")]
+    Week(String),
+    #[error("--month {0:?}: expected YYYY-MM, e.g. 2026-11")]
+    Month(String),
+    #[error("--quarter {0:?}: expected YYYY-Qn, e.g. 2026-Q4")]
+    Quarter(String),
+}
+
 impl PeriodArgs {
     /// The period asked for, or `default` when none was.
-    pub fn resolve(&self, as_of: NaiveDate, default: Period) -> Result<Period, String> {
+    pub fn resolve(&self, as_of: NaiveDate, default: Period) -> Result<Period, PeriodError> {
         let named = [
             self.week.is_some(),
             self.month.is_some(),
@@ -69,7 +84,7 @@ impl PeriodArgs {
         .filter(|b| **b)
         .count();
         if named > 1 || (named == 1 && (self.since.is_some() || self.until.is_some())) {
-            return Err("give one period: --week, --month, --quarter, or --since/--until".into());
+            return Err(PeriodError::Several);
         }
         let p = if let Some(w) = &self.week {
             parse_week(w)?
@@ -86,18 +101,18 @@ impl PeriodArgs {
             default
         };
         if p.since > p.until {
-            return Err(format!(
-                "the period is empty: {} is after {}",
-                p.since, p.until
-            ));
+            return Err(PeriodError::Empty {
+                since: p.since,
+                until: p.until,
+            });
         }
         Ok(p)
     }
 }
 
 /// `2026-W47`: Monday to Sunday of that ISO week.
-pub fn parse_week(s: &str) -> Result<Period, String> {
-    let bad = || format!("--week {s:?}: expected YYYY-Www, e.g. 2026-W47");
+pub fn parse_week(s: &str) -> Result<Period, PeriodError> {
+    let bad = || PeriodError::Week(s.to_string());
     let (y, w) = s.split_once("-W").ok_or_else(bad)?;
     let y: i32 = y.parse().map_err(|_| bad())?;
     let w: u32 = w.parse().map_err(|_| bad())?;
@@ -109,8 +124,8 @@ pub fn parse_week(s: &str) -> Result<Period, String> {
 }
 
 /// `2026-11`: the whole month.
-pub fn parse_month(s: &str) -> Result<Period, String> {
-    let bad = || format!("--month {s:?}: expected YYYY-MM, e.g. 2026-11");
+pub fn parse_month(s: &str) -> Result<Period, PeriodError> {
+    let bad = || PeriodError::Month(s.to_string());
     let (y, m) = s.split_once('-').ok_or_else(bad)?;
     if m.len() != 2 {
         return Err(bad());
@@ -129,8 +144,8 @@ pub fn parse_month(s: &str) -> Result<Period, String> {
 }
 
 /// `2026-Q4`: the whole quarter.
-pub fn parse_quarter(s: &str) -> Result<Period, String> {
-    let bad = || format!("--quarter {s:?}: expected YYYY-Qn, e.g. 2026-Q4");
+pub fn parse_quarter(s: &str) -> Result<Period, PeriodError> {
+    let bad = || PeriodError::Quarter(s.to_string());
     let (y, q) = s.split_once("-Q").ok_or_else(bad)?;
     let q: u32 = q.parse().map_err(|_| bad())?;
     if !(1..=4).contains(&q) {

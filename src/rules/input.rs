@@ -33,7 +33,7 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
             check_stage(kind, raw, cfg).map(|_| s())
         }
         FieldKind::Ref(_) => check_id(raw).map(|_| s()).map_err(|e| e.to_string()),
-        FieldKind::Email => check_email(raw).map(|_| s()),
+        FieldKind::Email => check_email(raw).map(|_| s()).map_err(String::from),
         FieldKind::Date => parse_date(raw)
             .map(|_| s())
             .ok_or_else(|| format!("{} is not a date (YYYY-MM-DD)", show(raw))),
@@ -45,7 +45,8 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
         }),
         FieldKind::Money => parse_decimal(&ungrouped(raw, cfg))
             .and_then(check_amount)
-            .map(money_value),
+            .map(money_value)
+            .map_err(String::from),
         FieldKind::Currency => {
             let up = raw.to_ascii_uppercase();
             if Currency::is_valid(&up) && cfg.knows_currency(&up) {

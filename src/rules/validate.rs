@@ -68,10 +68,10 @@ pub fn check_value(
         }),
         FieldKind::Money => as_decimal(v)
             .ok_or_else(|| format!("expected a decimal amount, found {}", describe(v)))
-            .and_then(check_amount)
+            .and_then(|d| check_amount(d).map_err(String::from))
             .map(|_| ()),
         FieldKind::Percent => match as_decimal(v) {
-            Some(d) => check_percent(d),
+            Some(d) => check_percent(d).map_err(String::from),
             None => Err(format!("expected a percentage, found {}", describe(v))),
         },
         FieldKind::Rating => match v.as_i64() {
