@@ -52,7 +52,7 @@ pub struct GlobalArgs {
     pub as_of: Option<NaiveDate>,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 11] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 12] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -131,6 +131,7 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 11] {
         (&["get"], commands::get::FORMATS),
         (&["export"], commands::export::FORMATS),
         (&["import"], commands::import::FORMATS),
+        (&["ingest", "mail"], commands::ingest::FORMATS),
         (&["check"], commands::check::FORMATS),
         (&["watch"], commands::watch::FORMATS),
         (&["agenda"], commands::agenda::FORMATS),
@@ -195,6 +196,7 @@ pub enum Command {
     Generate(commands::generate::Args),
     Export(commands::export::Args),
     Import(Box<commands::import::Args>),
+    Ingest(commands::ingest::Args),
     Schema(commands::schema::Args),
     Check(commands::check::Args),
     MergeDriver(commands::merge_driver::Args),

@@ -340,6 +340,7 @@ mod tests {
                 "kind",
                 "organisation",
                 "email",
+                "extra-email",
                 "phone",
                 "social",
                 "stage",

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod get;
 pub mod git_setup;
 pub mod import;
+pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -219,6 +220,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Report(args) => report::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, *args),
+        Command::Ingest(args) => ingest::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
         Command::MergeDriver(args) => merge_driver::run(ctx, args),

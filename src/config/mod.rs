@@ -15,7 +15,7 @@ mod sections;
 mod stages;
 
 pub use sections::{
-    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Sla, SlaTarget,
+    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, Sla, SlaTarget,
 };
 pub use stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage, MAX_STAGES};
 
@@ -44,6 +44,7 @@ pub struct Config {
     pub fields: CustomFields,
     pub consent: Consent,
     pub format: FormatSettings,
+    pub mail: Mail,
 }
 
 /// The largest crm.toml crm reads (its defaults, written out with comments, are 8 KB).

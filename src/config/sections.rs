@@ -167,3 +167,13 @@ pub struct CustomFields {
     pub campaign: BTreeMap<String, CustomType>,
     pub interaction: BTreeMap<String, CustomType>,
 }
+
+/// `[mail]`: who is us, and which senders are machines (`crm ingest mail`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mail {
+    /// Our addresses; an entry starting with `@` is a whole domain. Case-insensitive.
+    pub me: Vec<String>,
+    /// Senders whose messages are not conversations (`*` matches any run of characters).
+    pub ignore: Vec<String>,
+}

@@ -79,17 +79,29 @@ impl IdGenerator {
 /// four characters of a hash of `key` (FNV-1a, fixed across runs and platforms), so
 /// importing the same row twice names the same record.
 pub fn stable_id(name: &str, fallback: &str, key: &str) -> String {
+    let suffix = hash_chars(key, 4);
+    let slug = slugify(name);
+    let slug = if slug.is_empty() { fallback } else { &slug };
+    format!("{slug}-{suffix}")
+}
+
+/// `n` (at most 12) Crockford characters of the FNV-1a hash of `key`.
+fn hash_chars(key: &str, n: usize) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    let suffix: String = (0..4)
+    (0..n.min(12))
         .map(|i| CROCKFORD[((h >> (i * 5)) & 31) as usize] as char)
-        .collect();
-    let slug = slugify(name);
-    let slug = if slug.is_empty() { fallback } else { &slug };
-    format!("{slug}-{suffix}")
+        .collect()
+}
+
+/// The id of a record that comes from outside with a key of its own (an e-mail's
+/// Message-ID): `prefix-` and twelve characters of the key's hash (60 bits: a clash
+/// among a million keys is a one-in-a-million chance), the same on every run.
+pub fn keyed_id(prefix: &str, key: &str) -> String {
+    format!("{prefix}-{}", hash_chars(key, 12))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

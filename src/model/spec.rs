@@ -147,6 +147,9 @@ pub const CUSTOMER: &[FieldSpec] = &[
     opt("organisation", FieldKind::Ref(RecordType::Customer))
         .doc("The organisation (a customer) this person belongs to"),
     opt("email", FieldKind::Email).doc("E-mail address"),
+    opt("emails", FieldKind::List)
+        .doc("Another e-mail address of theirs")
+        .flag("extra-email"),
     opt("phone", FieldKind::Text).doc("Phone number"),
     opt("social", FieldKind::Map).doc("A social handle (whatsapp, instagram, linkedin, x, …)"),
     req("stage", FieldKind::Lifecycle).doc("Lifecycle stage"),
@@ -234,6 +237,9 @@ pub const INTERACTION: &[FieldSpec] = &[
     opt("campaign", FieldKind::Ref(RecordType::Campaign)).doc("The campaign it answers"),
     opt("outcome", FieldKind::Text).doc("What came of it"),
     opt("by", FieldKind::Text).doc("Who on our side"),
+    opt("message_id", FieldKind::Text).doc("The e-mail's Message-ID, when it came by mail"),
+    opt("attachments", FieldKind::List).doc("The names of the files it came with"),
+    opt("notes", FieldKind::Text).doc("Notes, or the message's text"),
 ];
 
 /// The spec of a (possibly dotted) field path, if the path names a known field.

@@ -494,6 +494,41 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     if let Layout::ByMonth(field) = r.ty.info().layout {
         check_month_folder(store, l, field, out);
     }
+    check_do_not_contact(store, l, out);
+}
+
+/// A warning at an outbound message to a customer who asked not to be contacted: it is
+/// logged (it happened), and someone should know.
+fn check_do_not_contact(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    let r = &l.record;
+    if r.ty != RecordType::Interaction || r.str("direction") != Some("outbound") {
+        return;
+    }
+    let Some(customer) = r
+        .str("customer")
+        .and_then(|c| store.get(RecordType::Customer, c))
+    else {
+        return;
+    };
+    let refused = customer
+        .record
+        .get("preferences.do_not_contact")
+        .and_then(Value::as_bool)
+        == Some(true);
+    if refused {
+        let (line, col) = locate(store, l, "direction");
+        out.push(at(
+            l,
+            line,
+            col,
+            Severity::Warning,
+            format!(
+                "an outbound {} to {}, who asked not to be contacted (preferences.do_not_contact)",
+                r.str("channel").unwrap_or("message"),
+                customer.record.id
+            ),
+        ));
+    }
 }
 
 fn check_history(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {

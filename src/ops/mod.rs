@@ -11,6 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod git;
 pub mod import;
+pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod merge;

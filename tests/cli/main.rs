@@ -21,6 +21,7 @@ mod git;
 mod html;
 mod import_export;
 mod import_interrupt;
+mod ingest;
 mod init;
 mod integrity;
 mod layers;

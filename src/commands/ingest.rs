@@ -1,0 +1,166 @@
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::{Subcommand, ValueEnum};
+use crm::model::RecordType;
+use crm::ops::ingest::mail::{ingest, source, Body, MailOptions};
+use crm::query::field::FieldRef;
+use crm::render::{self, Columns, Format};
+
+use super::Ctx;
+
+/// Bring conversations into the folder by themselves (e-mail).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub source: Source,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Source {
+    Mail(MailArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BodyArg {
+    /// No body in `notes`
+    None,
+    /// The first 280 characters of the sender's own words (quotes and signature cut)
+    Snippet,
+    /// The sender's own words, whole
+    Full,
+}
+
+/// Log e-mail with customers as interactions.
+///
+/// Reads mbox files, Maildir folders (cur/ and new/), single .eml files and `-` (one
+/// message on standard input). Each message whose From, To or Cc is a customer's
+/// e-mail (`email` or one of `emails`) becomes one interaction per customer; running it
+/// again on the same or a grown mailbox adds only the new messages. Prints on stderr
+/// what it ingested and what it skipped; with --dry-run, prints the interactions it
+/// would write (as `crm list interactions` does) and writes nothing.
+#[derive(Debug, clap::Args)]
+pub struct MailArgs {
+    /// Mailboxes: mbox files, Maildir folders, .eml files, or - for standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// One of our addresses, or @domain for all of a domain (repeatable; also crm.toml's [mail] me)
+    #[arg(long, value_name = "ADDRESS")]
+    pub me: Vec<String>,
+    /// Make the sender of a message that names no customer a customer (a lead, source: email)
+    #[arg(long)]
+    pub create_leads: bool,
+    /// How much of the body goes into the interaction's notes
+    #[arg(long, value_enum, default_value = "snippet")]
+    pub body: BodyArg,
+    /// Skip messages from before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Print the interactions that would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The formats of `--dry-run`'s listing.
+pub const FORMATS: &[Format] = Format::RECORDS;
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    match args.source {
+        Source::Mail(m) => mail(ctx, m),
+    }
+}
+
+fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
+    let format = ctx.format("ingest mail", FORMATS, ctx.rows_default())?;
+    let store = ctx.store()?;
+    let mut me = args.me.clone();
+    me.extend(store.config.mail.me.iter().cloned());
+    if me.is_empty() {
+        ctx.ui.warn(
+            "no address of ours is known (--me or crm.toml's [mail] me): every message is taken as inbound",
+        );
+    }
+    let paths: Vec<(PathBuf, PathBuf)> = args
+        .paths
+        .iter()
+        .map(|p| {
+            let at = if p.as_os_str() == "-" {
+                p.clone()
+            } else {
+                ctx.start_dir().join(p)
+            };
+            (p.clone(), at)
+        })
+        .collect();
+    let (raw, mut problems) = source::read_all(&paths, &mut std::io::stdin().lock());
+    let opts = MailOptions {
+        me,
+        create_leads: args.create_leads,
+        body: match args.body {
+            BodyArg::None => Body::None,
+            BodyArg::Snippet => Body::Snippet,
+            BodyArg::Full => Body::Full,
+        },
+        since: args.since,
+        dry_run: args.dry_run,
+    };
+    let report = ingest(store, raw, &opts)?;
+    problems.extend(report.problems.iter().cloned());
+    for w in &report.warnings {
+        ctx.ui.warn(w);
+    }
+    for p in &problems {
+        ctx.ui.error(&p.to_string());
+    }
+    if args.dry_run {
+        let fields: Vec<FieldRef> = RecordType::Interaction
+            .info()
+            .columns
+            .iter()
+            .map(|n| FieldRef::new(RecordType::Interaction, n, &store.config))
+            .collect();
+        let cols = Columns {
+            fields: &fields,
+            chosen: false,
+            header: true,
+            raw: false,
+            money: Some(&store.config.format.money),
+        };
+        let records: Vec<&crm::model::Record> = report.interactions.iter().collect();
+        let mut out = ctx.out();
+        render::write_records(&mut out, &records, &cols, format, store)?;
+        std::io::Write::flush(&mut out)?;
+    }
+    let older = if args.since.is_some() {
+        format!(", older {}", report.older)
+    } else {
+        String::new()
+    };
+    let leads = if report.leads.is_empty() {
+        String::new()
+    } else {
+        format!("; new customers {}", report.leads.len())
+    };
+    ctx.ui.info(&format!(
+        "{}ingested {}, already there {}, skipped {} (no customer {}, ours {}, automated {}{older}){leads}",
+        if args.dry_run { "would have " } else { "" },
+        report.interactions.len(),
+        report.already,
+        report.skipped(),
+        report.no_customer,
+        report.ours,
+        report.automated,
+    ));
+    if !problems.is_empty() {
+        return Err(crate::exit::failed(format!(
+            "{} could not be read (the rest was ingested)",
+            if problems.len() == 1 {
+                "1 mailbox or message".to_string()
+            } else {
+                format!("{} mailboxes or messages", problems.len())
+            }
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Capture: conversations that land in the folder by themselves.
+
+pub mod mail;
