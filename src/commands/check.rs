@@ -78,7 +78,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         | Format::Tsv
         | Format::Ids
         | Format::Markdown
-        | Format::Html => return Err(super::unoffered("check", style)),
+        | Format::Html
+        | Format::Ics => return Err(super::unoffered("check", style)),
         Format::Json => {
             let items: Vec<serde_json::Value> = findings
                 .iter()

@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -105,7 +106,17 @@ fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
         since: args.since,
         dry_run: args.dry_run,
     };
-    let report = ingest(store, raw, &opts)?;
+    // A bar only where someone watches, and only for mailboxes long enough to wait for.
+    let bar = (raw.len() > 2000 && std::io::stderr().is_terminal() && !ctx.global.quiet)
+        .then(|| indicatif::ProgressBar::new(raw.len() as u64));
+    let report = ingest(store, raw, &opts, &mut || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     problems.extend(report.problems.iter().cloned());
     for w in &report.warnings {
         ctx.ui.warn(w);

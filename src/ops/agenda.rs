@@ -11,6 +11,31 @@ use crate::report::service::{moment, sla_met, target};
 use crate::report::{Data, Period};
 use crate::store::Store;
 
+/// Which kind of due item, in the agenda's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// A `next_action` (due, or upcoming when asked for).
+    FollowUp,
+    /// A ticket past its SLA target.
+    Sla,
+    /// A deal with no stage change or interaction for `stale_days`.
+    Stale,
+    /// A customer due a touch by their preferred frequency.
+    Touch,
+}
+
+impl Reason {
+    /// A name that stays the same while the item's text changes (a calendar's UID).
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::FollowUp => "follow-up",
+            Reason::Sla => "sla",
+            Reason::Stale => "stale",
+            Reason::Touch => "touch",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item<'s> {
     /// The day it became due; the agenda is sorted by it, earliest first.
@@ -18,6 +43,7 @@ pub struct Item<'s> {
     pub record: &'s Record,
     /// Why it is on the agenda.
     pub why: String,
+    pub reason: Reason,
 }
 
 /// Whether a lifecycle stage is one a customer is kept in touch at: not a lost one
@@ -63,6 +89,9 @@ fn days(n: i64) -> String {
 ///   long (due: the last one + the frequency, or the day they were added when there is
 ///   none: "no outbound contact yet", whatever inbound ones there were).
 ///
+/// With `upcoming`, follow-ups not due yet are listed too, on their day (a calendar's
+/// view of the agenda).
+///
 /// Sorted by due day, then by kind in the order above, then by id.
 #[expect(
     clippy::too_many_lines,
@@ -72,6 +101,7 @@ pub fn agenda<'s>(
     store: &'s Store,
     today: NaiveDate,
     owner_filter: Option<&str>,
+    upcoming: bool,
 ) -> Result<Vec<Item<'s>>> {
     let needs = [
         RecordType::Customer,
@@ -92,10 +122,12 @@ pub fn agenda<'s>(
     let record = |ty: RecordType, id: &str| store.get(ty, id).map(|l| &l.record);
     let deal = |id: &str| record(RecordType::Deal, id);
     let mut follow_up = |on: NaiveDate, note: Option<&str>, record: &'s Record| {
-        if on > today {
+        if on > today && !upcoming {
             return;
         }
-        let when = if on == today {
+        let when = if on > today {
+            format!("on {on}")
+        } else if on == today {
             "due today".to_string()
         } else {
             format!("was due {}", days((today - on).num_days()))
@@ -107,6 +139,7 @@ pub fn agenda<'s>(
                 due: on,
                 record,
                 why,
+                reason: Reason::FollowUp,
             },
         ));
     };
@@ -150,6 +183,7 @@ pub fn agenda<'s>(
                             due: deadline.date_naive(),
                             record,
                             why,
+                            reason: Reason::Sla,
                         },
                     ));
                 }
@@ -166,6 +200,7 @@ pub fn agenda<'s>(
                 due,
                 record,
                 why: format!("stale: no stage change or interaction for {n} days (since {last})"),
+                reason: Reason::Stale,
             },
         ));
     }
@@ -196,7 +231,15 @@ pub fn agenda<'s>(
         };
         if due <= today {
             if let Some(record) = record(RecordType::Customer, c.id) {
-                items.push((3, Item { due, record, why }));
+                items.push((
+                    3,
+                    Item {
+                        due,
+                        record,
+                        why,
+                        reason: Reason::Touch,
+                    },
+                ));
             }
         }
     }

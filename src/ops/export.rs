@@ -227,7 +227,8 @@ pub fn export(
         | Format::Markdown
         | Format::Text
         | Format::Github
-        | Format::Html => {
+        | Format::Html
+        | Format::Ics => {
             return Err(std::io::Error::other(format!(
                 "records are not exported as {}",
                 opts.format

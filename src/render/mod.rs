@@ -5,6 +5,7 @@ pub mod csv;
 pub mod flat;
 pub mod guard;
 pub mod html;
+pub mod ics;
 pub mod markdown;
 pub mod report;
 pub mod rows;
@@ -35,11 +36,13 @@ pub enum Format {
     Github,
     /// A self-contained HTML page (reports).
     Html,
+    /// An iCalendar file, RFC 5545 (the agenda).
+    Ics,
 }
 
 impl Format {
     /// Every format, in the order help lists them (record lists' first).
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
@@ -51,6 +54,7 @@ impl Format {
         Format::Text,
         Format::Github,
         Format::Html,
+        Format::Ics,
     ];
 
     /// The formats data is exported in and imported from.
@@ -85,7 +89,8 @@ impl Format {
             | Format::Csv
             | Format::Tsv
             | Format::Ids
-            | Format::Github => false,
+            | Format::Github
+            | Format::Ics => false,
         }
     }
 
@@ -105,6 +110,7 @@ impl Format {
             Format::Text => "text",
             Format::Github => "github",
             Format::Html => "html",
+            Format::Ics => "ics",
         }
     }
 }
@@ -251,7 +257,8 @@ pub fn write_records(
         | Format::Markdown
         | Format::Text
         | Format::Github
-        | Format::Html => {
+        | Format::Html
+        | Format::Ics => {
             let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()

@@ -275,7 +275,8 @@ pub fn write_report(
         | Format::Tsv
         | Format::Ids
         | Format::Text
-        | Format::Github => Err(io::Error::other(format!(
+        | Format::Github
+        | Format::Ics => Err(io::Error::other(format!(
             "reports are not written as {format}"
         ))),
         Format::Table => {

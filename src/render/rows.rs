@@ -29,9 +29,9 @@ pub fn write_rows(
             }
             Ok(())
         }
-        Format::Yaml | Format::Text | Format::Github | Format::Html => Err(io::Error::other(
-            format!("rows are not written as {format}"),
-        )),
+        Format::Yaml | Format::Text | Format::Github | Format::Html | Format::Ics => Err(
+            io::Error::other(format!("rows are not written as {format}")),
+        ),
     }
 }
 
@@ -67,7 +67,8 @@ pub fn write_labelled(
         | Format::Yaml
         | Format::Text
         | Format::Github
-        | Format::Html => {
+        | Format::Html
+        | Format::Ics => {
             let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
             write_rows(out, &header, rows, format, RowOptions::HUMAN)
         }

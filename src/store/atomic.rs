@@ -83,6 +83,72 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     }
 }
 
+/// Creates many new files at once, each as [`create_new`] does, with one flush of the
+/// file system for all of them instead of two per file (what makes a batch of ten
+/// thousand new records take seconds instead of minutes): every temporary file is
+/// written, the file system is synced once, then each is linked into place (never over
+/// an existing file) and each folder synced once. A crash before a link leaves only
+/// temporary files, which are never read as records and are removed by the next write.
+pub fn create_new_all(items: &[(&Path, &[u8])]) -> Vec<Result<(), WriteError>> {
+    let mut temps = Vec::with_capacity(items.len());
+    for (path, bytes) in items {
+        let dir = parent_of(path);
+        let made = fs::create_dir_all(dir)
+            .map_err(io_err(dir))
+            .and_then(|()| new_temp().tempfile_in(dir).map_err(io_err(dir)))
+            .and_then(|mut tmp| {
+                tmp.write_all(bytes).map_err(io_err(path))?;
+                Ok(tmp)
+            });
+        temps.push(made);
+    }
+    sync_all_of(&temps);
+    let mut dirs: Vec<&Path> = Vec::new();
+    let results = temps
+        .into_iter()
+        .zip(items)
+        .map(|(tmp, (path, _))| {
+            let tmp = tmp?;
+            match tmp.persist_noclobber(path) {
+                Ok(_) => {
+                    let dir = parent_of(path);
+                    if !dirs.contains(&dir) {
+                        dirs.push(dir);
+                    }
+                    Ok(())
+                }
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+                    Err(WriteError::Exists(path.to_path_buf()))
+                }
+                Err(e) => Err(WriteError::Io(path.to_path_buf(), e.error)),
+            }
+        })
+        .collect();
+    for dir in dirs {
+        sync_dir(dir);
+    }
+    results
+}
+
+/// Makes the written temporary files durable: one `syncfs` of their file system on
+/// Linux, else a sync of each.
+fn sync_all_of(temps: &[Result<tempfile::NamedTempFile, WriteError>]) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Some(Ok(first)) = temps.iter().find(|t| t.is_ok()) {
+            // SAFETY: the descriptor is that of an open file we own for this call;
+            // syncfs only flushes its file system and reads no memory of ours.
+            if unsafe { libc::syncfs(first.as_file().as_raw_fd()) } == 0 {
+                return;
+            }
+        }
+    }
+    for t in temps.iter().flatten() {
+        let _ = t.as_file().sync_all();
+    }
+}
+
 /// Whether the mode bits that apply to this user let it write the file. Unlike
 /// `access(2)` this holds for root too: a record someone made read-only stays so, as
 /// editors and git treat it.

@@ -456,6 +456,39 @@ impl Store {
         Ok(rel)
     }
 
+    /// Writes many new records (see [`atomic::create_new_all`]: one flush of the file
+    /// system for all), each failing alone with [`atomic::WriteError::Exists`] if its
+    /// file exists. Returns each record's path or its error, in order.
+    pub fn create_all(&self, records: &[Record]) -> Result<Vec<Result<PathBuf>>> {
+        self.locked(|| {
+            let mut targets = Vec::with_capacity(records.len());
+            for record in records {
+                let rel = self.path_for(record);
+                let abs = self.checked(&rel)?;
+                self.note_temp(&abs)?;
+                let text = sized_text(record, &rel)?;
+                targets.push((rel, abs, text));
+            }
+            let items: Vec<(&Path, &[u8])> = targets
+                .iter()
+                .map(|(_, abs, text)| (abs.as_path(), text.as_bytes()))
+                .collect();
+            let written = atomic::create_new_all(&items);
+            let ok: Vec<&Path> = targets
+                .iter()
+                .zip(&written)
+                .filter(|(_, w)| w.is_ok())
+                .map(|((rel, _, _), _)| rel.as_path())
+                .collect();
+            settle::note_own_writes(&self.root, &ok);
+            Ok(targets
+                .into_iter()
+                .zip(written)
+                .map(|((rel, _, _), w)| w.map(|()| rel).map_err(Error::from))
+                .collect())
+        })
+    }
+
     /// The file's bytes now, provided it still holds the record as crm read it; a
     /// change by another writer since then is [`atomic::WriteError::Changed`].
     fn unchanged_bytes(&self, original: &Loaded) -> Result<Vec<u8>> {

@@ -42,10 +42,20 @@ fn stamp(meta: &std::fs::Metadata) -> String {
 
 /// Notes that crm has just written `rel` whole (call it holding the write lock).
 pub fn note_own_write(root: &Path, rel: &Path) {
-    let Ok(meta) = std::fs::symlink_metadata(root.join(rel)) else {
-        return;
-    };
-    if guard::private_dir(root, guard::PRIVATE).is_err() {
+    note_own_writes(root, &[rel]);
+}
+
+/// The same for several files at once (the last [`KEEP`] of them are kept).
+pub fn note_own_writes(root: &Path, rels: &[&Path]) {
+    let rels = &rels[rels.len().saturating_sub(KEEP)..];
+    let new: Vec<String> = rels
+        .iter()
+        .filter_map(|rel| {
+            let meta = std::fs::symlink_metadata(root.join(rel)).ok()?;
+            Some(format!("{}\t{}\n", stamp(&meta), rel.display()))
+        })
+        .collect();
+    if new.is_empty() || guard::private_dir(root, guard::PRIVATE).is_err() {
         return;
     }
     let path = root.join(RECENT);
@@ -53,14 +63,17 @@ pub fn note_own_write(root: &Path, rel: &Path) {
     if let Ok(mut f) = guard::open_nofollow(OpenOptions::new().read(true), &path) {
         let _ = f.read_to_string(&mut old);
     }
-    let line = format!("{}\t{}\n", stamp(&meta), rel.display());
+    let names: Vec<String> = rels
+        .iter()
+        .map(|rel| format!("\t{}\n", rel.display()))
+        .collect();
     let mut lines: Vec<&str> = old
         .split_inclusive('\n')
-        .filter(|l| !l.ends_with(&format!("\t{}\n", rel.display())))
+        .filter(|l| !names.iter().any(|n| l.ends_with(n.as_str())))
         .collect();
-    let skip = lines.len().saturating_sub(KEEP - 1);
-    lines.drain(..skip);
-    lines.push(&line);
+    let skip = (lines.len() + new.len()).saturating_sub(KEEP);
+    lines.drain(..skip.min(lines.len()));
+    lines.extend(new.iter().map(String::as_str));
     // Replaced whole, as the cache is: a crash leaves the old list or the new one.
     super::cache::write_quietly(root, &path, lines.iter().map(|l| l.as_bytes()));
 }

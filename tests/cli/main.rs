@@ -7,6 +7,7 @@ mod common;
 mod add;
 mod bad_input;
 mod cache;
+mod calendar;
 mod check;
 mod cli;
 mod client_reads;

@@ -211,7 +211,8 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
         | DataFormat::Markdown
         | DataFormat::Text
         | DataFormat::Github
-        | DataFormat::Html => Err(input_error(
+        | DataFormat::Html
+        | DataFormat::Ics => Err(input_error(
             &opts.source,
             1,
             format!("rows are not read as {}", opts.format),

@@ -112,32 +112,41 @@ fn named_in_subject(store: &Store, subject: &str, ty: RecordType) -> Option<Stri
 }
 
 /// Reads the messages and writes their interactions (and leads), each file atomically,
-/// under the folder's write lock; with `dry_run`, writes nothing.
-pub fn ingest(store: &Store, raw: Vec<RawMessage>, opts: &MailOptions) -> Result<MailReport> {
+/// under the folder's write lock; with `dry_run`, writes nothing. `progress` is called
+/// once per message read.
+pub fn ingest(
+    store: &Store,
+    raw: Vec<RawMessage>,
+    opts: &MailOptions,
+    progress: &mut dyn FnMut(),
+) -> Result<MailReport> {
     if opts.dry_run {
-        return Ok(plan(store, raw, opts));
+        return Ok(plan(store, raw, opts, progress));
     }
     store.locked(|| {
-        let mut report = plan(store, raw, opts);
+        let mut report = plan(store, raw, opts, progress);
         for lead in &report.leads {
             check_for_write(store, lead, &format!("cannot add customer {}", lead.id))?;
             store.create(lead)?;
         }
-        let mut written = Vec::new();
-        for record in std::mem::take(&mut report.interactions) {
+        let planned = std::mem::take(&mut report.interactions);
+        for record in &planned {
             check_for_write(
                 store,
-                &record,
+                record,
                 &format!("cannot log interaction {}", record.id),
             )?;
-            match store.create(&record) {
-                Ok(_) => written.push(record),
+        }
+        // All at once: one flush of the file system, not two per file.
+        let results = store.create_all(&planned)?;
+        for (record, result) in planned.into_iter().zip(results) {
+            match result {
+                Ok(_) => report.interactions.push(record),
                 // Written by another ingest since this one looked: it is there.
                 Err(Error::Write(crate::error::WriteError::Exists(_))) => report.already += 1,
                 Err(e) => return Err(e),
             }
         }
-        report.interactions = written;
         Ok(report)
     })
 }
@@ -181,12 +190,18 @@ fn known(store: &Store) -> (HashSet<String>, Threads) {
     (existing, threads)
 }
 
-fn plan(store: &Store, raw: Vec<RawMessage>, opts: &MailOptions) -> MailReport {
+fn plan(
+    store: &Store,
+    raw: Vec<RawMessage>,
+    opts: &MailOptions,
+    progress: &mut dyn FnMut(),
+) -> MailReport {
     let mut report = MailReport::default();
     let mut by_address = customers_by_address(store);
     let (mut existing, mut threads) = known(store);
     let tz = store.config.tz();
     for msg in raw {
+        progress();
         let mail = match parse::parse(&msg.bytes) {
             Ok(m) => m,
             Err(e) => {
