@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 12] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 13] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -132,6 +132,7 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 12] {
         (&["export"], commands::export::FORMATS),
         (&["import"], commands::import::FORMATS),
         (&["ingest", "mail"], commands::ingest::FORMATS),
+        (&["ingest", "calendar"], commands::ingest::FORMATS),
         (&["check"], commands::check::FORMATS),
         (&["watch"], commands::watch::FORMATS),
         (&["agenda"], commands::agenda::FORMATS),

@@ -21,6 +21,26 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Source {
     Mail(MailArgs),
+    Calendar(CalendarArgs),
+}
+
+/// Log meetings with customers from iCalendar files (.ics).
+///
+/// Each event with an attendee or organizer whose address is a customer's becomes a
+/// `channel: meeting` interaction at its start; recurring events give each occurrence
+/// up to today. Ingesting an updated calendar moves moved meetings and removes
+/// cancelled ones, instead of adding.
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// iCalendar files
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// One of our addresses, or @domain (repeatable; also crm.toml's [mail] me)
+    #[arg(long, value_name = "ADDRESS")]
+    pub me: Vec<String>,
+    /// Print the meetings that would be logged or moved, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -69,7 +89,82 @@ pub const FORMATS: &[Format] = Format::RECORDS;
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.source {
         Source::Mail(m) => mail(ctx, m),
+        Source::Calendar(c) => calendar(ctx, c),
     }
+}
+
+/// Interactions as `crm list interactions` shows them.
+fn print_interactions(
+    ctx: &Ctx,
+    store: &crm::store::Store,
+    records: &[crm::model::Record],
+    format: Format,
+) -> Result<()> {
+    let fields: Vec<FieldRef> = RecordType::Interaction
+        .info()
+        .columns
+        .iter()
+        .map(|n| FieldRef::new(RecordType::Interaction, n, &store.config))
+        .collect();
+    let cols = Columns {
+        fields: &fields,
+        chosen: false,
+        header: true,
+        raw: false,
+        money: Some(&store.config.format.money),
+    };
+    let records: Vec<&crm::model::Record> = records.iter().collect();
+    let mut out = ctx.out();
+    render::write_records(&mut out, &records, &cols, format, store)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
+}
+
+fn calendar(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
+    let format = ctx.format("ingest calendar", FORMATS, ctx.rows_default())?;
+    let store = ctx.store()?;
+    let mut me = args.me.clone();
+    me.extend(store.config.mail.me.iter().cloned());
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for f in &args.files {
+        match std::fs::read(ctx.start_dir().join(f)) {
+            Ok(bytes) => files.push((f.clone(), String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) => unreadable.push(format!("{}: cannot read: {e}", f.display())),
+        }
+    }
+    let report = crm::ops::ingest::calendar::ingest(store, &files, &me, args.dry_run)?;
+    unreadable.extend(report.problems.iter().map(ToString::to_string));
+    for p in &unreadable {
+        ctx.ui.error(p);
+    }
+    if args.dry_run {
+        let mut shown = report.added.clone();
+        shown.extend(report.updated.iter().cloned());
+        print_interactions(ctx, store, &shown, format)?;
+    }
+    ctx.ui.info(&format!(
+        "{}logged {}, moved {}, removed {}, already there {}, skipped {} (no customer {}, cancelled {})",
+        if args.dry_run { "would have " } else { "" },
+        report.added.len(),
+        report.updated.len(),
+        report.removed.len(),
+        report.already,
+        report.no_customer + report.cancelled,
+        report.no_customer,
+        report.cancelled,
+    ));
+    if !unreadable.is_empty() {
+        return Err(crate::exit::failed(format!(
+            "{} could not be read (the rest was ingested)",
+            if unreadable.len() == 1 {
+                "1 calendar".to_string()
+            } else {
+                format!("{} calendars", unreadable.len())
+            }
+        )));
+    }
+    Ok(())
 }
 
 fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
@@ -125,23 +220,7 @@ fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
         ctx.ui.error(&p.to_string());
     }
     if args.dry_run {
-        let fields: Vec<FieldRef> = RecordType::Interaction
-            .info()
-            .columns
-            .iter()
-            .map(|n| FieldRef::new(RecordType::Interaction, n, &store.config))
-            .collect();
-        let cols = Columns {
-            fields: &fields,
-            chosen: false,
-            header: true,
-            raw: false,
-            money: Some(&store.config.format.money),
-        };
-        let records: Vec<&crm::model::Record> = report.interactions.iter().collect();
-        let mut out = ctx.out();
-        render::write_records(&mut out, &records, &cols, format, store)?;
-        std::io::Write::flush(&mut out)?;
+        print_interactions(ctx, store, &report.interactions, format)?;
     }
     let older = if args.since.is_some() {
         format!(", older {}", report.older)

@@ -368,3 +368,22 @@ fn an_outbound_message_to_a_do_not_contact_customer_is_logged_and_checked() {
         "interactions/2026/11/mail-e2cysvcb4k84.yaml:5:12: warning: an outbound email to kafe-dewi-m3n4, who asked not to be contacted (preferences.do_not_contact)\n"
     );
 }
+
+#[test]
+fn an_mbox_cut_inside_a_message_s_headers_is_named() {
+    let f = folder();
+    let text = std::fs::read_to_string(fixture("inbox.mbox")).unwrap();
+    // Cut in the middle of the second message's headers.
+    let second = text.match_indices("\nFrom MAILER-DAEMON").nth(0).unwrap().0;
+    let cut = &text[..second
+        + "\nFrom MAILER-DAEMON Thu Dec  3 00:00:00 2026\nFrom: Sari <sari@ourco.test>\nTo: Budi"
+            .len()];
+    f.write("cut.mbox", cut);
+    let (code, err) = ingest(&f, &["cut.mbox"]);
+    assert_eq!(code, Some(1));
+    let line = cut[..second + 1].lines().count() + 1;
+    assert_eq!(
+        err,
+        format!("error: cut.mbox:{line}: the message's headers do not end (a truncated message?)\ningested 1, already there 0, skipped 0 (no customer 0, ours 0, automated 0)\nerror: 1 mailbox or message could not be read (the rest was ingested)\n")
+    );
+}

@@ -1,3 +1,4 @@
 //! Capture: conversations that land in the folder by themselves.
 
+pub mod calendar;
 pub mod mail;

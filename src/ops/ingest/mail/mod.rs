@@ -72,7 +72,7 @@ impl MailReport {
 }
 
 /// Whether `address` is ours.
-fn is_ours(me: &[String], address: &str) -> bool {
+pub(super) fn is_ours(me: &[String], address: &str) -> bool {
     me.iter().any(|m| {
         let m = m.trim().to_lowercase();
         match m.strip_prefix('@') {
@@ -152,7 +152,7 @@ pub fn ingest(
 }
 
 /// Who each address is: customer ids by lower-cased `email` and `emails`.
-fn customers_by_address(store: &Store) -> HashMap<String, String> {
+pub(super) fn customers_by_address(store: &Store) -> HashMap<String, String> {
     let mut by = HashMap::new();
     for l in store.records_with(RecordType::Customer, &["email", "emails"]) {
         let r = &l.record;
