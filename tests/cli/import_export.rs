@@ -158,6 +158,7 @@ fn export_columns_quoting_and_formulas() {
             "kind",
             "organisation",
             "email",
+            "emails",
             "phone",
             "social.whatsapp",
             "stage",

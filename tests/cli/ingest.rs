@@ -374,7 +374,7 @@ fn an_mbox_cut_inside_a_message_s_headers_is_named() {
     let f = folder();
     let text = std::fs::read_to_string(fixture("inbox.mbox")).unwrap();
     // Cut in the middle of the second message's headers.
-    let second = text.match_indices("\nFrom MAILER-DAEMON").nth(0).unwrap().0;
+    let second = text.match_indices("\nFrom MAILER-DAEMON").next().unwrap().0;
     let cut = &text[..second
         + "\nFrom MAILER-DAEMON Thu Dec  3 00:00:00 2026\nFrom: Sari <sari@ourco.test>\nTo: Budi"
             .len()];
