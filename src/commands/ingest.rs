@@ -154,17 +154,20 @@ fn calendar(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
         report.no_customer,
         report.cancelled,
     ));
-    if !unreadable.is_empty() {
-        return Err(crate::exit::failed(format!(
-            "{} could not be read (the rest was ingested)",
-            if unreadable.len() == 1 {
-                "1 calendar".to_string()
-            } else {
-                format!("{} calendars", unreadable.len())
-            }
-        )));
+    unread(unreadable.len(), "calendar", "calendars")
+}
+
+/// Exit 1 when `n` inputs could not be read, saying the rest was ingested.
+fn unread(n: usize, one: &str, many: &str) -> Result<()> {
+    match n {
+        0 => Ok(()),
+        1 => Err(crate::exit::failed(format!(
+            "1 {one} could not be read (the rest was ingested)"
+        ))),
+        n => Err(crate::exit::failed(format!(
+            "{n} {many} could not be read (the rest was ingested)"
+        ))),
     }
-    Ok(())
 }
 
 fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
@@ -242,15 +245,9 @@ fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
         report.ours,
         report.automated,
     ));
-    if !problems.is_empty() {
-        return Err(crate::exit::failed(format!(
-            "{} could not be read (the rest was ingested)",
-            if problems.len() == 1 {
-                "1 mailbox or message".to_string()
-            } else {
-                format!("{} mailboxes or messages", problems.len())
-            }
-        )));
-    }
-    Ok(())
+    unread(
+        problems.len(),
+        "mailbox or message",
+        "mailboxes or messages",
+    )
 }

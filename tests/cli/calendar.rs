@@ -139,15 +139,7 @@ const CAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/calendar"
 fn meeting_folder() -> Folder {
     let f = Folder::new();
     f.with_toko();
-    f.add(&[
-        "customer",
-        "--id",
-        "kafe-dewi-m3n4",
-        "--name",
-        "Kafe Dewi",
-        "--email",
-        "dewi@kafedewi.id",
-    ]);
+    f.with_dewi(false);
     f
 }
 

@@ -176,6 +176,24 @@ impl Folder {
     }
 
     /// A customer "Toko Maju" with a fixed id, and a deal for it.
+    /// Kafe Dewi (`kafe-dewi-m3n4`, dewi@kafedewi.id; with `extra`, also
+    /// dewi.owner@gmail.test in `emails`).
+    pub fn with_dewi(&self, extra: bool) {
+        let mut args = vec![
+            "customer",
+            "--id",
+            "kafe-dewi-m3n4",
+            "--name",
+            "Kafe Dewi",
+            "--email",
+            "dewi@kafedewi.id",
+        ];
+        if extra {
+            args.extend(["--extra-email", "dewi.owner@gmail.test"]);
+        }
+        self.add(&args);
+    }
+
     pub fn with_toko(&self) -> (String, String) {
         let c = self.add(&[
             "customer",

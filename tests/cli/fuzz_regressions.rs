@@ -23,6 +23,8 @@ fn every_kept_fuzz_input_passes_its_target() {
             "merge_driver" => properties::merge_driver,
             "cache_reader" => properties::cache_reader,
             "comment_keeper" => properties::comment_keeper,
+            "mail_reader" => properties::mail_reader,
+            "calendar_reader" => properties::calendar_reader,
             _ => continue,
         };
         check(&data);

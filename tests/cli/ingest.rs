@@ -21,17 +21,7 @@ fn fixture(name: &str) -> String {
 fn folder() -> Folder {
     let f = Folder::new();
     f.with_toko();
-    f.add(&[
-        "customer",
-        "--id",
-        "kafe-dewi-m3n4",
-        "--name",
-        "Kafe Dewi",
-        "--email",
-        "dewi@kafedewi.id",
-        "--extra-email",
-        "dewi.owner@gmail.test",
-    ]);
+    f.with_dewi(true);
     f
 }
 

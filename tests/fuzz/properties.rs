@@ -198,3 +198,47 @@ pub fn comment_keeper(data: &[u8]) {
         assert_eq!(again.text, woven.text);
     }
 }
+
+/// Any bytes as a mailbox and as one message: split, parsed and cut to a snippet
+/// without a panic; the split never adds bytes, and a snippet is at most 280 characters.
+pub fn mail_reader(data: &[u8]) {
+    use crm::ops::ingest::mail::{parse, source};
+    let parts = source::split_mbox(data);
+    assert!(parts.iter().map(|(_, b)| b.len()).sum::<usize>() <= data.len());
+    for (line, body) in parts.iter().take(50) {
+        assert!(*line >= 1);
+        let _ = parse::parse(body);
+    }
+    if let Ok(m) = parse::parse(data) {
+        let words = parse::own_words(&m.text);
+        assert!(words.len() <= m.text.len());
+        assert!(parse::first_chars(&words, 280).chars().count() <= 280);
+        assert!(m.from.address.contains('@'));
+        if let Some(d) = &m.date {
+            assert!(chrono::DateTime::parse_from_rfc3339(d).is_ok(), "{d}");
+        }
+    }
+}
+
+/// Any text as an iCalendar file: meetings or an error, never a panic; every meeting's
+/// moment is RFC 3339 and none is after the end of the as-of day.
+pub fn calendar_reader(data: &[u8]) {
+    use chrono::TimeZone;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let tz = chrono_tz::Asia::Jakarta;
+    let until = tz
+        .from_local_datetime(&today().and_hms_opt(23, 59, 59).unwrap())
+        .earliest()
+        .unwrap();
+    if let Ok(found) = crm::ops::ingest::calendar::meetings(text, tz, until) {
+        for m in found {
+            let at = chrono::DateTime::parse_from_rfc3339(&m.at).expect("an RFC 3339 moment");
+            if !m.key.contains('\n') {
+                // A single event is logged only up to the as-of day.
+                assert!(at <= until, "{} after {until}", m.at);
+            }
+        }
+    }
+}

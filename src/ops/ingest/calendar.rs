@@ -42,13 +42,14 @@ pub struct CalendarReport {
 }
 
 /// One meeting to log: its key (UID and occurrence), start, summary and people.
-struct Meeting {
-    key: String,
-    at: String,
-    summary: Option<String>,
-    people: Vec<String>,
-    organizer: Option<String>,
-    cancelled: bool,
+pub struct Meeting {
+    pub key: String,
+    /// RFC 3339 in the folder's time zone.
+    pub at: String,
+    pub summary: Option<String>,
+    pub people: Vec<String>,
+    pub organizer: Option<String>,
+    pub cancelled: bool,
 }
 
 fn address(value: &str) -> Option<String> {
@@ -107,8 +108,12 @@ fn key_moment(t: &DateTime<Tz>) -> String {
     t.to_utc().format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// The meetings of one calendar's text.
-fn meetings(text: &str, tz: Tz, until: DateTime<Tz>) -> std::result::Result<Vec<Meeting>, String> {
+/// The meetings of one calendar's text, occurrences up to `until`.
+pub fn meetings(
+    text: &str,
+    tz: Tz,
+    until: DateTime<Tz>,
+) -> std::result::Result<Vec<Meeting>, String> {
     let cal = icalendar::Calendar::from_str(text)?;
     let events: Vec<&Event> = cal
         .components

@@ -131,7 +131,7 @@ fn file(path: &Path) -> Result<Vec<RawMessage>, LoadIssue> {
 }
 
 /// The messages of an mbox with the line each starts on (its `From ` line's).
-fn split_mbox(bytes: &[u8]) -> Vec<(usize, Vec<u8>)> {
+pub fn split_mbox(bytes: &[u8]) -> Vec<(usize, Vec<u8>)> {
     let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut previous_empty = true;
     for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
