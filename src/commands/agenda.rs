@@ -1,6 +1,6 @@
 use anyhow::Result;
 use crm::ops::agenda::{agenda, Item};
-use crm::render::ics::{write_todos, Todo1};
+use crm::render::ics::{write_todos, AgendaTodo};
 use crm::render::Format;
 
 use super::{print_rows, Ctx};
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ics = format == Format::Ics;
     let items = agenda(store, store.clock.today, args.owner.as_deref(), ics)?;
     if ics {
-        let todos: Vec<Todo1> = items.iter().map(todo).collect();
+        let todos: Vec<AgendaTodo> = items.iter().map(todo).collect();
         let name = if store.config.name.is_empty() {
             "crm agenda".to_string()
         } else {
@@ -77,10 +77,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 /// An item as a calendar to-do: its UID names the kind of item and the record, never
 /// the day or the text, which change while it stays the same item.
-fn todo(i: &Item) -> Todo1 {
+fn todo(i: &Item) -> AgendaTodo {
     let r = i.record;
     let title = r.title().unwrap_or_default();
-    Todo1 {
+    AgendaTodo {
         uid: format!("{}-{}-{}@crm", i.reason.name(), r.ty, r.id),
         due: i.due,
         summary: if title.is_empty() {

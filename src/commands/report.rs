@@ -22,10 +22,10 @@ pub struct Args {
     #[arg(value_enum)]
     pub report: Kind,
     /// First day of the period, YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub since: Option<NaiveDate>,
     /// Last day of the period, YYYY-MM-DD (default: the as-of date)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub until: Option<NaiveDate>,
     /// An ISO week, e.g. 2026-W47
     #[arg(long, value_name = "YYYY-Www")]
@@ -52,10 +52,6 @@ pub enum Kind {
     Service,
     Customers,
     Weekly,
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// The formats `crm report` offers.

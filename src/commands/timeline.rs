@@ -14,12 +14,8 @@ pub struct Args {
     #[arg(add = crate::complete::customers())]
     pub customer: String,
     /// Only what happened on or after this day, YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub since: Option<NaiveDate>,
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crm::model::clock::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// The formats `crm timeline` offers.

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Todo};
 
 /// One to-do of the calendar.
-pub struct Todo1 {
+pub struct AgendaTodo {
     /// The same for the same item on every run, so that a calendar app updating its
     /// subscription replaces the item instead of adding one.
     pub uid: String,
@@ -21,7 +21,7 @@ pub fn write_todos(
     out: &mut dyn Write,
     name: &str,
     stamp: DateTime<Utc>,
-    todos: &[Todo1],
+    todos: &[AgendaTodo],
 ) -> io::Result<()> {
     let mut cal = Calendar::new();
     cal.name(name);

@@ -319,7 +319,7 @@ fn a_run_killed_midway_and_run_again_ends_as_one_uninterrupted_run() {
 
     let killed = folder();
     let mut kills = 0;
-    for delay in [5u64, 15, 30, 60, 120] {
+    for delay in [5u64, 15, 30, 60, 120, 200, 300, 450] {
         let mut child = killed
             .process()
             .args(["ingest", "mail", "--me", "@ourco.test", mbox])
@@ -334,6 +334,7 @@ fn a_run_killed_midway_and_run_again_ends_as_one_uninterrupted_run() {
         }
         child.wait().unwrap();
     }
+    assert!(kills > 0, "no run was killed before it ended");
     let (code, err) = ingest(&killed, &[mbox]);
     assert_eq!(code, Some(0), "{err}");
     // Temporary files of killed writers are removed by the next write.

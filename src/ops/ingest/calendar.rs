@@ -20,7 +20,7 @@ use icalendar::{
 };
 use serde_yaml::Value;
 
-use super::mail::{customers_by_address, is_ours};
+use super::mail::{customers_by_address, is_ours, our_addresses};
 use crate::error::{Error, LoadIssue, Result};
 use crate::model::id::keyed_id;
 use crate::model::{Record, RecordType};
@@ -207,6 +207,7 @@ pub fn ingest(
         .earliest()
         .expect("the end of a day exists");
     let by_address = customers_by_address(store);
+    let me = &our_addresses(me);
     let mut report = CalendarReport::default();
     let mut plan: Vec<(Record, bool)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();

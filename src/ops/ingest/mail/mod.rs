@@ -71,14 +71,16 @@ impl MailReport {
     }
 }
 
-/// Whether `address` is ours.
+/// Our addresses as [`is_ours`] takes them: trimmed and lower-cased, once.
+pub(super) fn our_addresses(me: &[String]) -> Vec<String> {
+    me.iter().map(|m| m.trim().to_lowercase()).collect()
+}
+
+/// Whether `address` (lower-cased) is ours; `me` as [`our_addresses`] gives it.
 pub(super) fn is_ours(me: &[String], address: &str) -> bool {
-    me.iter().any(|m| {
-        let m = m.trim().to_lowercase();
-        match m.strip_prefix('@') {
-            Some(domain) => address.rsplit_once('@').is_some_and(|(_, d)| d == domain),
-            None => m == address,
-        }
+    me.iter().any(|m| match m.strip_prefix('@') {
+        Some(domain) => address.rsplit_once('@').is_some_and(|(_, d)| d == domain),
+        None => m == address,
     })
 }
 
@@ -197,6 +199,7 @@ fn plan(
     progress: &mut dyn FnMut(),
 ) -> MailReport {
     let mut report = MailReport::default();
+    let me = our_addresses(&opts.me);
     let mut by_address = customers_by_address(store);
     let (mut existing, mut threads) = known(store);
     let tz = store.config.tz();
@@ -223,7 +226,7 @@ fn plan(
                 continue;
             }
         }
-        let from_us = is_ours(&opts.me, &mail.from.address);
+        let from_us = is_ours(&me, &mail.from.address);
         if !from_us
             && store
                 .config
@@ -238,13 +241,13 @@ fn plan(
         let everyone: Vec<&Person> = std::iter::once(&mail.from)
             .chain(mail.recipients.iter())
             .collect();
-        if everyone.iter().all(|p| is_ours(&opts.me, &p.address)) {
+        if everyone.iter().all(|p| is_ours(&me, &p.address)) {
             report.ours += 1;
             continue;
         }
         let mut customers: Vec<String> = Vec::new();
         for p in &everyone {
-            if is_ours(&opts.me, &p.address) {
+            if is_ours(&me, &p.address) {
                 continue;
             }
             if let Some(id) = by_address.get(&p.address) {
@@ -434,7 +437,7 @@ mod tests {
             "mailer-daemon@*",
             "MAILER-DAEMON@x".to_lowercase().as_str()
         ));
-        let me = vec!["Sari@OurCo.test".to_string(), "@team.test".to_string()];
+        let me = our_addresses(&[" Sari@OurCo.test".to_string(), "@Team.test".to_string()]);
         assert!(is_ours(&me, "sari@ourco.test"));
         assert!(is_ours(&me, "any@team.test"));
         assert!(!is_ours(&me, "any@ourco.test"));
