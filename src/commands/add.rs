@@ -93,7 +93,8 @@ fn form(kind: FieldKind) -> Option<String> {
         FieldKind::Rating => "1–5",
         FieldKind::Count | FieldKind::Integer => "a whole number",
         FieldKind::Bool => "true/false; the flag alone means true",
-        FieldKind::List => "repeatable, or comma-separated",
+        FieldKind::List | FieldKind::Phones => "repeatable, or comma-separated",
+        FieldKind::Phone => "read in crm.toml's [phone] region unless it starts with +",
         FieldKind::Map => "NETWORK=HANDLE, repeatable",
         FieldKind::Object(_) | FieldKind::History => return None,
     };
@@ -133,7 +134,7 @@ fn value_name(flag: &Flag) -> String {
         FieldKind::Count | FieldKind::Integer => "n",
         FieldKind::Bool => "bool",
         FieldKind::Map => "network=handle",
-        FieldKind::List => return flag.spec.flag_name().to_uppercase(),
+        FieldKind::List | FieldKind::Phones => return flag.spec.flag_name().to_uppercase(),
         _ => flag.spec.name,
     };
     name.to_uppercase()
@@ -146,7 +147,7 @@ fn field_arg(ty: RecordType, flag: &Flag) -> Arg {
         .value_name(value_name(flag))
         .help(help(ty, flag));
     match flag.spec.kind {
-        FieldKind::List => arg
+        FieldKind::List | FieldKind::Phones => arg
             .visible_alias(flag.spec.name.replace('_', "-"))
             .action(ArgAction::Append)
             .value_delimiter(','),
@@ -242,7 +243,7 @@ impl clap::FromArgMatches for Args {
         for flag in flags(ty) {
             let given = strings(&flag.path);
             let value = match flag.spec.kind {
-                FieldKind::List if !given.is_empty() => Some(given.join(",")),
+                FieldKind::List | FieldKind::Phones if !given.is_empty() => Some(given.join(",")),
                 FieldKind::Map => {
                     for entry in given {
                         fields.push((flag.path.clone(), entry));

@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         | Format::Ids
         | Format::Markdown
         | Format::Html
-        | Format::Ics => return Err(super::unoffered("check", style)),
+        | Format::Ics
+        | Format::Vcf => return Err(super::unoffered("check", style)),
         Format::Json => {
             let items: Vec<serde_json::Value> = findings
                 .iter()

@@ -41,6 +41,12 @@ pub const FORMATS: &[Format] = &Format::DATA;
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let from_name = args.output.as_deref().and_then(Format::from_path);
     let format = ctx.format("export", FORMATS, from_name.unwrap_or(Format::Csv))?;
+    if format == Format::Vcf && args.which.ty != crm::model::RecordType::Customer {
+        return Err(crate::exit::usage(format!(
+            "vcf holds contacts: only customers are exported as vcf, not {}",
+            args.which.ty.plural()
+        )));
+    }
     let store = ctx.store()?;
     crm::ops::list::check_fields(store, args.which.ty, &args.fields)?;
     let records = list(

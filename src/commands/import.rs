@@ -77,11 +77,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         false if stdin => Format::Csv,
         false => Format::from_path(&args.file).ok_or_else(|| {
             crate::exit::usage(format!(
-                "cannot tell the format of {} from its name; pass --format csv|tsv|json|jsonl",
+                "cannot tell the format of {} from its name; pass --format csv|tsv|json|jsonl|vcf",
                 args.file.display()
             ))
         })?,
     };
+    if format == Format::Vcf && args.ty != crm::model::RecordType::Customer {
+        return Err(crate::exit::usage(format!(
+            "vcf holds contacts: only customers are imported from vcf, not {}",
+            args.ty.plural()
+        )));
+    }
     let maps = args
         .maps
         .iter()

@@ -11,7 +11,7 @@ use crm::render::{self, Columns, Format};
 
 use super::Ctx;
 
-/// Bring conversations into the folder by themselves (e-mail).
+/// Bring conversations into the folder by themselves (e-mail, calendars, WhatsApp).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -22,6 +22,68 @@ pub struct Args {
 pub enum Source {
     Mail(MailArgs),
     Calendar(CalendarArgs),
+    Whatsapp(WhatsappArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DateOrderArg {
+    /// 31/12/2025
+    Dmy,
+    /// 12/31/2025
+    Mdy,
+}
+
+/// Log WhatsApp chats with customers from "Export chat" files (.txt, or the .zip the
+/// phone shares).
+///
+/// Messages no more than --gap apart make one conversation, logged as one `channel:
+/// whatsapp` interaction per customer (`messages` counts them). The customer is
+/// --customer, else the chat's other party, matched by name or by the number exports
+/// show for unsaved contacts; in a group chat, each customer who wrote. Ingesting a
+/// later export of the same chat adds its new conversations and updates the one that
+/// grew.
+#[derive(Debug, clap::Args)]
+pub struct WhatsappArgs {
+    /// Chat exports: .txt files or the .zip WhatsApp shares
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The customer the chat is with (id, prefix, e-mail or phone)
+    #[arg(long, value_name = "REF", add = crate::complete::customers())]
+    pub customer: Option<String>,
+    /// Our name as the export shows it (repeatable; also crm.toml's [whatsapp] me).
+    /// Without any, every sender who is no customer is taken as us
+    #[arg(long, value_name = "NAME")]
+    pub me: Vec<String>,
+    /// The longest quiet time inside one conversation (e.g. 4h, 90m, 1d)
+    #[arg(long, value_name = "DURATION", default_value = "4h", value_parser = parse_gap)]
+    pub gap: chrono::Duration,
+    /// The order of day and month, for files whose dates do not show it (default: the
+    /// folder's phone region's)
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrderArg>,
+    /// Print the interactions that would be logged or updated, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `4h`, `90m`, `1d`, `30s`: a positive duration.
+fn parse_gap(s: &str) -> Result<chrono::Duration, String> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (a number and s, m, h or d: 4h, 90m)"))?;
+    let d = match unit {
+        "s" => chrono::Duration::try_seconds(n),
+        "m" | "min" => chrono::Duration::try_minutes(n),
+        "h" => chrono::Duration::try_hours(n),
+        "d" => chrono::Duration::try_days(n),
+        _ => None,
+    };
+    d.filter(|d| *d > chrono::Duration::zero() && *d <= chrono::Duration::days(3650))
+        .ok_or_else(|| {
+            format!("{s:?} is not a duration (a number and s, m, h or d, up to ten years: 4h, 90m)")
+        })
 }
 
 /// Log meetings with customers from iCalendar files (.ics).
@@ -90,7 +152,73 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.source {
         Source::Mail(m) => mail(ctx, m),
         Source::Calendar(c) => calendar(ctx, c),
+        Source::Whatsapp(w) => whatsapp(ctx, w),
     }
+}
+
+fn whatsapp(ctx: &Ctx, args: WhatsappArgs) -> Result<()> {
+    use crm::ops::ingest::whatsapp::{self, parse::DateOrder, source, ChatFile};
+    let format = ctx.format("ingest whatsapp", FORMATS, ctx.rows_default())?;
+    let store = ctx.store()?;
+    let customer = match &args.customer {
+        Some(r) => Some(
+            store
+                .resolve(r, &[RecordType::Customer])
+                .map_err(crm::Error::from)?
+                .record
+                .id
+                .clone(),
+        ),
+        None => None,
+    };
+    let mut me = args.me.clone();
+    me.extend(store.config.whatsapp.me.iter().cloned());
+    let mut files = Vec::new();
+    let mut unreadable: Vec<String> = Vec::new();
+    for f in &args.files {
+        match source::read_chat(&ctx.start_dir().join(f)) {
+            Ok((text, _media)) => files.push(ChatFile {
+                name: f.clone(),
+                text,
+            }),
+            Err(e) => unreadable.push(format!("{}: {e}", f.display())),
+        }
+    }
+    let opts = whatsapp::WhatsappOptions {
+        customer,
+        me,
+        gap: args.gap,
+        date_order: args.date_order.map(|o| match o {
+            DateOrderArg::Dmy => DateOrder::Dmy,
+            DateOrderArg::Mdy => DateOrder::Mdy,
+        }),
+        dry_run: args.dry_run,
+    };
+    let report = whatsapp::ingest(store, &files, &opts)?;
+    unreadable.extend(report.problems.iter().map(ToString::to_string));
+    for p in &unreadable {
+        ctx.ui.error(p);
+    }
+    if args.dry_run {
+        let mut shown = report.added.clone();
+        shown.extend(report.updated.iter().cloned());
+        print_interactions(ctx, store, &shown, format)?;
+    }
+    let strangers = if report.strangers.is_empty() {
+        String::new()
+    } else {
+        format!("; not customers: {}", report.strangers.join(", "))
+    };
+    ctx.ui.info(&format!(
+        "{}logged {} conversations, updated {}, already there {} ({} messages, {} notices){strangers}",
+        if args.dry_run { "would have " } else { "" },
+        report.added.len(),
+        report.updated.len(),
+        report.already,
+        report.messages,
+        report.notices,
+    ));
+    unread(unreadable.len(), "chat line or file", "chat lines or files")
 }
 
 /// Interactions as `crm list interactions` shows them.

@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 use rust_decimal::Decimal;
 
-use super::sections::{Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, Sla, SlaTarget};
+use super::sections::{
+    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla, SlaTarget, Whatsapp,
+};
 use super::stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage};
 use super::Config;
 use crate::model::units::{Amount, Channel, Currency, Percent, TimeZone};
@@ -31,6 +33,8 @@ impl Default for Config {
             consent: Consent::default(),
             format: FormatSettings::default(),
             mail: Mail::default(),
+            phone: PhoneSettings::default(),
+            whatsapp: Whatsapp::default(),
         }
     }
 }
@@ -169,6 +173,7 @@ fn commented(c: &Config) -> String {
     stages(&mut t, c);
     money(&mut t, c);
     mail(&mut t, c);
+    phone(&mut t, c);
     fields(&mut t, c);
     t
 }
@@ -368,6 +373,35 @@ fn mail(t: &mut String, c: &Config) {
         "ignore = [{}]",
         list(c.mail.ignore.iter().map(String::as_str))
     );
+}
+
+/// `[phone]` and `[whatsapp]`.
+fn phone(t: &mut String, c: &Config) {
+    w!(t);
+    w!(
+        t,
+        "# Phone numbers are stored in E.164 (+6281234567890). Numbers without + are read in"
+    );
+    w!(
+        t,
+        "# this region (ISO 3166-1 code); unset, the one country of the currency above (IDR: ID)."
+    );
+    w!(t, "[phone]");
+    match &c.phone.region {
+        Some(r) => {
+            w!(t, "region = {}", quoted(&r.0));
+        }
+        None => {
+            w!(t, "# region = \"ID\"");
+        }
+    }
+    w!(t);
+    w!(
+        t,
+        "# `crm ingest whatsapp`: our names as chat exports show them (e.g. [\"Sari\"])."
+    );
+    w!(t, "[whatsapp]");
+    w!(t, "me = [{}]", list(c.whatsapp.me.iter().map(String::as_str)));
 }
 
 /// `[fields.TYPE]`.

@@ -15,7 +15,8 @@ mod sections;
 mod stages;
 
 pub use sections::{
-    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, Sla, SlaTarget,
+    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla,
+    SlaTarget, Whatsapp,
 };
 pub use stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage, MAX_STAGES};
 
@@ -45,6 +46,8 @@ pub struct Config {
     pub consent: Consent,
     pub format: FormatSettings,
     pub mail: Mail,
+    pub phone: PhoneSettings,
+    pub whatsapp: Whatsapp,
 }
 
 /// The largest crm.toml crm reads (its defaults, written out with comments, are 8 KB).
@@ -151,6 +154,20 @@ impl Config {
             crate::model::RecordType::Ticket => &self.fields.ticket,
             crate::model::RecordType::Campaign => &self.fields.campaign,
             crate::model::RecordType::Interaction => &self.fields.interaction,
+        }
+    }
+
+    /// The region national phone numbers are read in: `[phone] region`, else the one
+    /// country that uses the folder's currency (IDR: ID; none for USD or EUR, which many
+    /// countries use).
+    pub fn phone_region(&self) -> Option<String> {
+        if let Some(r) = &self.phone.region {
+            return Some(r.0.clone());
+        }
+        let used_by = iso_currency::Currency::from_code(&self.currency.0)?.used_by();
+        match used_by.as_slice() {
+            [one] => Some(format!("{one:?}")).filter(|c| crate::model::phone::region_id(c).is_some()),
+            _ => None,
         }
     }
 

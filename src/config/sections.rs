@@ -177,3 +177,20 @@ pub struct Mail {
     /// Senders whose messages are not conversations (`*` matches any run of characters).
     pub ignore: Vec<String>,
 }
+
+/// `[phone]`: how numbers without a `+` are read.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhoneSettings {
+    /// The region of national numbers (`0812-3456-7890` in `ID`); unset: the one country
+    /// of the folder's currency (IDR: ID), none for a currency many countries use.
+    pub region: Option<crate::model::units::Region>,
+}
+
+/// `[whatsapp]`: who is us in chat exports (`crm ingest whatsapp`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Whatsapp {
+    /// Our names as the exports show them (exactly, any case).
+    pub me: Vec<String>,
+}

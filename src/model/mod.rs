@@ -3,10 +3,12 @@
 pub mod canonical;
 pub mod clock;
 pub mod comments;
+pub mod contact;
 pub mod fold;
 pub mod id;
 pub mod money;
 pub mod nesting;
+pub mod phone;
 pub mod record;
 pub mod record_type;
 pub mod spec;

@@ -22,6 +22,11 @@ pub enum FieldKind {
     Source,
     /// An e-mail address.
     Email,
+    /// A phone number: stored in E.164 when it parses for the folder's region (see
+    /// [`crate::model::phone`]), else as typed (`crm check` warns).
+    Phone,
+    /// A list of phone numbers, each as [`FieldKind::Phone`] (`phones`).
+    Phones,
     /// `YYYY-MM-DD`.
     Date,
     /// RFC 3339 with offset (a bare date is accepted as its midnight).
@@ -100,7 +105,7 @@ impl FieldSpec {
         }
         let name = self.name.replace('_', "-");
         match self.kind {
-            FieldKind::List => name.strip_suffix('s').unwrap_or(&name).to_string(),
+            FieldKind::List | FieldKind::Phones => name.strip_suffix('s').unwrap_or(&name).to_string(),
             _ => name,
         }
     }
@@ -150,7 +155,10 @@ pub const CUSTOMER: &[FieldSpec] = &[
     opt("emails", FieldKind::List)
         .doc("Another e-mail address of theirs")
         .flag("extra-email"),
-    opt("phone", FieldKind::Text).doc("Phone number"),
+    opt("phone", FieldKind::Phone).doc("Phone number (stored in E.164)"),
+    opt("phones", FieldKind::Phones)
+        .doc("Another phone number of theirs")
+        .flag("extra-phone"),
     opt("social", FieldKind::Map).doc("A social handle (whatsapp, instagram, linkedin, x, …)"),
     req("stage", FieldKind::Lifecycle).doc("Lifecycle stage"),
     opt("history", FieldKind::History),
@@ -239,6 +247,7 @@ pub const INTERACTION: &[FieldSpec] = &[
     opt("by", FieldKind::Text).doc("Who on our side"),
     opt("message_id", FieldKind::Text).doc("The e-mail's Message-ID, when it came by mail"),
     opt("attachments", FieldKind::List).doc("The names of the files it came with"),
+    opt("messages", FieldKind::Count).doc("How many messages the conversation held (chats)"),
     opt("notes", FieldKind::Text).doc("Notes, or the message's text"),
 ];
 

@@ -121,6 +121,24 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// A region phone numbers are read in: an ISO 3166-1 alpha-2 code libphonenumber's
+/// metadata knows (`ID`, `US`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region(pub String);
+
+impl<'de> Deserialize<'de> for Region {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.len() == 2 && super::phone::region_id(&s).is_some() {
+            Ok(Region(s))
+        } else {
+            Err(de::Error::custom(format!(
+                "{s:?} is not a region code for phone numbers (two capital letters, e.g. \"ID\")"
+            )))
+        }
+    }
+}
+
 /// An interaction channel (call, email, whatsapp, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel(pub String);
@@ -164,6 +182,7 @@ macro_rules! schema_of {
 }
 
 schema_of!(Currency, "Currency", {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"});
+schema_of!(Region, "Region", {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code, e.g. ID"});
 schema_of!(TimeZone, "TimeZone", {"type": "string", "description": "IANA time zone name, e.g. Asia/Jakarta"});
 schema_of!(Percent, "Percent", {"type": "number", "minimum": 0, "maximum": 100});
 schema_of!(Rate, "Rate", {"type": ["number", "string"], "description": "a decimal, 0 or more"});

@@ -201,7 +201,7 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
     let path = a.path.as_str();
     let kind = kind_of(store, record.ty, path);
     if a.op != AssignOp::Set {
-        if !matches!(kind, None | Some(FieldKind::List)) {
+        if !matches!(kind, None | Some(FieldKind::List | FieldKind::Phones)) {
             return Err(field_err(
                 path,
                 "is not a list; `+=` and `-=` work on lists",

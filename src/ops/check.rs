@@ -7,7 +7,8 @@
 //! (across subfolders); history out of time order or naming an unknown stage; a file
 //! name that is not an id. Warnings: a `source` that looks like a campaign id but names
 //! none; a won or lost deal without `closed`; an interaction filed under another
-//! month's folder; a temporary file left by an interrupted write.
+//! month's folder; a temporary file left by an interrupted write; a customer's phone
+//! number not in E.164.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -495,6 +496,52 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         check_month_folder(store, l, field, out);
     }
     check_do_not_contact(store, l, out);
+    check_phones(store, l, out);
+}
+
+/// A warning at each of a customer's numbers that is not in E.164: one that parses for
+/// the folder's region (written by hand) says what crm would store; one that does not is
+/// kept as typed, and matches only the same digits.
+fn check_phones(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    use crate::model::phone::{e164, is_e164};
+    let r = &l.record;
+    if r.ty != RecordType::Customer {
+        return;
+    }
+    let region = store.config.phone_region();
+    let mut fields: Vec<(String, &str)> = Vec::new();
+    if let Some(p) = r.str("phone") {
+        fields.push(("phone".into(), p));
+    }
+    if let Some(Value::Sequence(items)) = r.get("phones") {
+        fields.extend(items.iter().filter_map(Value::as_str).map(|p| ("phones".into(), p)));
+    }
+    if let Some(p) = r.str("social.whatsapp") {
+        fields.push(("social.whatsapp".into(), p));
+    }
+    for (field, number) in fields {
+        if is_e164(number) {
+            continue;
+        }
+        // A WhatsApp handle may be a name; only what looks like a number is checked.
+        if field == "social.whatsapp" && !crate::model::phone::looks_like_phone(number) {
+            continue;
+        }
+        let message = match e164(number, region.as_deref()) {
+            Some(e) => format!(
+                "field `{field}`: {number:?} is not in E.164; crm stores it as {e:?} (`crm set` writes that)"
+            ),
+            None => format!(
+                "field `{field}`: {number:?} is not a phone number crm can read{}; kept as typed, it matches only these digits",
+                match &region {
+                    Some(r) => format!(" (in region {r}, or with + and a country code)"),
+                    None => " (no [phone] region is set in crm.toml: give it with + and a country code)".into(),
+                }
+            ),
+        };
+        let (line, col) = locate(store, l, &field);
+        out.push(at(l, line, col, Severity::Warning, message));
+    }
 }
 
 /// A warning at an outbound message to a customer who asked not to be contacted: it is

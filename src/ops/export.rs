@@ -23,7 +23,10 @@ pub const LIST_SEP: char = ';';
 /// Whether the field at `path` holds a list of text (`tags`, `preferences.interests`, a
 /// declared list field).
 pub fn is_known_list(ty: RecordType, path: &str, cfg: &Config) -> bool {
-    crate::model::spec::lookup(ty.spec(), path).map(|s| s.kind) == Some(FieldKind::List)
+    matches!(
+        crate::model::spec::lookup(ty.spec(), path).map(|s| s.kind),
+        Some(FieldKind::List | FieldKind::Phones)
+    )
         || (!path.contains('.') && cfg.custom_field(ty, path) == Some(FieldKind::List))
 }
 
@@ -221,7 +224,11 @@ pub fn export(
                 },
             )?;
         }
-        Format::Table
+        Format::Vcf if ty == RecordType::Customer => {
+            crate::render::vcf::write_cards(&mut out, records)?;
+        }
+        Format::Vcf
+        | Format::Table
         | Format::Yaml
         | Format::Ids
         | Format::Markdown
@@ -230,7 +237,8 @@ pub fn export(
         | Format::Html
         | Format::Ics => {
             return Err(std::io::Error::other(format!(
-                "records are not exported as {}",
+                "{} are not exported as {}",
+                ty.plural(),
                 opts.format
             )))
         }

@@ -64,8 +64,10 @@ impl Kind {
             | FieldKind::Source
             | FieldKind::Ref(_)
             | FieldKind::Email
+            | FieldKind::Phone
             | FieldKind::Currency
-            | FieldKind::List => Kind::Text,
+            | FieldKind::List
+            | FieldKind::Phones => Kind::Text,
         }
     }
 }

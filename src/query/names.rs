@@ -79,7 +79,11 @@ fn known(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> bool {
     let free = |k: FieldKind| {
         matches!(
             k,
-            FieldKind::Map | FieldKind::History | FieldKind::List | FieldKind::Text
+            FieldKind::Map
+                | FieldKind::History
+                | FieldKind::List
+                | FieldKind::Phones
+                | FieldKind::Text
         )
     };
     if sub.is_some() && spec::lookup(ty.spec(), top).is_some_and(|s| free(s.kind)) {

@@ -11,6 +11,7 @@ pub mod report;
 pub mod rows;
 pub mod table;
 pub mod tsv;
+pub mod vcf;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -38,11 +39,13 @@ pub enum Format {
     Html,
     /// An iCalendar file, RFC 5545 (the agenda).
     Ics,
+    /// vCard 4.0, RFC 6350 (customers, for phones and address books).
+    Vcf,
 }
 
 impl Format {
     /// Every format, in the order help lists them (record lists' first).
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 13] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
@@ -55,10 +58,17 @@ impl Format {
         Format::Github,
         Format::Html,
         Format::Ics,
+        Format::Vcf,
     ];
 
-    /// The formats data is exported in and imported from.
-    pub const DATA: [Format; 4] = [Format::Csv, Format::Tsv, Format::Json, Format::Jsonl];
+    /// The formats data is exported in and imported from (vCard: customers only).
+    pub const DATA: [Format; 5] = [
+        Format::Csv,
+        Format::Tsv,
+        Format::Json,
+        Format::Jsonl,
+        Format::Vcf,
+    ];
 
     /// A data format by its name or a file extension's (`tab`, `ndjson` too).
     pub fn parse_data(s: &str) -> Option<Format> {
@@ -67,6 +77,7 @@ impl Format {
             "tsv" | "tab" => Some(Format::Tsv),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "vcf" | "vcard" => Some(Format::Vcf),
             _ => None,
         }
     }
@@ -90,7 +101,8 @@ impl Format {
             | Format::Tsv
             | Format::Ids
             | Format::Github
-            | Format::Ics => false,
+            | Format::Ics
+            | Format::Vcf => false,
         }
     }
 
@@ -111,6 +123,7 @@ impl Format {
             Format::Github => "github",
             Format::Html => "html",
             Format::Ics => "ics",
+            Format::Vcf => "vcf",
         }
     }
 }
@@ -258,7 +271,8 @@ pub fn write_records(
         | Format::Text
         | Format::Github
         | Format::Html
-        | Format::Ics => {
+        | Format::Ics
+        | Format::Vcf => {
             let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()

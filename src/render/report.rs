@@ -276,7 +276,8 @@ pub fn write_report(
         | Format::Ids
         | Format::Text
         | Format::Github
-        | Format::Ics => Err(io::Error::other(format!(
+        | Format::Ics
+        | Format::Vcf => Err(io::Error::other(format!(
             "reports are not written as {format}"
         ))),
         Format::Table => {

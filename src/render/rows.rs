@@ -29,7 +29,12 @@ pub fn write_rows(
             }
             Ok(())
         }
-        Format::Yaml | Format::Text | Format::Github | Format::Html | Format::Ics => Err(
+        Format::Yaml
+        | Format::Text
+        | Format::Github
+        | Format::Html
+        | Format::Ics
+        | Format::Vcf => Err(
             io::Error::other(format!("rows are not written as {format}")),
         ),
     }
@@ -68,7 +73,8 @@ pub fn write_labelled(
         | Format::Text
         | Format::Github
         | Format::Html
-        | Format::Ics => {
+        | Format::Ics
+        | Format::Vcf => {
             let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
             write_rows(out, &header, rows, format, RowOptions::HUMAN)
         }

@@ -34,6 +34,16 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
         }
         FieldKind::Ref(_) => check_id(raw).map(|_| s()).map_err(|e| e.to_string()),
         FieldKind::Email => check_email(raw).map(|_| s()).map_err(String::from),
+        FieldKind::Phone => Ok(Value::String(phone_input(raw, cfg))),
+        FieldKind::Phones => Ok(Value::Sequence(
+            split_list(raw)
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(p) => Value::String(phone_input(&p, cfg)),
+                    other => other,
+                })
+                .collect(),
+        )),
         FieldKind::Date => parse_date(raw)
             .map(|_| s())
             .ok_or_else(|| format!("{} is not a date (YYYY-MM-DD)", show(raw))),
@@ -88,6 +98,13 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
         )),
         FieldKind::History => Err("is written by `crm stage`; it cannot be set".into()),
     }
+}
+
+/// A phone number as stored: E.164 when it parses for the folder's region, else as typed
+/// (`crm check` warns about it).
+pub fn phone_input(raw: &str, cfg: &Config) -> String {
+    crate::model::phone::e164(raw, cfg.phone_region().as_deref())
+        .unwrap_or_else(|| raw.trim().to_string())
 }
 
 fn check_stage(kind: FieldKind, raw: &str, cfg: &Config) -> Result<(), String> {

@@ -38,6 +38,12 @@ fn kind_schema(kind: FieldKind, ty: RecordType, cfg: &Config) -> Value {
             json!({"type": "string", "pattern": ID_PATTERN, "description": format!("the id of a {t}")})
         }
         FieldKind::Email => json!({"type": "string", "format": "email"}),
+        FieldKind::Phone => {
+            json!({"type": "string", "description": "a phone number, E.164 (+6281234567890) when it parses"})
+        }
+        FieldKind::Phones => {
+            json!({"type": "array", "items": {"type": "string"}, "description": "phone numbers, E.164 when they parse"})
+        }
         FieldKind::Date => {
             json!({"type": "string", "pattern": date_pattern(), "description": "YYYY-MM-DD"})
         }

@@ -39,7 +39,8 @@ pub fn check_value(
         )),
     };
     let result: Result<(), String> = match kind {
-        FieldKind::Text | FieldKind::Source => text().map(|_| ()),
+        // A number that does not parse is kept as typed: `crm check` warns, never refuses.
+        FieldKind::Text | FieldKind::Source | FieldKind::Phone => text().map(|_| ()),
         FieldKind::Enum(_)
         | FieldKind::Lifecycle
         | FieldKind::Pipeline
@@ -96,7 +97,7 @@ pub fn check_value(
             Value::Bool(_) => Ok(()),
             other => Err(format!("expected true or false, found {}", describe(other))),
         },
-        FieldKind::List => match v {
+        FieldKind::List | FieldKind::Phones => match v {
             Value::Sequence(items) => match items
                 .iter()
                 .find(|i| !matches!(i, Value::String(_) | Value::Number(_) | Value::Bool(_)))

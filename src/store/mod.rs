@@ -376,14 +376,24 @@ impl Store {
         if r.contains('@') && types.contains(&RecordType::Customer) {
             let by_email = self
                 .records(RecordType::Customer)
-                .filter(|l| {
-                    l.record
-                        .str("email")
-                        .is_some_and(|e| crate::model::fold::same(e, &r))
-                })
+                .filter(|l| crate::model::contact::has_email(&l.record, &r))
                 .collect();
             if let Some(res) = pick(by_email, &ambiguous) {
                 return res;
+            }
+        }
+        if types.contains(&RecordType::Customer) && crate::model::phone::looks_like_phone(&r) {
+            let region = self.config.phone_region();
+            if let Some(key) = crate::model::phone::match_key(&r, region.as_deref()) {
+                let by_phone = self
+                    .records(RecordType::Customer)
+                    .filter(|l| {
+                        crate::model::contact::has_phone(&l.record, &key, region.as_deref())
+                    })
+                    .collect();
+                if let Some(res) = pick(by_phone, &ambiguous) {
+                    return res;
+                }
             }
         }
         if let Some(issue) = types.iter().find_map(|t| self.load(*t).unreadable(&r)) {

@@ -142,7 +142,7 @@ fn imports_refuse_doubled_rows_sniff_json_and_count_crlf_lines() {
     let err = f.fails(1, &["import", "customers", "d.csv"]);
     assert_eq!(
         err,
-        "error: 1 bad row in d.csv; nothing was imported\nd.csv:3:1: this row names the same record as line 2 (by e-mail); a file holds one row per record\n"
+        "error: 1 bad row in d.csv; nothing was imported\nd.csv:3:1: this row names the same record as line 2 (by e-mail or phone); a file holds one row per record\n"
     );
     let out = f
         .crm()

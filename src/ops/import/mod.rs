@@ -17,6 +17,7 @@ mod check;
 mod map;
 mod plan;
 mod read;
+pub mod vcard;
 mod write;
 
 use std::fmt;

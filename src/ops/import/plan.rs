@@ -45,13 +45,19 @@ fn key_text(key: &MatchKey) -> Option<String> {
     match key {
         MatchKey::Id(id) => Some(format!("i:{id}")),
         MatchKey::Email(e) => Some(format!("e:{}", fold::fold(e))),
+        MatchKey::Phone(p) => Some(format!("p:{p}")),
         MatchKey::Name(n) => Some(format!("n:{n}")),
         MatchKey::None => None,
     }
 }
 
-/// Every index key a record can be found by.
-fn keys_of(r: &Record) -> impl Iterator<Item = String> {
+/// Every index key a record can be found by (a customer's numbers by their match keys).
+fn keys_of(r: &Record, region: Option<&str>) -> impl Iterator<Item = String> {
+    let phones = if r.ty == RecordType::Customer {
+        crate::model::contact::phone_keys(r, region)
+    } else {
+        Vec::new()
+    };
     [
         Some(MatchKey::Id(r.id.clone())),
         r.str("email").map(|e| MatchKey::Email(e.to_string())),
@@ -59,7 +65,14 @@ fn keys_of(r: &Record) -> impl Iterator<Item = String> {
     ]
     .into_iter()
     .flatten()
+    .chain(phones.into_iter().map(MatchKey::Phone))
     .filter_map(|k| key_text(&k))
+}
+
+/// The match key of a customer's main number, if it has one.
+fn phone_key(r: &Record, region: Option<&str>) -> Option<MatchKey> {
+    let p = r.str("phone")?;
+    crate::model::phone::match_key(p, region).map(MatchKey::Phone)
 }
 
 impl<'s> Planner<'s, '_> {
@@ -146,11 +159,17 @@ impl<'s> Planner<'s, '_> {
             | FieldKind::Rating => {
                 parse_input(kind, &normalise_number(&text, self.opts.decimal_mark), cfg)?
             }
-            FieldKind::List => Value::Sequence(
+            FieldKind::List | FieldKind::Phones => Value::Sequence(
                 text.split(LIST_SEP)
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(|s| Value::String(s.to_string()))
+                    .map(|s| {
+                        Value::String(if kind == FieldKind::Phones {
+                            crate::rules::input::phone_input(s, cfg)
+                        } else {
+                            s.to_string()
+                        })
+                    })
                     .collect(),
             ),
             FieldKind::History => {
@@ -231,10 +250,17 @@ impl<'s> Planner<'s, '_> {
         {
             return Ok(text.to_string());
         }
+        let region = self.store.config.phone_region();
+        let phone = crate::model::phone::looks_like_phone(text)
+            .then(|| crate::model::phone::match_key(text, region.as_deref()))
+            .flatten();
         let matches = |r: &Record| {
             r.title().is_some_and(|t| t.eq_ignore_ascii_case(text))
                 || (ty == RecordType::Customer
-                    && r.str("email").is_some_and(|e| e.eq_ignore_ascii_case(text)))
+                    && (r.str("email").is_some_and(|e| e.eq_ignore_ascii_case(text))
+                        || phone.as_deref().is_some_and(|k| {
+                            crate::model::contact::has_phone(r, k, region.as_deref())
+                        })))
         };
         let mut found: Vec<String> = self
             .store
@@ -303,7 +329,8 @@ impl<'s> Planner<'s, '_> {
 
     /// Files planned record `i` under each key it can be found by now.
     fn index(&mut self, i: usize) {
-        for k in keys_of(&self.plan.items[i].record) {
+        let region = self.store.config.phone_region();
+        for k in keys_of(&self.plan.items[i].record, region.as_deref()) {
             let at = self.planned_by_key.entry(k).or_default();
             if !at.contains(&i) {
                 at.push(i);
@@ -317,6 +344,9 @@ impl<'s> Planner<'s, '_> {
         let hit = |r: &Record| match key {
             MatchKey::Id(id) => r.id == *id,
             MatchKey::Email(e) => r.str("email").is_some_and(|x| fold::same(x, e)),
+            MatchKey::Phone(p) => {
+                crate::model::contact::has_phone(r, p, self.store.config.phone_region().as_deref())
+            }
             MatchKey::Name(n) => r.title().is_some_and(|x| x == n),
             MatchKey::None => false,
         };
@@ -335,8 +365,9 @@ impl<'s> Planner<'s, '_> {
         }
         let stored = self.stored_by_key.get_or_init(|| {
             let mut by: HashMap<String, Vec<&'s Loaded>> = HashMap::new();
+            let region = self.store.config.phone_region();
             for l in self.store.records(ty) {
-                for k in keys_of(&l.record) {
+                for k in keys_of(&l.record, region.as_deref()) {
                     by.entry(k).or_default().push(l);
                 }
             }
@@ -354,6 +385,8 @@ impl<'s> Planner<'s, '_> {
 enum MatchKey {
     Id(String),
     Email(String),
+    /// A phone number's match key (E.164 when it parses).
+    Phone(String),
     Name(String),
     None,
 }
@@ -390,7 +423,17 @@ fn identity(r: &Record) -> String {
 /// Reads, maps and checks every row. Nothing is written.
 pub fn plan<'s>(store: &'s Store, input: &[u8], opts: &ImportOptions) -> Result<Plan<'s>, Error> {
     let text = decode(input, &opts.source).map_err(import_err)?;
-    let rows = read_rows(text, opts).map_err(import_err)?;
+    let mut rows = read_rows(text, opts).map_err(import_err)?;
+    if opts.format == crate::render::Format::Vcf {
+        // A card's UID is an id only when it is one of ours (an export of this folder
+        // imported back); a phone's own UIDs are not made ids.
+        for row in &mut rows {
+            row.cells.retain(|(_, h, v)| {
+                h != "id"
+                    || matches!(v, In::Json(serde_json::Value::String(s)) if store.get(opts.ty, s).is_some())
+            });
+        }
+    }
     let file_ids = rows
         .iter()
         .flat_map(|r| &r.cells)
@@ -560,11 +603,24 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
         Some((i, _)) => MatchKey::Id(i.clone()),
         None => MatchKey::Id(minted_id(&incoming)),
     };
+    let region = p.store.config.phone_region();
+    let phone = || phone_key(&incoming, region.as_deref());
+    // A card exported from here names its record by its UID, whatever changed since.
+    let own_card = p.opts.format == crate::render::Format::Vcf && id.is_some();
     let key = match match_by {
+        _ if own_card => by_id(),
         MatchBy::Id => by_id(),
+        // By e-mail, then by phone: a contact without an e-mail (most of a phone's
+        // address book) is found by its number.
         MatchBy::Email => match incoming.str("email") {
-            Some(e) => MatchKey::Email(e.to_string()),
-            None => by_id(),
+            Some(e) => {
+                let key = MatchKey::Email(e.to_string());
+                match phone() {
+                    Some(ph) if p.find(&key).is_none() && p.find(&ph).is_some() => ph,
+                    _ => key,
+                }
+            }
+            None => phone().unwrap_or_else(by_id),
         },
         MatchBy::Name => match incoming.title() {
             Some(n) => MatchKey::Name(n.to_string()),
@@ -700,7 +756,7 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
 
 fn match_by_name(m: MatchBy) -> &'static str {
     match m {
-        MatchBy::Email => "e-mail",
+        MatchBy::Email => "e-mail or phone",
         MatchBy::Id => "id",
         MatchBy::Name => "name",
         MatchBy::None => "anything",

@@ -205,6 +205,7 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
                 })
                 .collect()
         }
+        DataFormat::Vcf => super::vcard::read_rows(text, &opts.source),
         DataFormat::Table
         | DataFormat::Yaml
         | DataFormat::Ids
