@@ -343,6 +343,7 @@ mod tests {
                 "email",
                 "extra-email",
                 "phone",
+                "extra-phone",
                 "social",
                 "stage",
                 "source",

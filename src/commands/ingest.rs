@@ -210,7 +210,7 @@ fn whatsapp(ctx: &Ctx, args: WhatsappArgs) -> Result<()> {
         format!("; not customers: {}", report.strangers.join(", "))
     };
     ctx.ui.info(&format!(
-        "{}logged {} conversations, updated {}, already there {} ({} messages, {} notices){strangers}",
+        "{}logged {}, updated {}, already there {} ({} messages, {} notices){strangers}",
         if args.dry_run { "would have " } else { "" },
         report.added.len(),
         report.updated.len(),

@@ -8,7 +8,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use super::sections::{
-    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla, SlaTarget, Whatsapp,
+    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla, SlaTarget,
+    Whatsapp,
 };
 use super::stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage};
 use super::Config;
@@ -401,7 +402,11 @@ fn phone(t: &mut String, c: &Config) {
         "# `crm ingest whatsapp`: our names as chat exports show them (e.g. [\"Sari\"])."
     );
     w!(t, "[whatsapp]");
-    w!(t, "me = [{}]", list(c.whatsapp.me.iter().map(String::as_str)));
+    w!(
+        t,
+        "me = [{}]",
+        list(c.whatsapp.me.iter().map(String::as_str))
+    );
 }
 
 /// `[fields.TYPE]`.

@@ -166,7 +166,9 @@ impl Config {
         }
         let used_by = iso_currency::Currency::from_code(&self.currency.0)?.used_by();
         match used_by.as_slice() {
-            [one] => Some(format!("{one:?}")).filter(|c| crate::model::phone::region_id(c).is_some()),
+            [one] => {
+                Some(format!("{one:?}")).filter(|c| crate::model::phone::region_id(c).is_some())
+            }
             _ => None,
         }
     }

@@ -76,9 +76,7 @@ pub fn match_key(stored: &str, region: Option<&str>) -> Option<String> {
 /// `+` then 7 to 15 digits, the first not 0.
 pub fn is_e164(s: &str) -> bool {
     s.strip_prefix('+').is_some_and(|d| {
-        (7..=15).contains(&d.len())
-            && d.bytes().all(|b| b.is_ascii_digit())
-            && !d.starts_with('0')
+        (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
     })
 }
 

@@ -105,7 +105,9 @@ impl FieldSpec {
         }
         let name = self.name.replace('_', "-");
         match self.kind {
-            FieldKind::List | FieldKind::Phones => name.strip_suffix('s').unwrap_or(&name).to_string(),
+            FieldKind::List | FieldKind::Phones => {
+                name.strip_suffix('s').unwrap_or(&name).to_string()
+            }
             _ => name,
         }
     }

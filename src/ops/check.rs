@@ -514,7 +514,12 @@ fn check_phones(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         fields.push(("phone".into(), p));
     }
     if let Some(Value::Sequence(items)) = r.get("phones") {
-        fields.extend(items.iter().filter_map(Value::as_str).map(|p| ("phones".into(), p)));
+        fields.extend(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|p| ("phones".into(), p)),
+        );
     }
     if let Some(p) = r.str("social.whatsapp") {
         fields.push(("social.whatsapp".into(), p));

@@ -26,8 +26,7 @@ pub fn is_known_list(ty: RecordType, path: &str, cfg: &Config) -> bool {
     matches!(
         crate::model::spec::lookup(ty.spec(), path).map(|s| s.kind),
         Some(FieldKind::List | FieldKind::Phones)
-    )
-        || (!path.contains('.') && cfg.custom_field(ty, path) == Some(FieldKind::List))
+    ) || (!path.contains('.') && cfg.custom_field(ty, path) == Some(FieldKind::List))
 }
 
 /// A record's cells, by flattened column name.

@@ -29,14 +29,11 @@ pub fn write_rows(
             }
             Ok(())
         }
-        Format::Yaml
-        | Format::Text
-        | Format::Github
-        | Format::Html
-        | Format::Ics
-        | Format::Vcf => Err(
-            io::Error::other(format!("rows are not written as {format}")),
-        ),
+        Format::Yaml | Format::Text | Format::Github | Format::Html | Format::Ics | Format::Vcf => {
+            Err(io::Error::other(format!(
+                "rows are not written as {format}"
+            )))
+        }
     }
 }
 

@@ -110,12 +110,7 @@ pub fn card(r: &Record) -> String {
     let (city, region, country) = (r.str("city"), r.str("region"), r.str("country"));
     if city.is_some() || region.is_some() || country.is_some() {
         let e = |v: Option<&str>| v.map(escape).unwrap_or_default();
-        line(format!(
-            "ADR:;;;{};{};;{}",
-            e(city),
-            e(region),
-            e(country)
-        ));
+        line(format!("ADR:;;;{};{};;{}", e(city), e(region), e(country)));
     }
     if let Some(n) = r.str("notes") {
         line(format!("NOTE:{}", escape(n)));
@@ -127,8 +122,7 @@ pub fn card(r: &Record) -> String {
     }
     if let Some(Value::Mapping(social)) = r.get("social") {
         for (k, v) in social {
-            let (Some(network), Some(handle)) =
-                (k.as_str(), crate::model::value::scalar_text(v))
+            let (Some(network), Some(handle)) = (k.as_str(), crate::model::value::scalar_text(v))
             else {
                 continue;
             };
@@ -138,7 +132,10 @@ pub fn card(r: &Record) -> String {
             } else {
                 network.to_string()
             };
-            line(format!("X-SOCIALPROFILE;TYPE={network}:{}", escape(&handle)));
+            line(format!(
+                "X-SOCIALPROFILE;TYPE={network}:{}",
+                escape(&handle)
+            ));
         }
     }
     line(format!("UID:{}", escape(&r.id)));

@@ -160,6 +160,7 @@ fn export_columns_quoting_and_formulas() {
             "email",
             "emails",
             "phone",
+            "phones",
             "social.whatsapp",
             "stage",
             "history",

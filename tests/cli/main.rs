@@ -38,4 +38,5 @@ mod set;
 mod show_get;
 mod tour;
 mod watch;
+mod whatsapp;
 mod wrong_answers;

@@ -179,7 +179,8 @@ fn import_leads_adds_them_once() {
     for line in [
         "name: Rina Wijaya\n",
         "email: rina@kopirina.id\n",
-        "phone: +62 812 1111 2222\n",
+        // Stored in E.164: the folder's currency (IDR) makes its phone region Indonesia.
+        "phone: '+6281211112222'\n",
         "stage: lead\n",
         "source: instagram\n",
         "notes: Need 10 kg a month, price?\n",

@@ -40,7 +40,8 @@ impl Property {
 
     /// Whether TYPE (or 2.1's bare parameter) holds `word`, in any case, or PREF is set.
     fn preferred(&self) -> bool {
-        self.param("TYPE").any(|t| t.eq_ignore_ascii_case("pref")) || self.param("PREF").next().is_some()
+        self.param("TYPE").any(|t| t.eq_ignore_ascii_case("pref"))
+            || self.param("PREF").next().is_some()
     }
 }
 
@@ -94,7 +95,10 @@ fn unfold(text: &str) -> Result<Vec<(usize, String)>, VcardError> {
         }
         let last = out.last().expect("a line was pushed or extended");
         if last.1.len() > MAX_LINE_BYTES {
-            return Err(err(last.0, format!("a line of more than {MAX_LINE_BYTES} bytes")));
+            return Err(err(
+                last.0,
+                format!("a line of more than {MAX_LINE_BYTES} bytes"),
+            ));
         }
         soft_break = last.1.ends_with('=') && is_quoted_printable(&last.1);
     }
@@ -108,12 +112,10 @@ fn is_quoted_printable(line: &str) -> bool {
         Some(at) => &line[..at],
         None => line,
     };
-    head.split(';')
-        .skip(1)
-        .any(|p| {
-            let v = p.rsplit('=').next().unwrap_or(p);
-            v.trim_matches('"').eq_ignore_ascii_case("quoted-printable")
-        })
+    head.split(';').skip(1).any(|p| {
+        let v = p.rsplit('=').next().unwrap_or(p);
+        v.trim_matches('"').eq_ignore_ascii_case("quoted-printable")
+    })
 }
 
 /// Splits `s` at `sep` outside double quotes.
@@ -147,18 +149,27 @@ fn parse_line(line: usize, text: &str) -> Result<Property, VcardError> {
             *c == ':' && !quoted
         })
         .map(|(i, _)| i)
-        .ok_or_else(|| err(line, format!("not a vCard line (NAME:VALUE): {}", shown(text))))?;
+        .ok_or_else(|| {
+            err(
+                line,
+                format!("not a vCard line (NAME:VALUE): {}", shown(text)),
+            )
+        })?;
     let (head, value) = (&text[..colon], &text[colon + 1..]);
     let mut parts = split_unquoted(head, ';').into_iter();
     let name = parts.next().unwrap_or_default();
     // A group (`item1.TEL`) is dropped: it only ties properties together.
-    let name = name.rsplit('.').next().unwrap_or(name).trim().to_ascii_uppercase();
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(err(line, format!("{} is not a property name", shown(&name))));
+    let name = name
+        .rsplit('.')
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_ascii_uppercase();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(err(
+            line,
+            format!("{} is not a property name", shown(&name)),
+        ));
     }
     let mut params = Vec::new();
     for p in parts {
@@ -167,7 +178,9 @@ fn parse_line(line: usize, text: &str) -> Result<Property, VcardError> {
             // vCard 2.1: `;CELL`, `;QUOTED-PRINTABLE`, `;UTF-8`.
             None => {
                 let v = p.trim();
-                let k = if v.eq_ignore_ascii_case("quoted-printable") || v.eq_ignore_ascii_case("base64") {
+                let k = if v.eq_ignore_ascii_case("quoted-printable")
+                    || v.eq_ignore_ascii_case("base64")
+                {
                     "ENCODING"
                 } else {
                     "TYPE"
@@ -214,7 +227,10 @@ fn quoted_printable(s: &str) -> Result<Vec<u8>, String> {
     while i < b.len() {
         if b[i] == b'=' {
             let hex = |c: u8| (c as char).to_digit(16);
-            match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            match (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push((h * 16 + l) as u8);
                     i += 3;
@@ -290,7 +306,10 @@ pub fn parse_cards(text: &str) -> Result<Vec<Card>, VcardError> {
             ("BEGIN", Some(c)) => {
                 return Err(err(
                     line,
-                    format!("BEGIN inside the card that starts on line {} (a missing END:VCARD?)", c.line),
+                    format!(
+                        "BEGIN inside the card that starts on line {} (a missing END:VCARD?)",
+                        c.line
+                    ),
                 ))
             }
             ("END", Some(_)) if p.value.trim().eq_ignore_ascii_case("vcard") => {
@@ -318,7 +337,9 @@ pub fn card_cells(card: &Card) -> Vec<(String, String)> {
         }
     };
     let props = |name: &'static str| card.properties.iter().filter(move |p| p.name == name);
-    let fn_name = props("FN").map(|p| text_value(&p.value)).find(|v| !v.trim().is_empty());
+    let fn_name = props("FN")
+        .map(|p| text_value(&p.value))
+        .find(|v| !v.trim().is_empty());
     let n_name = props("N").next().map(|p| {
         let c = components(&p.value, ';');
         let part = |i: usize| c.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
@@ -390,7 +411,10 @@ pub fn card_cells(card: &Card) -> Vec<(String, String)> {
         if let Some((scheme, handle)) = v.split_once(':') {
             let network = scheme.trim().to_lowercase();
             if !network.is_empty() && network.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                put(&format!("social.{network}"), handle.trim_start_matches("//").to_string());
+                put(
+                    &format!("social.{network}"),
+                    handle.trim_start_matches("//").to_string(),
+                );
             }
         }
     }
@@ -467,7 +491,10 @@ mod tests {
     fn problems_name_their_line() {
         assert_eq!(
             parse_cards("BEGIN:VCARD\nFN:A\nBEGIN:VCARD\n").unwrap_err(),
-            err(3, "BEGIN inside the card that starts on line 1 (a missing END:VCARD?)")
+            err(
+                3,
+                "BEGIN inside the card that starts on line 1 (a missing END:VCARD?)"
+            )
         );
         assert_eq!(
             parse_cards("BEGIN:VCARD\nFN:A\n").unwrap_err(),
@@ -475,7 +502,10 @@ mod tests {
         );
         assert_eq!(
             parse_cards("BEGIN:VCARD\nFN;ENCODING=QUOTED-PRINTABLE:=ZZ\nEND:VCARD\n").unwrap_err(),
-            err(2, "\"=ZZ\" is not quoted-printable (= must be followed by two hex digits)")
+            err(
+                2,
+                "\"=ZZ\" is not quoted-printable (= must be followed by two hex digits)"
+            )
         );
         assert_eq!(
             parse_cards("BEGIN:VCARD\njust text\nEND:VCARD\n").unwrap_err(),

@@ -365,8 +365,10 @@ fn apply(
                     continue;
                 }
                 if !dry_run {
-                    let (messages, files) =
-                        (record.get("messages").cloned(), record.get("attachments").cloned());
+                    let (messages, files) = (
+                        record.get("messages").cloned(),
+                        record.get("attachments").cloned(),
+                    );
                     store.modify(old, |r| {
                         if let Some(m) = messages {
                             r.fields.insert("messages".into(), m);

@@ -81,6 +81,8 @@ enum Rest<'a> {
 
 struct Header<'a> {
     stamp: Stamp,
+    /// The date as written, for messages.
+    date_text: &'a str,
     rest: Rest<'a>,
 }
 
@@ -96,7 +98,13 @@ fn is_mark(c: char) -> bool {
 fn strip_marks(s: &str) -> String {
     s.chars()
         .filter(|c| !is_mark(*c))
-        .map(|c| if c == '\u{202F}' || c == '\u{00A0}' { ' ' } else { c })
+        .map(|c| {
+            if c == '\u{202F}' || c == '\u{00A0}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -171,7 +179,9 @@ fn header(line: &str) -> Option<Header<'_>> {
         Some(s) => (true, s),
         None => (false, line),
     };
+    let before = s;
     let (date, year_first, s) = date(s)?;
+    let date_text = &before[..before.len() - s.len()];
     let s = s.strip_prefix(',').unwrap_or(s);
     let s = skip_space(s);
     let (hour, minute, second, pm, s) = time(s)?;
@@ -201,7 +211,11 @@ fn header(line: &str) -> Option<Header<'_>> {
         }
         _ => Rest::Notice,
     };
-    Some(Header { stamp, rest })
+    Some(Header {
+        stamp,
+        date_text,
+        rest,
+    })
 }
 
 /// What a message's text says of a file: `Some(name)` for a named file, `Some("")` for
@@ -258,7 +272,7 @@ fn inferred_order(stamps: &[Stamp]) -> Result<Option<DateOrder>, String> {
     }
 }
 
-fn moment(s: &Stamp, order: DateOrder) -> Result<NaiveDateTime, String> {
+fn moment(s: &Stamp, date_text: &str, order: DateOrder) -> Result<NaiveDateTime, String> {
     let [a, b, c] = s.date;
     let (y, m, d) = match order {
         DateOrder::Dmy => (c, b, a),
@@ -271,7 +285,7 @@ fn moment(s: &Stamp, order: DateOrder) -> Result<NaiveDateTime, String> {
         .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
         .ok_or_else(|| {
             format!(
-                "{a}/{b}/{c} is not a date (read as {})",
+                "{date_text} is not a date (read as {})",
                 match order {
                     DateOrder::Dmy => "day/month/year",
                     DateOrder::Mdy => "month/day/year",
@@ -330,7 +344,10 @@ pub fn parse(text: &str, fallback: DateOrder) -> Chat {
     let order = match inferred_order(&stamps) {
         Ok(o) => o.unwrap_or(fallback),
         Err(m) => {
-            chat.bad.push(BadLine { line: 1, message: m });
+            chat.bad.push(BadLine {
+                line: 1,
+                message: m,
+            });
             return chat;
         }
     };
@@ -344,7 +361,7 @@ pub fn parse(text: &str, fallback: DateOrder) -> Chat {
         match it {
             Item::Head(line, h) => {
                 started = true;
-                let at = match moment(&h.stamp, order) {
+                let at = match moment(&h.stamp, h.date_text, order) {
                     Ok(at) => at,
                     Err(message) => {
                         chat.bad.push(BadLine { line, message });
@@ -480,6 +497,9 @@ mod tests {
             "31/12/2025, 10:00 - Budi: a\n12/31/2025, 10:00 - Budi: b\n",
             DateOrder::Dmy,
         );
-        assert_eq!(c.bad[0].message, "the dates are written in two orders (31/12 is day first, 12/31 month first)");
+        assert_eq!(
+            c.bad[0].message,
+            "the dates are written in two orders (31/12 is day first, 12/31 month first)"
+        );
     }
 }

@@ -13,7 +13,10 @@ pub const MAX_CHAT_BYTES: u64 = 256 << 20;
 pub fn read_chat(path: &Path) -> Result<(String, Vec<String>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut head = [0u8; 4];
-    let n = (&file).take(4).read(&mut head).map_err(|e| format!("cannot read: {e}"))?;
+    let n = (&file)
+        .take(4)
+        .read(&mut head)
+        .map_err(|e| format!("cannot read: {e}"))?;
     drop(file);
     if n == 4 && head == *b"PK\x03\x04" {
         return from_zip(path);
@@ -63,7 +66,9 @@ fn from_zip(path: &Path) -> Result<(String, Vec<String>), String> {
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read {chat} in the zip: {e}"))?;
     if bytes.len() as u64 > MAX_CHAT_BYTES {
-        return Err(format!("{chat} in the zip is more than {MAX_CHAT_BYTES} bytes; not read"));
+        return Err(format!(
+            "{chat} in the zip is more than {MAX_CHAT_BYTES} bytes; not read"
+        ));
     }
     let media = names
         .into_iter()
