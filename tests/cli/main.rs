@@ -37,6 +37,7 @@ mod security;
 mod set;
 mod show_get;
 mod tour;
+mod vcard;
 mod watch;
 mod whatsapp;
 mod wrong_answers;

@@ -51,6 +51,23 @@ fn key_text(key: &MatchKey) -> Option<String> {
     }
 }
 
+/// A list cell's items, split at `;`: phone numbers in E.164 when they parse.
+fn list_cell(kind: FieldKind, text: &str, cfg: &crate::config::Config) -> Value {
+    Value::Sequence(
+        text.split(LIST_SEP)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Value::String(if kind == FieldKind::Phones {
+                    crate::rules::input::phone_input(s, cfg)
+                } else {
+                    s.to_string()
+                })
+            })
+            .collect(),
+    )
+}
+
 /// Every index key a record can be found by (a customer's numbers by their match keys).
 fn keys_of(r: &Record, region: Option<&str>) -> impl Iterator<Item = String> {
     let phones = if r.ty == RecordType::Customer {
@@ -92,8 +109,16 @@ impl<'s> Planner<'s, '_> {
                 return Ok(Some(serde_yaml::to_value(j).map_err(|e| e.to_string())?))
             }
             In::Json(j) => {
-                // Lists and groups as they are; their items are checked with the record.
-                let y = serde_yaml::to_value(j).map_err(|e| e.to_string())?;
+                // Lists and groups as they are; their items are checked with the record
+                // (numbers in E.164, as typed ones are).
+                let mut y = serde_yaml::to_value(j).map_err(|e| e.to_string())?;
+                if let (Some(FieldKind::Phones), Value::Sequence(items)) = (kind, &mut y) {
+                    for item in items.iter_mut() {
+                        if let Value::String(p) = item {
+                            *p = crate::rules::input::phone_input(p, &self.store.config);
+                        }
+                    }
+                }
                 return Ok(Some(y));
             }
             In::Text(t) => t.clone(),
@@ -159,19 +184,7 @@ impl<'s> Planner<'s, '_> {
             | FieldKind::Rating => {
                 parse_input(kind, &normalise_number(&text, self.opts.decimal_mark), cfg)?
             }
-            FieldKind::List | FieldKind::Phones => Value::Sequence(
-                text.split(LIST_SEP)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| {
-                        Value::String(if kind == FieldKind::Phones {
-                            crate::rules::input::phone_input(s, cfg)
-                        } else {
-                            s.to_string()
-                        })
-                    })
-                    .collect(),
-            ),
+            FieldKind::List | FieldKind::Phones => list_cell(kind, &text, cfg),
             FieldKind::History => {
                 let mut items = Vec::new();
                 for part in text
@@ -470,6 +483,13 @@ pub fn plan<'s>(store: &'s Store, input: &[u8], opts: &ImportOptions) -> Result<
     if errors.is_empty() {
         Ok(p.plan)
     } else {
+        // A vCard's problems are named at the line of the property, not of the card.
+        let by_line: HashMap<usize, &Row> = rows.iter().map(|r| (r.line, r)).collect();
+        for e in &mut errors {
+            if let Some(row) = by_line.get(&e.line) {
+                (e.line, e.column) = row.at(e.column);
+            }
+        }
         errors.sort_by_key(|e| (e.line, e.column));
         Err(import_err(ImportErrors {
             source: opts.source.clone(),

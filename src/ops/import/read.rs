@@ -15,6 +15,21 @@ pub(super) struct Row {
     pub(super) line: usize,
     /// (column number, header, value)
     pub(super) cells: Vec<(usize, String, In)>,
+    /// For a vCard, the line of each cell's property (its "column" is its place here);
+    /// empty for rows whose cells are columns of one line.
+    pub(super) lines: Vec<usize>,
+}
+
+impl Row {
+    /// Where a problem in the cell at `column` is: the row's line and that column, or
+    /// for a vCard the line of the property and its first column.
+    pub(super) fn at(&self, column: usize) -> (usize, usize) {
+        match column.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(line) => (*line, 1),
+            None if self.lines.is_empty() => (self.line, column),
+            None => (self.line, 1),
+        }
+    }
 }
 
 fn input_error(source: &str, line: usize, message: impl Into<String>) -> ImportErrors {
@@ -174,7 +189,11 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
                         })
                     })
                     .collect();
-                rows.push(Row { line, cells });
+                rows.push(Row {
+                    line,
+                    cells,
+                    lines: Vec::new(),
+                });
             }
             if !ragged.is_empty() {
                 return Err(ImportErrors {
@@ -243,6 +262,7 @@ fn json_row(value: serde_json::Value, line: usize, source: &str) -> Result<Row, 
     Ok(Row {
         line,
         cells: obj.into_iter().map(|(k, v)| (1, k, In::Json(v))).collect(),
+        lines: Vec::new(),
     })
 }
 

@@ -327,74 +327,97 @@ pub fn parse_cards(text: &str) -> Result<Vec<Card>, VcardError> {
     Ok(cards)
 }
 
+/// One cell of a card's row: the field it goes to, its value, and the line of the
+/// property it came from (for messages).
+pub type Cell = (String, String, usize);
+
 /// A card as an import row: cells named like the fields they go to.
-pub fn card_cells(card: &Card) -> Vec<(String, String)> {
-    let mut cells: Vec<(String, String)> = Vec::new();
+#[expect(
+    clippy::too_many_lines,
+    reason = "one mapping per property, in the order the module's comment gives"
+)]
+pub fn card_cells(card: &Card) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = Vec::new();
     // Values as written (a note keeps its spaces); empty ones are no value.
-    let mut put = |k: &str, v: String| {
+    let mut put = |k: &str, v: String, line: usize| {
         if !v.trim().is_empty() {
-            cells.push((k.to_string(), v));
+            cells.push((k.to_string(), v, line));
         }
     };
     let props = |name: &'static str| card.properties.iter().filter(move |p| p.name == name);
     let fn_name = props("FN")
-        .map(|p| text_value(&p.value))
-        .find(|v| !v.trim().is_empty());
+        .map(|p| (text_value(&p.value), p.line))
+        .find(|(v, _)| !v.trim().is_empty());
     let n_name = props("N").next().map(|p| {
         let c = components(&p.value, ';');
         let part = |i: usize| c.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
-        [part(1), part(2), part(0)]
+        let name = [part(1), part(2), part(0)]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" ");
+        (name, p.line)
     });
-    if let Some(n) = fn_name.or(n_name).filter(|n| !n.trim().is_empty()) {
-        put("name", n);
+    if let Some((n, line)) = fn_name.or(n_name).filter(|(n, _)| !n.trim().is_empty()) {
+        put("name", n, line);
     }
     // The preferred first, else in the card's order.
     let ordered = |name: &'static str| {
         let mut v: Vec<&Property> = props(name).collect();
         v.sort_by_key(|p| !p.preferred());
         v.into_iter()
-            .map(|p| text_value(&p.value).trim().to_string())
-            .filter(|s| !s.is_empty())
+            .map(|p| (text_value(&p.value).trim().to_string(), p.line))
+            .filter(|(s, _)| !s.is_empty())
             .collect::<Vec<_>>()
     };
+    // A list's cell is at the line of its first item.
+    let mut list = |field: &str, items: &[(String, usize)]| {
+        if let Some((_, line)) = items.first() {
+            let joined: Vec<&str> = items.iter().map(|(v, _)| v.as_str()).collect();
+            put(field, joined.join(";"), *line);
+        }
+    };
     let mut emails = ordered("EMAIL");
-    emails.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    emails.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
     if let Some((first, rest)) = emails.split_first() {
-        put("email", first.clone());
-        put("emails", rest.join(";"));
+        list("email", std::slice::from_ref(first));
+        list("emails", rest);
     }
     // `tel:+62…` (4.0's URI form) is the number.
-    let tels: Vec<String> = ordered("TEL")
+    let tels: Vec<(String, usize)> = ordered("TEL")
         .into_iter()
-        .map(|t| t.strip_prefix("tel:").unwrap_or(&t).to_string())
+        .map(|(t, l)| (t.strip_prefix("tel:").unwrap_or(&t).to_string(), l))
         .collect();
     if let Some((first, rest)) = tels.split_first() {
-        put("phone", first.clone());
-        put("phones", rest.join(";"));
+        list("phone", std::slice::from_ref(first));
+        list("phones", rest);
     }
     if let Some(org) = props("ORG").next() {
-        put("Company", components(&org.value, ';').remove(0));
+        put("Company", components(&org.value, ';').remove(0), org.line);
     }
     if let Some(adr) = props("ADR").next() {
         let c = components(&adr.value, ';');
         let part = |i: usize| c.get(i).cloned().unwrap_or_default();
-        put("city", part(3));
-        put("region", part(4));
-        put("country", part(6));
+        put("city", part(3), adr.line);
+        put("region", part(4), adr.line);
+        put("country", part(6), adr.line);
     }
     if let Some(note) = props("NOTE").next() {
-        put("notes", text_value(&note.value));
+        put("notes", text_value(&note.value), note.line);
     }
-    let tags: Vec<String> = props("CATEGORIES")
-        .flat_map(|p| components(&p.value, ','))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
+    let tags: Vec<(String, usize)> = props("CATEGORIES")
+        .flat_map(|p| {
+            components(&p.value, ',')
+                .into_iter()
+                .map(move |t| (t, p.line))
+        })
+        .map(|(t, l)| (t.trim().to_string(), l))
+        .filter(|(t, _)| !t.is_empty())
         .collect();
-    put("tags", tags.join(";"));
+    if let Some((_, line)) = tags.first() {
+        let joined: Vec<&str> = tags.iter().map(|(t, _)| t.as_str()).collect();
+        put("tags", joined.join(";"), *line);
+    }
     for p in props("X-SOCIALPROFILE") {
         let Some(network) = p.param("TYPE").next().map(str::to_lowercase) else {
             continue;
@@ -404,7 +427,7 @@ pub fn card_cells(card: &Card) -> Vec<(String, String)> {
             .next()
             .map(String::from)
             .unwrap_or_else(|| text_value(&p.value));
-        put(&format!("social.{network}"), handle);
+        put(&format!("social.{network}"), handle, p.line);
     }
     for p in props("IMPP") {
         let v = text_value(&p.value);
@@ -414,12 +437,13 @@ pub fn card_cells(card: &Card) -> Vec<(String, String)> {
                 put(
                     &format!("social.{network}"),
                     handle.trim_start_matches("//").to_string(),
+                    p.line,
                 );
             }
         }
     }
     if let Some(uid) = props("UID").next() {
-        put("id", text_value(&uid.value));
+        put("id", text_value(&uid.value), uid.line);
     }
     cells
 }
@@ -436,12 +460,19 @@ pub(super) fn read_rows(text: &str, source: &str) -> Result<Vec<Row>, ImportErro
     })?;
     Ok(cards
         .iter()
-        .map(|c| Row {
-            line: c.line,
-            cells: card_cells(c)
-                .into_iter()
-                .map(|(k, v)| (1, k, In::Json(serde_json::Value::String(v))))
-                .collect(),
+        .map(|c| {
+            let cells = card_cells(c);
+            Row {
+                line: c.line,
+                lines: cells.iter().map(|(_, _, l)| *l).collect(),
+                // The "column" of a card's cell is its place in the row, 1-based: the
+                // line of its property is found by it (see [`Row::at`]).
+                cells: cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (k, v, _))| (i + 1, k, In::Json(serde_json::Value::String(v))))
+                    .collect(),
+            }
         })
         .collect())
 }
@@ -450,12 +481,19 @@ pub(super) fn read_rows(text: &str, source: &str) -> Result<Vec<Row>, ImportErro
 mod tests {
     use super::*;
 
+    fn fields(card: &Card) -> Vec<(String, String)> {
+        card_cells(card)
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect()
+    }
+
     #[test]
     fn v21_quoted_printable_in_its_charset() {
         let text = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=53=61=6E=74=6F=73=6F;=42=75=64=69;;;\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=42=75=64=69=20=53=61=6E=74=6F=73=6F=20=\r\n=E2=98=95\r\nTEL;CELL:0812-3456-7890\r\nNOTE;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:caf=E9\r\nEND:VCARD\r\n";
         let cards = parse_cards(text).unwrap();
         assert_eq!(
-            card_cells(&cards[0]),
+            fields(&cards[0]),
             vec![
                 ("name".to_string(), "Budi Santoso ☕".to_string()),
                 ("phone".to_string(), "0812-3456-7890".to_string()),
@@ -469,7 +507,7 @@ mod tests {
         let text = "BEGIN:VCARD\nVERSION:4.0\nFN:Toko Maju\\, Jakarta\nEMAIL;TYPE=work:a@x.co\nEMAIL;PREF=1:B@X.co\nTEL;VALUE=uri;TYPE=\"cell,voice\":tel:+62-812-3456-7890\nADR;TYPE=work:;;Jl. Sudirman 1;Jakarta;DKI;10220;Indonesia\nNOTE:line one\\nline two\\; still\n  two\nCATEGORIES:vip,retail\nX-SOCIALPROFILE;TYPE=instagram:@tokomaju\nIMPP:whatsapp:+6281234567890\nEND:VCARD\n";
         let cards = parse_cards(text).unwrap();
         assert_eq!(
-            card_cells(&cards[0]),
+            fields(&cards[0]),
             [
                 ("name", "Toko Maju, Jakarta"),
                 ("email", "B@X.co"),
