@@ -67,7 +67,7 @@ for i in "${!names[@]}"; do
   if (( i % 3 == 0 )); then args+=(--tag specialty); fi
   if (( i % 2 == 0 )); then args+=(--preferred-channel whatsapp --social "whatsapp=+62812$(printf '%07d' $(( i * 7919 % 10000000 )))");
   else args+=(--preferred-channel email); fi
-  args+=(--phone "+62 811 $(printf '%04d' $(( 1000 + i * 37 )))")
+  args+=(--phone "+62 811 $(printf '%04d' $(( 1000 + i * 37 ))) 0000")
   args+=(--frequency "$( (( i % 4 == 0 )) && echo weekly || echo monthly )")
   # Opted out: no marketing consent; one more asked never to be contacted.
   if (( i % 9 == 4 )); then args+=(--consent false); else args+=(--consent); fi

@@ -67,6 +67,16 @@ pub fn match_key(stored: &str, region: Option<&str>) -> Option<String> {
     if is_e164(t) {
         return Some(t.to_string());
     }
+    // `+62 812-3456-7890`: the separators dropped is E.164 (no metadata needed, and a
+    // folder of 100,000 numbers written so is keyed without parsing each).
+    if t.starts_with('+') && looks_like_phone(t) && !t.contains("(0)") {
+        let plain: String = std::iter::once('+')
+            .chain(t.chars().filter(char::is_ascii_digit))
+            .collect();
+        if is_e164(&plain) {
+            return Some(plain);
+        }
+    }
     if let Some(e) = e164(t, region) {
         return Some(e);
     }

@@ -130,7 +130,8 @@ pub fn generate(dir: &Path, seed: u64, sizes: Sizes) -> Result<()> {
         f.insert("email".into(), format!("c{i}@example.com").into());
         f.insert(
             "phone".into(),
-            format!("+62 8{:09}", rng.u32(..1_000_000_000)).into(),
+            // A Telkomsel mobile number in E.164, as crm stores a phone that parses.
+            format!("+62812{:08}", rng.u32(..100_000_000)).into(),
         );
         f.insert("stage".into(), path[path.len() - 1].into());
         f.insert("history".into(), h);

@@ -79,6 +79,7 @@ pub fn region_order(region: Option<&str>) -> DateOrder {
 }
 
 /// Customers by lower-cased name and by phone match key.
+#[derive(Default)]
 struct Directory {
     by_name: HashMap<String, Vec<String>>,
     by_phone: HashMap<String, String>,
@@ -168,7 +169,11 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
     let fallback = opts
         .date_order
         .unwrap_or_else(|| region_order(store.config.phone_region().as_deref()));
-    let dir = Directory::new(store);
+    // Only needed to find who a chat is with; `--customer` says it.
+    let dir = match opts.customer {
+        Some(_) => Directory::default(),
+        None => Directory::new(store),
+    };
     let me: Vec<String> = opts.me.iter().map(|m| m.trim().to_lowercase()).collect();
     // Planned interactions by id, in order (a chat read twice in one run is logged once).
     let mut plan: Vec<Record> = Vec::new();
