@@ -25,6 +25,8 @@ fn every_kept_fuzz_input_passes_its_target() {
             "comment_keeper" => properties::comment_keeper,
             "mail_reader" => properties::mail_reader,
             "calendar_reader" => properties::calendar_reader,
+            "whatsapp_reader" => properties::whatsapp_reader,
+            "vcard_reader" => properties::vcard_reader,
             _ => continue,
         };
         check(&data);

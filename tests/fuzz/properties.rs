@@ -242,3 +242,65 @@ pub fn calendar_reader(data: &[u8]) {
         }
     }
 }
+
+/// Any text as a WhatsApp chat export, read day first and month first: messages, notices
+/// and bad lines, never a panic; messages in the order of their lines, each line within
+/// the file, and each line is at most one of them.
+pub fn whatsapp_reader(data: &[u8]) {
+    use crm::ops::ingest::whatsapp::parse::{parse, DateOrder};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let lines = text.lines().count();
+    for order in [DateOrder::Dmy, DateOrder::Mdy] {
+        let chat = parse(text, order);
+        let mut last = 0;
+        for m in &chat.messages {
+            assert!(m.line > last && m.line <= lines, "line {} after {last}", m.line);
+            last = m.line;
+        }
+        for b in &chat.bad {
+            assert!(b.line >= 1 && b.line <= lines.max(1));
+        }
+        assert!(chat.messages.len() + chat.notices + chat.bad.len() <= lines.max(1));
+    }
+}
+
+/// Any text as a vCard file: cards or an error at a line of the file, never a panic.
+/// Each card's name and note, written as crm writes a card (escaped, folded at 75
+/// octets), read back the same.
+pub fn vcard_reader(data: &[u8]) {
+    use crm::ops::import::vcard::{card_cells, parse_cards};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let cards = match parse_cards(text) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(e.line >= 1 && e.line <= text.split('\n').count());
+            return;
+        }
+    };
+    for c in cards {
+        let cells = card_cells(&c);
+        let get = |k: &str| cells.iter().find(|(f, _, _)| f == k).map(|(_, v, _)| v.clone());
+        let mut r = crm::model::Record::new(RecordType::Customer, "c-1");
+        for field in ["name", "notes"] {
+            if let Some(v) = get(field).filter(|v| !v.contains('\r')) {
+                r.fields.insert(field.into(), v.into());
+            }
+        }
+        let written = crm::render::vcf::card(&r);
+        for line in written.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?} is longer than 75 octets");
+        }
+        let back = parse_cards(&written).expect("crm's own card reads back");
+        let again = card_cells(&back[0]);
+        let get_again = |k: &str| again.iter().find(|(f, _, _)| f == k).map(|(_, v, _)| v.clone());
+        for field in ["name", "notes"] {
+            if let Some(v) = r.str(field) {
+                assert_eq!(get_again(field).as_deref(), Some(v), "{field}");
+            }
+        }
+    }
+}
