@@ -42,6 +42,7 @@ fn every_kept_fuzz_input_passes_its_target() {
             "record_loader-budget-000.yaml",
             "record_loader-complex-key.yaml",
             "record_loader-tagged-map-key.yaml",
+            "vcard_reader-nul-in-a-value.vcf",
         ]
     );
 }

@@ -256,7 +256,11 @@ pub fn whatsapp_reader(data: &[u8]) {
         let chat = parse(text, order);
         let mut last = 0;
         for m in &chat.messages {
-            assert!(m.line > last && m.line <= lines, "line {} after {last}", m.line);
+            assert!(
+                m.line > last && m.line <= lines,
+                "line {} after {last}",
+                m.line
+            );
             last = m.line;
         }
         for b in &chat.bad {
@@ -283,7 +287,12 @@ pub fn vcard_reader(data: &[u8]) {
     };
     for c in cards {
         let cells = card_cells(&c);
-        let get = |k: &str| cells.iter().find(|(f, _, _)| f == k).map(|(_, v, _)| v.clone());
+        let get = |k: &str| {
+            cells
+                .iter()
+                .find(|(f, _, _)| f == k)
+                .map(|(_, v, _)| v.clone())
+        };
         let mut r = crm::model::Record::new(RecordType::Customer, "c-1");
         for field in ["name", "notes"] {
             if let Some(v) = get(field).filter(|v| !v.contains('\r')) {
@@ -296,7 +305,12 @@ pub fn vcard_reader(data: &[u8]) {
         }
         let back = parse_cards(&written).expect("crm's own card reads back");
         let again = card_cells(&back[0]);
-        let get_again = |k: &str| again.iter().find(|(f, _, _)| f == k).map(|(_, v, _)| v.clone());
+        let get_again = |k: &str| {
+            again
+                .iter()
+                .find(|(f, _, _)| f == k)
+                .map(|(_, v, _)| v.clone())
+        };
         for field in ["name", "notes"] {
             if let Some(v) = r.str(field) {
                 assert_eq!(get_again(field).as_deref(), Some(v), "{field}");

@@ -264,6 +264,15 @@ fn decode_charset(bytes: &[u8], charset: &str) -> Result<String, String> {
 
 /// Splits a text value at unescaped `sep` and unescapes each part (`\n` `\,` `\;` `\\`).
 pub fn components(value: &str, sep: char) -> Vec<String> {
+    split_escaped(value, Some(sep))
+}
+
+/// A text value unescaped, whole.
+pub fn text_value(value: &str) -> String {
+    split_escaped(value, None).remove(0)
+}
+
+fn split_escaped(value: &str, sep: Option<char>) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut chars = value.chars();
     while let Some(c) = chars.next() {
@@ -273,17 +282,11 @@ pub fn components(value: &str, sep: char) -> Vec<String> {
                 Some(o) => parts.last_mut().expect("one part").push(o),
                 None => parts.last_mut().expect("one part").push('\\'),
             },
-            c if c == sep => parts.push(String::new()),
+            c if Some(c) == sep => parts.push(String::new()),
             c => parts.last_mut().expect("one part").push(c),
         }
     }
     parts
-}
-
-/// A text value unescaped, whole.
-pub fn text_value(value: &str) -> String {
-    // No separator a value can hold unescaped splits it: `\u{0}` never appears in text.
-    components(value, '\u{0}').remove(0)
 }
 
 /// The cards of a file, in order.
@@ -523,6 +526,14 @@ mod tests {
             ]
             .map(|(k, v)| (k.to_string(), v.to_string()))
         );
+    }
+
+    #[test]
+    fn a_value_holding_nul_is_kept_whole() {
+        // Found by the fuzzer (tests/fuzz/vcard_reader-nul-in-a-value.vcf): unescaping
+        // once split a value at NUL.
+        assert_eq!(text_value("a\u{0}b\\,c"), "a\u{0}b,c");
+        assert_eq!(text_value("\u{1}\u{0}di"), "\u{1}\u{0}di");
     }
 
     #[test]
