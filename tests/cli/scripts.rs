@@ -66,10 +66,10 @@ fn call_this_week_lists_due_follow_ups_most_overdue_first() {
     assert_eq!(
         out,
         "name,phone,next_action.on,next_action.note\n\
-         Kopi Kampung,'+62 811 1333,2026-10-22,Check the sample pack arrived\n\
-         Kopi Lima,'+62 811 1407,2026-11-01,Ask about the blend decision\n\
-         Warung Kopi Pagi,'+62 811 1037,2026-11-13,Send the 2027 price list\n\
-         Cafe Lembayung,'+62 811 1074,2026-11-23,Bring the contract\n"
+         Kopi Kampung,'+6281113330000,2026-10-22,Check the sample pack arrived\n\
+         Kopi Lima,'+6281114070000,2026-11-01,Ask about the blend decision\n\
+         Warung Kopi Pagi,'+6281110370000,2026-11-13,Send the 2027 price list\n\
+         Cafe Lembayung,'+6281110740000,2026-11-23,Bring the contract\n"
     );
     // One of them asks not to be contacted: gone from the list.
     common_set(
