@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 13] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 15] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -133,10 +133,12 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 13] {
         (&["import"], commands::import::FORMATS),
         (&["ingest", "mail"], commands::ingest::FORMATS),
         (&["ingest", "calendar"], commands::ingest::FORMATS),
+        (&["ingest", "whatsapp"], commands::ingest::FORMATS),
         (&["check"], commands::check::FORMATS),
         (&["watch"], commands::watch::FORMATS),
         (&["agenda"], commands::agenda::FORMATS),
         (&["timeline"], commands::timeline::FORMATS),
+        (&["score"], commands::score::FORMATS),
         (
             &["campaign", "audience"],
             commands::campaign::AUDIENCE_FORMATS,
@@ -191,6 +193,7 @@ pub enum Command {
     List(commands::list::Args),
     Report(commands::report::Args),
     Timeline(commands::timeline::Args),
+    Score(commands::score::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

@@ -91,6 +91,7 @@ fn form(kind: FieldKind) -> Option<String> {
         FieldKind::Currency => "ISO 4217 code",
         FieldKind::Percent => "a whole percentage 0–100",
         FieldKind::Rating => "1–5",
+        FieldKind::Nps => "0–10",
         FieldKind::Count | FieldKind::Integer => "a whole number",
         FieldKind::Bool => "true/false; the flag alone means true",
         FieldKind::List | FieldKind::Phones => "repeatable, or comma-separated",
@@ -131,6 +132,7 @@ fn value_name(flag: &Flag) -> String {
         FieldKind::Money => "amount",
         FieldKind::Currency => "code",
         FieldKind::Rating => "1-5",
+        FieldKind::Nps => "0-10",
         FieldKind::Count | FieldKind::Integer => "n",
         FieldKind::Bool => "bool",
         FieldKind::Map => "network=handle",
@@ -158,7 +160,8 @@ fn field_arg(ty: RecordType, flag: &Flag) -> Arg {
         | FieldKind::Percent
         | FieldKind::Count
         | FieldKind::Integer
-        | FieldKind::Rating => arg.allow_negative_numbers(true),
+        | FieldKind::Rating
+        | FieldKind::Nps => arg.allow_negative_numbers(true),
         FieldKind::Ref(t) => arg.add(crate::complete::of_type(t)),
         FieldKind::Enum(words) => arg.add(clap_complete::ArgValueCandidates::new(move || {
             words

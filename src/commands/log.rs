@@ -16,9 +16,14 @@ pub struct Args {
 
     /// What happened
     pub summary: Option<String>,
-    /// call, email, whatsapp, sms, meeting, social, post, web or note
-    #[arg(long)]
-    pub channel: String,
+    /// call, email, whatsapp, sms, meeting, social, post, web or note (default with
+    /// --nps: web)
+    #[arg(long, required_unless_present = "nps")]
+    pub channel: Option<String>,
+    /// Record an NPS answer, 0 to 10 (how likely they are to recommend us); the summary
+    /// is their comment, the direction inbound unless given
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
+    pub nps: Option<String>,
     /// inbound or outbound
     #[arg(long)]
     pub direction: Option<String>,
@@ -54,13 +59,18 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let customer_ref = args.customer.clone();
+    let answer = args.nps.is_some();
     let mut a = vec![
         Assignment::set("customer", args.customer),
-        Assignment::set("channel", args.channel),
+        Assignment::set("channel", args.channel.unwrap_or_else(|| "web".into())),
     ];
+    let direction = args
+        .direction
+        .or_else(|| answer.then(|| "inbound".to_string()));
     let optional = [
         ("summary", args.summary),
-        ("direction", args.direction),
+        ("direction", direction),
+        ("nps", args.nps),
         ("at", args.at),
         ("deal", args.deal),
         ("ticket", args.ticket),

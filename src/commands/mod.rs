@@ -20,6 +20,7 @@ pub mod merge_driver;
 pub mod report;
 pub mod rm;
 pub mod schema;
+pub mod score;
 pub mod set;
 pub mod show;
 pub mod stage;
@@ -227,6 +228,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::GitSetup(args) => git_setup::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Man(args) => man::run(ctx, args),
+        Command::Score(args) => score::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

@@ -8,8 +8,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use super::sections::{
-    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla, SlaTarget,
-    Whatsapp,
+    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Scoring, Sla,
+    SlaTarget, Whatsapp,
 };
 use super::stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage};
 use super::Config;
@@ -36,6 +36,17 @@ impl Default for Config {
             mail: Mail::default(),
             phone: PhoneSettings::default(),
             whatsapp: Whatsapp::default(),
+            scoring: Scoring::default(),
+        }
+    }
+}
+
+impl Default for Scoring {
+    fn default() -> Scoring {
+        Scoring {
+            half_life_days: 30.0,
+            fit: Vec::new(),
+            engagement: Vec::new(),
         }
     }
 }
@@ -175,6 +186,7 @@ fn commented(c: &Config) -> String {
     money(&mut t, c);
     mail(&mut t, c);
     phone(&mut t, c);
+    scoring(&mut t, c);
     fields(&mut t, c);
     t
 }
@@ -407,6 +419,38 @@ fn phone(t: &mut String, c: &Config) {
         "me = [{}]",
         list(c.whatsapp.me.iter().map(String::as_str))
     );
+}
+
+/// `[scoring]`.
+fn scoring(t: &mut String, c: &Config) {
+    w!(t);
+    w!(
+        t,
+        "# Lead scores (`crm score`, the `score` field): points for each [[scoring.fit]] rule"
+    );
+    w!(
+        t,
+        "# that holds on a customer, plus, for each of their interactions, the points of each"
+    );
+    w!(
+        t,
+        "# [[scoring.engagement]] rule that holds on it, halved every half_life_days of its age."
+    );
+    w!(t, "# Rules are --where queries, e.g.:");
+    w!(t, "#   [[scoring.fit]]");
+    w!(
+        t,
+        "#   where = \"industry = cafe and city in (Jakarta, Bandung)\""
+    );
+    w!(t, "#   points = 15");
+    w!(t, "#   [[scoring.engagement]]");
+    w!(
+        t,
+        "#   where = \"direction = inbound and channel in (whatsapp, call, meeting)\""
+    );
+    w!(t, "#   points = 10");
+    w!(t, "[scoring]");
+    w!(t, "half_life_days = {}", c.scoring.half_life_days);
 }
 
 /// `[fields.TYPE]`.

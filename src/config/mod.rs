@@ -15,8 +15,8 @@ mod sections;
 mod stages;
 
 pub use sections::{
-    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Sla,
-    SlaTarget, Whatsapp,
+    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, PhoneSettings, ScoreRule,
+    Scoring, Sla, SlaTarget, Whatsapp,
 };
 pub use stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage, MAX_STAGES};
 
@@ -48,6 +48,7 @@ pub struct Config {
     pub mail: Mail,
     pub phone: PhoneSettings,
     pub whatsapp: Whatsapp,
+    pub scoring: Scoring,
 }
 
 /// The largest crm.toml crm reads (its defaults, written out with comments, are 8 KB).

@@ -194,3 +194,56 @@ pub struct Whatsapp {
     /// Our names as the exports show them (exactly, any case).
     pub me: Vec<String>,
 }
+
+/// `[scoring]`: lead scores (README, "Lead scores"). Rules are `--where` queries: `fit`
+/// on the customer, `engagement` on each of the customer's interactions.
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scoring {
+    /// Engagement points halve every this many days (more than 0).
+    #[serde(deserialize_with = "positive")]
+    #[schemars(range(min = 0))]
+    pub half_life_days: f64,
+    pub fit: Vec<ScoreRule>,
+    pub engagement: Vec<ScoreRule>,
+}
+
+impl Scoring {
+    pub fn is_empty(&self) -> bool {
+        self.fit.is_empty() && self.engagement.is_empty()
+    }
+}
+
+/// One scoring rule: the points a record earns when the query holds on it.
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreRule {
+    /// A `--where` expression.
+    #[serde(rename = "where")]
+    pub query: String,
+    /// Points, negative for what makes a lead less likely (a finite number).
+    #[serde(deserialize_with = "finite")]
+    pub points: f64,
+}
+
+fn finite<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v.abs() <= 1e9 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not a number of points (at most a billion either way)"
+        )))
+    }
+}
+
+fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v > 0.0 && v <= 1e6 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not a half-life in days (more than 0)"
+        )))
+    }
+}

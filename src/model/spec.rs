@@ -39,6 +39,8 @@ pub enum FieldKind {
     Percent,
     /// An integer from 1 to 5 (satisfaction).
     Rating,
+    /// An integer from 0 to 10: an answer to "how likely are you to recommend us?" (NPS).
+    Nps,
     /// A non-negative integer (loyalty points).
     Count,
     /// Any integer (declared custom fields).
@@ -250,6 +252,7 @@ pub const INTERACTION: &[FieldSpec] = &[
     opt("message_id", FieldKind::Text).doc("The e-mail's Message-ID, when it came by mail"),
     opt("attachments", FieldKind::List).doc("The names of the files it came with"),
     opt("messages", FieldKind::Count).doc("How many messages the conversation held (chats)"),
+    opt("nps", FieldKind::Nps).doc("An NPS answer: how likely they are to recommend us"),
     opt("notes", FieldKind::Text).doc("Notes, or the message's text"),
 ];
 

@@ -151,6 +151,26 @@ pub fn remove_leftovers(root: &Path) -> crate::Result<Vec<PathBuf>> {
         .collect())
 }
 
+/// The line of the `where` of the `index`-th `[[scoring.KIND]]` table of crm.toml (1 when
+/// it cannot be told).
+fn rule_line(text: &str, kind: &str, index: usize) -> usize {
+    let header = format!("[[scoring.{kind}]]");
+    let mut seen = 0;
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t == header && {
+                seen += 1;
+                seen == index
+            };
+        } else if inside && t.starts_with("where") {
+            return i + 1;
+        }
+    }
+    1
+}
+
 /// Checks the folder at `root`. Findings come sorted by file, line and column.
 #[expect(
     clippy::too_many_lines,
@@ -184,7 +204,21 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             }]
         }
     };
-    let mut out: Vec<Finding> = leftover_temp_files(root)
+    let mut out: Vec<Finding> = Vec::new();
+    if let Err(e) = store.scores() {
+        let text = config::read_settings(&toml_path).unwrap_or_default();
+        out.push(Finding {
+            file: config::FILE_NAME.into(),
+            line: rule_line(&text, e.kind, e.index),
+            column: 1,
+            severity: Severity::Error,
+            message: format!(
+                "[[scoring.{}]] number {}: `where`: {}",
+                e.kind, e.index, e.error
+            ),
+        });
+    }
+    out.extend(leftover_temp_files(root)
         .into_iter()
         .map(|file| Finding {
             file,
@@ -192,8 +226,7 @@ pub fn check(root: &Path, pins: ClockPins) -> Vec<Finding> {
             column: 1,
             severity: Severity::Warning,
             message: "temporary file left by an interrupted write (never read as a record; `crm check --fix` removes it)".into(),
-        })
-        .collect();
+        }));
     out.extend(leftover_edits(root).into_iter().map(|file| Finding {
         file,
         line: 1,

@@ -16,6 +16,7 @@ pub mod init;
 pub mod list;
 pub mod merge;
 pub mod remove;
+pub mod score;
 pub mod send;
 pub mod timeline;
 

@@ -21,6 +21,25 @@ pub trait Records {
         let _ = (ty, path);
         true
     }
+
+    /// A field computed from the folder rather than read from the record (a customer's
+    /// [`SCORE`]), by the record's type and id.
+    fn computed(&self, ty: RecordType, id: &str, name: &str) -> Option<Value> {
+        let _ = (ty, id, name);
+        None
+    }
+}
+
+/// A customer's lead score, computed from crm.toml's `[scoring]` (`store::score`).
+pub const SCORE: &str = "score";
+
+/// Whether `name` on records of `ty` is a computed field (not one the record holds): a
+/// customer's `score`, unless the folder declares a field of that name.
+pub fn is_computed(ty: RecordType, name: &str, cfg: &Config) -> bool {
+    ty == RecordType::Customer
+        && name == SCORE
+        && spec::lookup(ty.spec(), name).is_none()
+        && cfg.custom_field(ty, name).is_none()
 }
 
 /// How a field's values compare.
@@ -43,6 +62,7 @@ impl Kind {
             FieldKind::Money
             | FieldKind::Percent
             | FieldKind::Rating
+            | FieldKind::Nps
             | FieldKind::Count
             | FieldKind::Integer => Kind::Number,
             FieldKind::Date => Kind::Date,
@@ -81,6 +101,8 @@ pub struct FieldRef {
     pub kind: Kind,
     /// An amount (a deal's value, a budget): grouped for people in tables.
     pub money: bool,
+    /// A computed field ([`is_computed`]): asked of the folder, not read from the record.
+    pub computed: bool,
 }
 
 impl FieldRef {
@@ -107,8 +129,11 @@ impl FieldRef {
                 _ => break,
             }
         }
+        let computed = is_computed(cur, rest, cfg);
         let kind = if rest == "id" {
             Kind::Text
+        } else if computed {
+            Kind::Number
         } else {
             spec::lookup(cur.spec(), rest)
                 .map(|s| s.kind)
@@ -132,6 +157,7 @@ impl FieldRef {
             rest: rest.to_string(),
             kind,
             money,
+            computed,
         }
     }
 
@@ -164,6 +190,12 @@ impl FieldRef {
         }
         if self.rest == "id" {
             return Some(std::borrow::Cow::Owned(Value::String(cur.id.clone())));
+        }
+        if self.computed {
+            let (ty, _) = self.target(record.ty);
+            return db
+                .computed(ty, &cur.id, &self.rest)
+                .map(std::borrow::Cow::Owned);
         }
         match cur.get(&self.rest) {
             None | Some(Value::Null) => None,

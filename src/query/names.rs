@@ -68,7 +68,10 @@ pub fn unknown_ref(
 }
 
 fn known(ty: RecordType, path: &str, cfg: &Config, db: &dyn Records) -> bool {
-    if path == "id" || spec::lookup(ty.spec(), path).is_some() {
+    if path == "id"
+        || spec::lookup(ty.spec(), path).is_some()
+        || super::field::is_computed(ty, path, cfg)
+    {
         return true;
     }
     let (top, sub) = match path.split_once('.') {

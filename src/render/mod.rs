@@ -285,6 +285,11 @@ pub fn write_records(
                                 (Some(v), Some(m)) if f.money && format.for_people() => {
                                     crate::model::value::as_decimal(v).map(|d| m.number(d))
                                 }
+                                // A computed score: one decimal for people, exact for
+                                // programs.
+                                (Some(v), _) if f.computed && format.for_people() => {
+                                    v.as_f64().map(|x| format!("{x:.1}"))
+                                }
                                 _ => None,
                             };
                             grouped

@@ -77,6 +77,10 @@ pub fn parse_input(kind: FieldKind, raw: &str, cfg: &Config) -> Result<Value, St
             Ok(n @ 1..=5) => Ok(Value::Number(n.into())),
             _ => Err(format!("{} is not a whole number from 1 to 5", show(raw))),
         },
+        FieldKind::Nps => match raw.parse::<i64>() {
+            Ok(n @ 0..=10) => Ok(Value::Number(n.into())),
+            _ => Err(format!("{} is not a whole number from 0 to 10", show(raw))),
+        },
         FieldKind::Count => raw
             .parse::<u64>()
             .map(|n| Value::Number(n.into()))

@@ -68,6 +68,7 @@ fn kind_schema(kind: FieldKind, ty: RecordType, cfg: &Config) -> Value {
             "description": "a whole percentage from 0 to 100"
         }),
         FieldKind::Rating => json!({"type": "integer", "minimum": 1, "maximum": 5}),
+        FieldKind::Nps => json!({"type": "integer", "minimum": 0, "maximum": 10}),
         FieldKind::Count => json!({"type": "integer", "minimum": 0}),
         FieldKind::Integer => json!({"type": "integer"}),
         FieldKind::Bool => json!({"type": "boolean"}),

@@ -82,6 +82,13 @@ pub fn check_value(
                 describe(v)
             )),
         },
+        FieldKind::Nps => match v.as_i64() {
+            Some(0..=10) => Ok(()),
+            _ => Err(format!(
+                "expected a whole number from 0 to 10, found {}",
+                describe(v)
+            )),
+        },
         FieldKind::Count => match v.as_u64() {
             Some(_) => Ok(()),
             None => Err(format!(

@@ -13,6 +13,7 @@ pub mod resolve;
 pub mod root;
 pub mod scan;
 pub mod schemas;
+pub mod score;
 pub mod settle;
 pub mod watch;
 
@@ -50,6 +51,8 @@ pub struct Store {
     lock: RefCell<Option<lock::WriteLock>>,
     /// Rewrite files even where a comment in them cannot be kept (`--drop-comments`).
     pub drop_comments: bool,
+    /// Lead scores, computed on first use (see [`score`]).
+    scores: OnceLock<Result<score::Scores, score::RuleError>>,
 }
 
 /// How "today" and "now" are pinned for this run (see [`Clock`]).
@@ -78,6 +81,7 @@ impl Store {
             single: typed_arena::Arena::new(),
             lock: RefCell::new(None),
             drop_comments: false,
+            scores: OnceLock::new(),
         })
     }
 
@@ -713,6 +717,16 @@ impl crate::query::Records for Store {
     /// Reads the type's records whole (asked only for a name the field table lacks).
     fn holds(&self, ty: RecordType, path: &str) -> bool {
         self.records(ty).any(|l| l.record.get(path).is_some())
+    }
+
+    /// A customer's `score` (see [`score`]).
+    fn computed(&self, ty: RecordType, id: &str, name: &str) -> Option<serde_yaml::Value> {
+        match (ty, name) {
+            (RecordType::Customer, crate::query::field::SCORE) => self
+                .score_of(id)
+                .map(|s| serde_yaml::Value::Number(serde_yaml::Number::from(s))),
+            _ => None,
+        }
     }
 }
 

@@ -31,6 +31,7 @@ mod query;
 mod reports;
 mod reports_edge;
 mod schema;
+mod scoring;
 mod scripts;
 mod second_trial;
 mod security;

@@ -51,6 +51,18 @@ fn key_text(key: &MatchKey) -> Option<String> {
     }
 }
 
+/// A JSON list of phone numbers with each in E.164 when it parses; other values as they are.
+fn phones_in_e164(kind: Option<FieldKind>, mut v: Value, cfg: &crate::config::Config) -> Value {
+    if let (Some(FieldKind::Phones), Value::Sequence(items)) = (kind, &mut v) {
+        for item in items.iter_mut() {
+            if let Value::String(p) = item {
+                *p = crate::rules::input::phone_input(p, cfg);
+            }
+        }
+    }
+    v
+}
+
 /// A list cell's items, split at `;`: phone numbers in E.164 when they parse.
 fn list_cell(kind: FieldKind, text: &str, cfg: &crate::config::Config) -> Value {
     Value::Sequence(
@@ -111,15 +123,8 @@ impl<'s> Planner<'s, '_> {
             In::Json(j) => {
                 // Lists and groups as they are; their items are checked with the record
                 // (numbers in E.164, as typed ones are).
-                let mut y = serde_yaml::to_value(j).map_err(|e| e.to_string())?;
-                if let (Some(FieldKind::Phones), Value::Sequence(items)) = (kind, &mut y) {
-                    for item in items.iter_mut() {
-                        if let Value::String(p) = item {
-                            *p = crate::rules::input::phone_input(p, &self.store.config);
-                        }
-                    }
-                }
-                return Ok(Some(y));
+                let y = serde_yaml::to_value(j).map_err(|e| e.to_string())?;
+                return Ok(Some(phones_in_e164(kind, y, &self.store.config)));
             }
             In::Text(t) => t.clone(),
         };
@@ -181,7 +186,8 @@ impl<'s> Planner<'s, '_> {
             | FieldKind::Percent
             | FieldKind::Count
             | FieldKind::Integer
-            | FieldKind::Rating => {
+            | FieldKind::Rating
+            | FieldKind::Nps => {
                 parse_input(kind, &normalise_number(&text, self.opts.decimal_mark), cfg)?
             }
             FieldKind::List | FieldKind::Phones => list_cell(kind, &text, cfg),

@@ -1,0 +1,222 @@
+//! Lead scores: the `score` of a customer, a field computed from `[scoring]` (README,
+//! "Lead scores").
+//!
+//! **score** = Σ points of the fit rules whose query holds on the customer
+//! \+ Σ over the customer's interactions on or before the as-of date of
+//! (Σ points of the engagement rules whose query holds on it) × 0.5^(age / half_life_days),
+//! age = the as-of date − the interaction's day in the folder's time zone, in days.
+//!
+//! Computed once per run for every customer (one pass over the interactions), exact;
+//! tables show it to one decimal.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::config::{Config, ScoreRule};
+use crate::model::{Record, RecordType};
+use crate::query::{Query, QueryError, Records};
+
+/// A rule made ready: its query, points, and what it is for messages.
+pub struct Rule {
+    pub kind: &'static str,
+    pub index: usize,
+    pub source: String,
+    pub points: f64,
+    query: Query,
+}
+
+/// The folder's rules, typed.
+pub struct Rules {
+    pub fit: Vec<Rule>,
+    pub engagement: Vec<Rule>,
+    pub half_life_days: f64,
+}
+
+/// A rule that does not parse: which one, and why.
+#[derive(Debug)]
+pub struct RuleError {
+    pub kind: &'static str,
+    pub index: usize,
+    pub error: QueryError,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "crm.toml: [[scoring.{}]] number {}: `where`: {}",
+            self.kind, self.index, self.error
+        )
+    }
+}
+
+impl Rules {
+    /// Types every rule of `[scoring]`; the first that does not parse is the error.
+    pub fn new(cfg: &Config, today: NaiveDate, db: &dyn Records) -> Result<Rules, RuleError> {
+        let typed = |kind: &'static str, ty: RecordType, rules: &[ScoreRule]| {
+            rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    Query::new(std::slice::from_ref(&r.query), ty, cfg, today, db)
+                        .map(|query| Rule {
+                            kind,
+                            index: i + 1,
+                            source: r.query.clone(),
+                            points: r.points,
+                            query,
+                        })
+                        .map_err(|error| RuleError {
+                            kind,
+                            index: i + 1,
+                            error,
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Rules {
+            fit: typed("fit", RecordType::Customer, &cfg.scoring.fit)?,
+            engagement: typed(
+                "engagement",
+                RecordType::Interaction,
+                &cfg.scoring.engagement,
+            )?,
+            half_life_days: cfg.scoring.half_life_days,
+        })
+    }
+
+    /// The weight of an interaction on `day` as of `today`: 0.5^(age / half-life), none
+    /// for one after the as-of date.
+    pub fn decay(&self, day: NaiveDate, today: NaiveDate) -> Option<f64> {
+        let age = (today - day).num_days();
+        (age >= 0).then(|| 0.5f64.powf(age as f64 / self.half_life_days))
+    }
+}
+
+/// One rule's part in a customer's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub kind: &'static str,
+    pub index: usize,
+    pub source: String,
+    pub points: f64,
+    /// For an engagement rule, the interactions it held on (a fit rule: 1 or 0).
+    pub matched: usize,
+    /// What it adds to the score.
+    pub total: f64,
+}
+
+/// The interaction's day in the folder's time zone.
+fn day_of(r: &Record, cfg: &Config) -> Option<NaiveDate> {
+    let at = crate::model::clock::parse_moment(r.str("at")?)?;
+    Some(at.with_timezone(&cfg.tz()).date_naive())
+}
+
+/// Each rule's part in the score of `customer`, given its interactions.
+pub fn explain<'r>(
+    rules: &Rules,
+    customer: &Record,
+    interactions: impl Iterator<Item = &'r Record>,
+    cfg: &Config,
+    today: NaiveDate,
+    db: &dyn Records,
+) -> Vec<Part> {
+    let part = |r: &Rule| Part {
+        kind: r.kind,
+        index: r.index,
+        source: r.source.clone(),
+        points: r.points,
+        matched: 0,
+        total: 0.0,
+    };
+    let mut parts: Vec<Part> = rules.fit.iter().map(part).collect();
+    for (p, r) in parts.iter_mut().zip(&rules.fit) {
+        if r.query.matches(customer, db) {
+            p.matched = 1;
+            p.total = r.points;
+        }
+    }
+    let mut engagement: Vec<Part> = rules.engagement.iter().map(part).collect();
+    for i in interactions {
+        let Some(w) = day_of(i, cfg).and_then(|d| rules.decay(d, today)) else {
+            continue;
+        };
+        for (p, r) in engagement.iter_mut().zip(&rules.engagement) {
+            if r.query.matches(i, db) {
+                p.matched += 1;
+                p.total += r.points * w;
+            }
+        }
+    }
+    parts.extend(engagement);
+    parts
+}
+
+/// The score a list of parts adds up to.
+pub fn total(parts: &[Part]) -> f64 {
+    // Folded from +0: `sum` of no floats is -0, which prints as "-0".
+    parts.iter().map(|p| p.total).fold(0.0, |a, b| a + b)
+}
+
+/// The folder's rules and every customer's engagement points, computed once per run.
+pub struct Scores {
+    pub rules: Rules,
+    engagement: HashMap<String, f64>,
+}
+
+impl Scores {
+    fn build(store: &super::Store) -> Result<Scores, RuleError> {
+        let cfg = &store.config;
+        let today = store.clock.today;
+        let rules = Rules::new(cfg, today, store)?;
+        let mut engagement: HashMap<String, f64> = HashMap::new();
+        if !rules.engagement.is_empty() {
+            for l in store.records(RecordType::Interaction) {
+                let i = &l.record;
+                let (Some(customer), Some(w)) = (
+                    i.str("customer"),
+                    day_of(i, cfg).and_then(|d| rules.decay(d, today)),
+                ) else {
+                    continue;
+                };
+                let points: f64 = rules
+                    .engagement
+                    .iter()
+                    .filter(|r| r.query.matches(i, store))
+                    .map(|r| r.points)
+                    .fold(0.0, |a, b| a + b);
+                if points != 0.0 {
+                    *engagement.entry(customer.to_string()).or_default() += points * w;
+                }
+            }
+        }
+        Ok(Scores { rules, engagement })
+    }
+
+    /// A customer's score: its fit points and its interactions' engagement points.
+    pub fn of(&self, customer: &Record, db: &dyn Records) -> f64 {
+        let fit: f64 = self
+            .rules
+            .fit
+            .iter()
+            .filter(|r| r.query.matches(customer, db))
+            .map(|r| r.points)
+            .fold(0.0, |a, b| a + b);
+        fit + self.engagement.get(&customer.id).copied().unwrap_or(0.0)
+    }
+}
+
+impl super::Store {
+    /// The folder's scores (built on first use), or the first rule that does not parse.
+    pub fn scores(&self) -> Result<&Scores, &RuleError> {
+        self.scores.get_or_init(|| Scores::build(self)).as_ref()
+    }
+
+    /// The score of the customer `id`, if it is one and the rules parse.
+    pub fn score_of(&self, id: &str) -> Option<f64> {
+        let scores = self.scores().ok()?;
+        let customer = self.get(RecordType::Customer, id)?;
+        Some(scores.of(&customer.record, self))
+    }
+}

@@ -1,0 +1,214 @@
+//! Lead scores (`[scoring]`, the `score` field, `crm score`) and NPS answers
+//! (`crm log --nps`), on a small folder whose every figure is computed by hand below.
+
+use crate::common;
+
+use common::Folder;
+
+/// Rules: fit `industry = cafe` 15 and `city = Jakarta` 5; engagement `direction =
+/// inbound` 10 and `channel = meeting` 20; half-life 30 days; today 2026-11-22 (UTC).
+///
+/// - a-cafe (cafe, Jakarta): fit 15 + 5 = 20. Interactions: an inbound call today (age
+///   0, weight 1): 10; an outbound meeting on 2026-10-23 (age 30, weight 0.5): 20 × 0.5
+///   = 10; an inbound meeting on 2026-09-23 (age 60, weight 0.25): (10 + 20) × 0.25 =
+///   7.5; an inbound call on 2026-11-25 is after today: nothing. Score 47.5.
+/// - b-shop (retail, Bandung): an inbound WhatsApp on 2026-11-07 (age 15, weight
+///   0.5^0.5 = 0.7071…): 7.0710678…; shown 7.1.
+/// - c-lead (Jakarta, no interactions): 5.
+fn folder() -> Folder {
+    let f = Folder::new();
+    let mut toml = f.read("crm.toml");
+    toml.push_str(
+        "\n[[scoring.fit]]\nwhere = \"industry = cafe\"\npoints = 15\n\n[[scoring.fit]]\nwhere = \"city = Jakarta\"\npoints = 5\n\n[[scoring.engagement]]\nwhere = \"direction = inbound\"\npoints = 10\n\n[[scoring.engagement]]\nwhere = \"channel = meeting\"\npoints = 20\n",
+    );
+    f.write("crm.toml", &toml);
+    for (id, name, industry, city) in [
+        ("a-cafe", "Kafe A", "cafe", "Jakarta"),
+        ("b-shop", "Toko B", "retail", "Bandung"),
+    ] {
+        f.add(&[
+            "customer",
+            "--id",
+            id,
+            "--name",
+            name,
+            "--industry",
+            industry,
+            "--city",
+            city,
+        ]);
+    }
+    f.add(&[
+        "customer", "--id", "c-lead", "--name", "Lead C", "--city", "Jakarta",
+    ]);
+    for (customer, channel, direction, at) in [
+        ("a-cafe", "call", "inbound", "2026-11-22T09:00:00+00:00"),
+        ("a-cafe", "meeting", "outbound", "2026-10-23T10:00:00+00:00"),
+        ("a-cafe", "meeting", "inbound", "2026-09-23T10:00:00+00:00"),
+        ("a-cafe", "call", "inbound", "2026-11-25T10:00:00+00:00"),
+        ("b-shop", "whatsapp", "inbound", "2026-11-07T10:00:00+00:00"),
+    ] {
+        f.ok(&[
+            "log",
+            customer,
+            "--channel",
+            channel,
+            "--direction",
+            direction,
+            "--at",
+            at,
+            "talked",
+        ]);
+    }
+    f
+}
+
+#[test]
+fn score_is_a_field_to_filter_sort_and_show() {
+    let f = folder();
+    assert_eq!(
+        f.ok(&[
+            "list",
+            "customers",
+            "--where",
+            "score >= 6",
+            "--sort",
+            "-score",
+            "--fields",
+            "id,score",
+            "--format",
+            "csv"
+        ]),
+        format!(
+            "id,score\na-cafe,47.5\nb-shop,{}\n",
+            10.0 * 0.5f64.powf(0.5)
+        )
+    );
+    // For people, one decimal.
+    let table = f.ok(&[
+        "list",
+        "customers",
+        "--sort",
+        "-score",
+        "--fields",
+        "id,score",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(
+        table,
+        "| id | score |\n|---|---|\n| a-cafe | 47.5 |\n| b-shop | 7.1 |\n| c-lead | 5.0 |\n"
+    );
+}
+
+#[test]
+fn crm_score_explains_each_rule() {
+    let f = folder();
+    assert_eq!(
+        f.ok(&["score", "a-cafe", "--format", "csv"]),
+        "Rule,Where,Points,Matched,Contribution\nfit 1,industry = cafe,15,1,15\nfit 2,city = Jakarta,5,1,5\nengagement 1,direction = inbound,10,2,12.5\nengagement 2,channel = meeting,20,2,15\nscore,,,,47.5\n"
+    );
+    // No rules: every score is 0, and crm says why.
+    let g = Folder::new();
+    g.add(&["customer", "--id", "x-1", "--name", "X"]);
+    let out = g
+        .crm()
+        .args(["score", "x-1", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Rule,Where,Points,Matched,Contribution\nscore,,,,0\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "no scoring rules are set (crm.toml's [scoring]): every score is 0\n"
+    );
+    // Asked not to be contacted: scored, and flagged.
+    f.ok(&["set", "c-lead", "preferences.do_not_contact=true"]);
+    let out = f
+        .crm()
+        .args(["score", "c-lead", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .ends_with("score,,,,5\n"));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: c-lead asked not to be contacted (preferences.do_not_contact): scored, but not to be called\n"
+    );
+}
+
+#[test]
+fn a_bad_rule_is_named_with_its_line() {
+    let f = folder();
+    f.edit(
+        "crm.toml",
+        "where = \"city = Jakarta\"",
+        "where = \"city = \"",
+    );
+    let (code, out) = f.check();
+    assert_eq!(code, Some(1));
+    let line = f
+        .read("crm.toml")
+        .lines()
+        .position(|l| l == "where = \"city = \"")
+        .unwrap()
+        + 1;
+    assert!(
+        out.starts_with(&format!(
+            "crm.toml:{line}:1: error: [[scoring.fit]] number 2: `where`: "
+        )),
+        "{out}"
+    );
+    let err = f.fails(1, &["score", "a-cafe"]);
+    assert!(
+        err.contains("crm.toml: [[scoring.fit]] number 2: `where`: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn nps_answers_are_logged_and_checked() {
+    let f = folder();
+    f.ok(&[
+        "log",
+        "a-cafe",
+        "--nps",
+        "3",
+        "Too bitter this month",
+        "--id",
+        "nps-a1",
+        "--at",
+        "2026-11-18T10:00:00+00:00",
+    ]);
+    assert_eq!(
+        f.read("interactions/2026/11/nps-a1.yaml"),
+        "# yaml-language-server: $schema=../../../schema/interaction.schema.json\ncustomer: a-cafe\nat: 2026-11-18T10:00:00+00:00\nchannel: web\ndirection: inbound\nsummary: Too bitter this month\nnps: 3\n"
+    );
+    for bad in ["11", "-1", "7.5"] {
+        let err = f.fails(1, &["log", "a-cafe", "--nps", bad, "x"]);
+        assert_eq!(
+            err,
+            format!(
+                "error: invalid value: field `nps`: {bad:?} is not a whole number from 0 to 10\n"
+            )
+        );
+    }
+    // Imports take an `nps` column, checked the same.
+    f.write(
+        "answers.csv",
+        "customer,channel,at,nps,summary\na-cafe,web,2026-11-19T10:00:00+00:00,9,Great\nb-shop,web,2026-11-19T10:00:00+00:00,12,Bad\n",
+    );
+    let out = f
+        .crm()
+        .args(["import", "interactions", "answers.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: 1 bad row in answers.csv; nothing was imported\nanswers.csv:3:4: field `nps`: \"12\" is not a whole number from 0 to 10\n"
+    );
+}
