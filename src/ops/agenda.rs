@@ -22,6 +22,8 @@ pub enum Reason {
     Stale,
     /// A customer due a touch by their preferred frequency.
     Touch,
+    /// A customer whose latest NPS answer was 0 to 6, with no outbound touch since.
+    Detractor,
 }
 
 impl Reason {
@@ -32,6 +34,7 @@ impl Reason {
             Reason::Sla => "sla",
             Reason::Stale => "stale",
             Reason::Touch => "touch",
+            Reason::Detractor => "detractor",
         }
     }
 }
@@ -87,7 +90,10 @@ fn days(n: i64) -> String {
 /// - customers due a touch: at an active lifecycle stage (not lost nor churned),
 ///   `preferences.frequency` set, not do-not-contact, and no outbound interaction for that
 ///   long (due: the last one + the frequency, or the day they were added when there is
-///   none: "no outbound contact yet", whatever inbound ones there were).
+///   none: "no outbound contact yet", whatever inbound ones there were);
+/// - detractors: customers whose latest NPS answer (an interaction with `nps`, up to
+///   today) was 0 to 6 and who had no outbound interaction after it ("detractor, answered
+///   3 on 2026-11-18"; due: the day of the answer).
 ///
 /// With `upcoming`, follow-ups not due yet are listed too, on their day (a calendar's
 /// view of the agenda).
@@ -243,6 +249,19 @@ pub fn agenda<'s>(
             }
         }
     }
+    for (customer, (day, answer)) in detractors(store, today) {
+        if let Some(record) = record(RecordType::Customer, &customer) {
+            items.push((
+                4,
+                Item {
+                    due: day,
+                    record,
+                    why: format!("detractor, answered {answer} on {day}"),
+                    reason: Reason::Detractor,
+                },
+            ));
+        }
+    }
     if let Some(o) = owner_filter {
         items.retain(|(_, i)| agenda_owner(&data, i.record).is_some_and(|x| same_owner(x, o)));
     }
@@ -253,6 +272,49 @@ pub fn agenda<'s>(
             .then_with(|| a.record.id.cmp(&b.record.id))
     });
     Ok(items.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Customers whose latest NPS answer up to `today` was a detractor's (0 to 6) with no
+/// outbound interaction after it: the day of the answer and the answer, by customer id.
+fn detractors(store: &Store, today: NaiveDate) -> Vec<(String, (NaiveDate, i64))> {
+    use chrono::{DateTime, FixedOffset};
+    let tz = store.config.tz();
+    let mut answers: std::collections::HashMap<&str, (DateTime<FixedOffset>, i64)> =
+        std::collections::HashMap::new();
+    let mut outbound: std::collections::HashMap<&str, DateTime<FixedOffset>> =
+        std::collections::HashMap::new();
+    for l in store.records_with(
+        RecordType::Interaction,
+        &["customer", "at", "nps", "direction"],
+    ) {
+        let r = &l.record;
+        let (Some(c), Some(at)) = (
+            r.str("customer"),
+            r.str("at").and_then(crate::model::clock::parse_moment),
+        ) else {
+            continue;
+        };
+        if at.with_timezone(&tz).date_naive() > today {
+            continue;
+        }
+        if let Some(n) = r.get("nps").and_then(serde_yaml::Value::as_i64) {
+            let e = answers.entry(c).or_insert((at, n));
+            if at > e.0 {
+                *e = (at, n);
+            }
+        }
+        if r.str("direction") == Some("outbound") {
+            let e = outbound.entry(c).or_insert(at);
+            *e = (*e).max(at);
+        }
+    }
+    let mut out: Vec<(String, (NaiveDate, i64))> = answers
+        .into_iter()
+        .filter(|(c, (at, n))| *n <= 6 && outbound.get(c).is_none_or(|o| o <= at))
+        .map(|(c, (at, n))| (c.to_string(), (at.with_timezone(&tz).date_naive(), n)))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Whose item it is: the record's owner (or assignee), else its customer's owner.

@@ -212,3 +212,34 @@ fn nps_answers_are_logged_and_checked() {
         "error: 1 bad row in answers.csv; nothing was imported\nanswers.csv:3:4: field `nps`: \"12\" is not a whole number from 0 to 10\n"
     );
 }
+
+/// The agenda lists a detractor (latest answer 0 to 6) until someone writes back: b-shop
+/// answered 3 on 2026-11-18 with nothing outbound since; a-cafe answered 2 and was called
+/// back the next day; c-lead's latest answer (9) replaced an earlier 4.
+#[test]
+fn detractors_are_due_until_someone_writes_back() {
+    let f = folder();
+    for (customer, n, at) in [
+        ("b-shop", "3", "2026-11-18T10:00:00+00:00"),
+        ("a-cafe", "2", "2026-11-10T10:00:00+00:00"),
+        ("c-lead", "4", "2026-11-01T10:00:00+00:00"),
+        ("c-lead", "9", "2026-11-15T10:00:00+00:00"),
+    ] {
+        f.ok(&["log", customer, "--nps", n, "--at", at, "answer"]);
+    }
+    f.ok(&[
+        "log",
+        "a-cafe",
+        "--channel",
+        "call",
+        "--direction",
+        "outbound",
+        "--at",
+        "2026-11-11T09:00:00+00:00",
+        "Called back about the answer",
+    ]);
+    assert_eq!(
+        f.ok(&["agenda", "--format", "csv"]),
+        "Record,Due,Title,Why\ncustomer/b-shop,2026-11-18,Toko B,\"detractor, answered 3 on 2026-11-18\"\n"
+    );
+}
