@@ -11,11 +11,11 @@ use crm::report::{self, Data, Period, PeriodArgs};
 use super::Ctx;
 
 /// Reports over the folder: the funnel, the pipeline, campaigns, service, customers,
-/// and the weekly page for CI.
+/// feedback (NPS, surveys, CSAT, detractors), and the weekly page for CI.
 ///
 /// The period defaults to the current month up to the as-of date (weekly: the last
 /// complete ISO week). --where restricts the records the report is about: customers for
-/// funnel, customers and weekly (their deals, tickets and interactions follow), deals
+/// funnel, customers, feedback and weekly (their deals, tickets and interactions follow), deals
 /// for pipeline, campaigns for campaigns, tickets for service.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,6 +51,7 @@ pub enum Kind {
     Campaigns,
     Service,
     Customers,
+    Feedback,
     Weekly,
 }
 
@@ -89,7 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Pipeline => RecordType::Deal,
         Kind::Campaigns => RecordType::Campaign,
         Kind::Service => RecordType::Ticket,
-        Kind::Funnel | Kind::Customers | Kind::Weekly => RecordType::Customer,
+        Kind::Funnel | Kind::Customers | Kind::Feedback | Kind::Weekly => RecordType::Customer,
     };
     use RecordType::*;
     let needs: &[RecordType] = match args.report {
@@ -97,6 +98,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Service => &[Ticket],
         Kind::Campaigns => &[Campaign, Customer, Deal, Interaction],
         Kind::Funnel | Kind::Customers => &[Customer, Deal, Ticket, Interaction],
+        Kind::Feedback => &[Customer, Ticket, Interaction],
         Kind::Weekly => &RecordType::ALL,
     };
     let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
@@ -106,6 +108,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Campaigns => report::campaigns::campaigns(&data),
         Kind::Service => report::service::service(&data),
         Kind::Customers => report::customers::customers(&data),
+        Kind::Feedback => report::feedback::feedback(&data),
         Kind::Weekly => report::weekly::weekly(&data),
     };
     r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod customers;
 pub mod data;
 pub mod deal;
+pub mod feedback;
 pub mod funnel;
 pub mod period;
 pub mod pipeline;

@@ -15,6 +15,9 @@ pub struct Touch<'a> {
     /// The calendar day of `at`, in the folder's time zone.
     pub day: NaiveDate,
     pub direction: Option<&'a str>,
+    /// An NPS answer, 0 to 10 (`crm log --nps`).
+    pub nps: Option<u8>,
+    pub summary: Option<&'a str>,
 }
 
 impl<'a> Touch<'a> {
@@ -23,6 +26,7 @@ impl<'a> Touch<'a> {
     pub fn of(e: Encoded<'a>, tz: chrono_tz::Tz, deals_only: bool) -> Option<Touch<'a>> {
         let (mut customer, mut at, mut direction, mut deal, mut campaign) =
             (None, None, None, None, None);
+        let (mut nps, mut summary) = (None, None);
         for (k, v) in e.fields().raw() {
             let slot = match k {
                 b"customer" => &mut customer,
@@ -33,6 +37,15 @@ impl<'a> Touch<'a> {
                 b"direction" => &mut direction,
                 b"deal" => &mut deal,
                 b"campaign" => &mut campaign,
+                b"summary" => &mut summary,
+                b"nps" => {
+                    nps = v
+                        .decimal()
+                        .filter(|d| d.fract().is_zero())
+                        .and_then(|d| u8::try_from(d.mantissa() / 10i128.pow(d.scale())).ok())
+                        .filter(|n| *n <= 10);
+                    continue;
+                }
                 _ => continue,
             };
             *slot = v.str();
@@ -46,6 +59,8 @@ impl<'a> Touch<'a> {
             direction,
             deal,
             campaign,
+            nps,
+            summary,
         })
     }
 

@@ -243,3 +243,99 @@ fn detractors_are_due_until_someone_writes_back() {
         "Record,Due,Title,Why\ncustomer/b-shop,2026-11-18,Toko B,\"detractor, answered 3 on 2026-11-18\"\n"
     );
 }
+
+/// `crm report feedback` over November to the 22nd. Latest answers in the period: a-cafe
+/// 10 (its 4 of the 5th replaced by the 12th's), b-shop 3, c-lead 9 (its 0 of October is
+/// outside the period): 3 responses, 2 promoters, 0 passives, 1 detractor, NPS =
+/// (2 − 1) / 3 × 100 = 33.3. The survey nps-nov reached the three (outbound sends) and
+/// a-cafe and b-shop answered naming it: 2 / 3 = 66.7 %.
+#[test]
+fn the_feedback_report_by_hand() {
+    let f = folder();
+    f.add(&[
+        "campaign",
+        "--id",
+        "nps-nov",
+        "--name",
+        "NPS November",
+        "--channel",
+        "email",
+    ]);
+    for c in ["a-cafe", "b-shop", "c-lead"] {
+        f.ok(&[
+            "log",
+            c,
+            "--channel",
+            "email",
+            "--direction",
+            "outbound",
+            "--campaign",
+            "nps-nov",
+            "--at",
+            "2026-11-04T08:00:00+00:00",
+            "survey sent",
+        ]);
+    }
+    for (c, n, at, comment, campaign) in [
+        (
+            "a-cafe",
+            "4",
+            "2026-11-05T10:00:00+00:00",
+            "Slow delivery",
+            Some("nps-nov"),
+        ),
+        (
+            "a-cafe",
+            "10",
+            "2026-11-12T10:00:00+00:00",
+            "Much better now",
+            None,
+        ),
+        (
+            "b-shop",
+            "3",
+            "2026-11-18T10:00:00+00:00",
+            "Too bitter this month",
+            Some("nps-nov"),
+        ),
+        (
+            "c-lead",
+            "0",
+            "2026-10-20T10:00:00+00:00",
+            "Never arrived",
+            None,
+        ),
+        (
+            "c-lead",
+            "9",
+            "2026-11-15T10:00:00+00:00",
+            "Lovely beans",
+            None,
+        ),
+    ] {
+        let mut args = vec!["log", c, "--nps", n, "--at", at, comment];
+        if let Some(k) = campaign {
+            args.extend(["--campaign", k]);
+        }
+        f.ok(&args);
+    }
+    assert_eq!(
+        f.ok(&["report", "feedback", "--format", "csv"]),
+        "section,row,column,value\n\
+nps,responses,value,3\n\
+nps,promoters,value,2\n\
+nps,passives,value,0\n\
+nps,detractors,value,1\n\
+nps,nps,value,33.3\n\
+nps,csat,value,\n\
+surveys,1,campaign,nps-nov\n\
+surveys,1,responders,2\n\
+surveys,1,sent,3\n\
+surveys,1,response_rate,0.6667\n\
+detractors,1,customer,b-shop\n\
+detractors,1,name,Toko B\n\
+detractors,1,day,2026-11-18\n\
+detractors,1,nps,3\n\
+detractors,1,comment,Too bitter this month\n"
+    );
+}

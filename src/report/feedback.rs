@@ -1,0 +1,182 @@
+//! Feedback: what customers say (NPS answers, survey response rates, CSAT) and the
+//! detractors to follow up.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::stats::{round, share};
+use super::touch::Touch;
+use super::{count, fig, fig_noted, text, Cell, Data, Report, Section};
+
+/// Whether an answer is a promoter's (9–10), a passive's (7–8) or a detractor's (0–6).
+fn band(n: u8) -> &'static str {
+    match n {
+        9..=10 => "promoter",
+        7..=8 => "passive",
+        _ => "detractor",
+    }
+}
+
+/// Over the period:
+///
+/// - answers: interactions with `nps` on a day of the period; per customer the latest
+///   counts (by day; of one day, the last read);
+/// - responses = customers who answered; promoters answered 9–10, passives 7–8,
+///   detractors 0–6;
+/// - **NPS** = (promoters − detractors) / responses × 100, one decimal; n/a without a
+///   response;
+/// - per survey campaign (one an answer names), to the as-of date: responders = customers
+///   who answered naming it, sent = customers an outbound interaction naming it reached
+///   (`crm campaign log-send`), response rate = responders / sent;
+/// - CSAT = the share of ratings 4–5 among rated tickets resolved in the period (as the
+///   service report);
+/// - the detractors' answers, with customer, day and comment: the follow-ups.
+pub fn feedback(data: &Data) -> Report {
+    let p = data.period;
+    let answers = latest_answers(data);
+    let n_of = |b: &str| {
+        answers
+            .iter()
+            .filter(|(_, t)| t.nps.map(band) == Some(b))
+            .count()
+    };
+    let (promoters, passives, detractors) = (n_of("promoter"), n_of("passive"), n_of("detractor"));
+    let nps = share(promoters, answers.len())
+        .zip(share(detractors, answers.len()))
+        .map(|(a, b)| round((a - b) * Decimal::from(100), 1));
+
+    let surveys = survey_rows(data);
+
+    let rated: Vec<i64> = data
+        .tickets
+        .iter()
+        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
+        .filter_map(|t| t.satisfaction)
+        .collect();
+    let csat = share(rated.iter().filter(|s| **s >= 4).count(), rated.len());
+
+    let follow_ups: Vec<Vec<Cell>> = answers
+        .iter()
+        .filter(|(_, t)| t.nps.map(band) == Some("detractor"))
+        .map(|(c, t)| {
+            let name = data.customer(c).and_then(|x| x.name).unwrap_or(c);
+            vec![
+                text(*c),
+                text(name),
+                text(t.day.to_string()),
+                count(usize::from(t.nps.unwrap_or(0))),
+                text(t.summary.unwrap_or("")),
+            ]
+        })
+        .collect();
+
+    Report {
+        skipped: Vec::new(),
+        name: "feedback",
+        title: "Feedback".into(),
+        as_of: data.as_of,
+        period: p,
+        sections: vec![
+            Section::figures(
+                "nps",
+                "Net Promoter Score",
+                vec![
+                    fig("responses", "Responses (customers who answered)", count(answers.len())),
+                    fig("promoters", "Promoters (9-10)", count(promoters)),
+                    fig("passives", "Passives (7-8)", count(passives)),
+                    fig("detractors", "Detractors (0-6)", count(detractors)),
+                    fig_noted(
+                        "nps",
+                        "NPS",
+                        "NPS = (promoters - detractors) / responses x 100; each customer's latest answer in the period",
+                        Cell::Number(nps),
+                    ),
+                    fig(
+                        "csat",
+                        "CSAT (ratings of 4-5 among rated tickets resolved)",
+                        Cell::Rate(csat),
+                    ),
+                ],
+            ),
+            Section::table(
+                "surveys",
+                "Survey campaigns, to date",
+                &[
+                    ("campaign", "Campaign"),
+                    ("responders", "Responders"),
+                    ("sent", "Sent"),
+                    ("response_rate", "Response rate"),
+                ],
+                surveys,
+                None,
+            ),
+            Section::table(
+                "detractors",
+                "Detractors to follow up",
+                &[
+                    ("customer", "Customer"),
+                    ("name", "Name"),
+                    ("day", "Answered"),
+                    ("nps", "Answer"),
+                    ("comment", "Comment"),
+                ],
+                follow_ups,
+                None,
+            ),
+        ],
+    }
+}
+
+/// Per survey campaign (one an answer names), to the as-of date: its responders, the
+/// customers its outbound interactions reached, and the share of those who answered.
+fn survey_rows(data: &Data) -> Vec<Vec<Cell>> {
+    // Survey campaigns: responders and audience reached, to the as-of date.
+    let mut responders: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    let mut sent: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for t in data.interactions.iter() {
+        let (Some(k), Some(c)) = (t.campaign, t.customer) else {
+            continue;
+        };
+        if t.nps.is_some() {
+            responders.entry(k).or_default().insert(c);
+        }
+        if t.direction == Some("outbound") {
+            sent.entry(k).or_default().insert(c);
+        }
+    }
+    responders
+        .iter()
+        .map(|(k, who)| {
+            let reached = sent.get(k).map_or(0, HashSet::len);
+            vec![
+                text(*k),
+                count(who.len()),
+                count(reached),
+                Cell::Rate(share(who.len(), reached)),
+            ]
+        })
+        .collect()
+}
+
+/// Each customer's latest answer in the period (by day; of one day, the last read),
+/// earliest first.
+fn latest_answers<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'a str, &'d Touch<'a>)> {
+    let p = data.period;
+    let mut latest: HashMap<&str, &Touch> = HashMap::new();
+    for t in data.interactions.iter().filter(|t| t.nps.is_some()) {
+        let Some(c) = t.customer else { continue };
+        if !p.contains(t.day) {
+            continue;
+        }
+        match latest.get(c) {
+            Some(old) if old.day > t.day => {}
+            _ => {
+                latest.insert(c, t);
+            }
+        }
+    }
+    let mut v: Vec<(&str, &Touch)> = latest.into_iter().collect();
+    v.sort_by(|a, b| a.1.day.cmp(&b.1.day).then(a.0.cmp(b.0)));
+    v
+}
