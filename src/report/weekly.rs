@@ -8,7 +8,8 @@ use super::segments::at_risk_section;
 use super::service::past_sla;
 use super::stats::round;
 use super::{
-    campaigns, count, funnel, pipeline, service, text, Amounts, Cell, Chart, Data, Report, Section,
+    campaigns, count, feedback, funnel, pipeline, service, text, Amounts, Cell, Chart, Data,
+    Report, Section,
 };
 use crate::model::RecordType;
 
@@ -47,6 +48,7 @@ struct Reports {
     pipeline: Report,
     service: Report,
     campaigns: Report,
+    feedback: Report,
 }
 
 impl Reports {
@@ -56,6 +58,7 @@ impl Reports {
             pipeline: pipeline::pipeline(data),
             service: service::service(data),
             campaigns: campaigns::campaigns(data),
+            feedback: feedback::feedback(data),
         }
     }
 }
@@ -103,6 +106,7 @@ fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)>
             get(s, "tickets", "resolved"),
         ),
         ("csat", "CSAT", get(s, "tickets", "csat")),
+        ("nps", "NPS", get(&r.feedback, "nps", "nps")),
         (
             "complaints_opened",
             "Complaints opened",

@@ -259,6 +259,7 @@ fn weekly() {
 | tickets_opened | Tickets opened | 4 | 1 | +3 |\n\
 | tickets_resolved | Tickets resolved | 4 | 2 | +2 |\n\
 | csat | CSAT | 33.3% | 50% | -16.7 pp |\n\
+| nps | NPS | n/a | n/a | n/a |\n\
 | complaints_opened | Complaints opened | 2 | 0 | +2 |\n\
 | campaign_leads | Campaign leads | 1 | 3 | -2 |\n\
 | campaign_responses | Campaign responses | 2 | 2 | 0 |\n\

@@ -338,4 +338,17 @@ detractors,1,day,2026-11-18\n\
 detractors,1,nps,3\n\
 detractors,1,comment,Too bitter this month\n"
     );
+    // The weekly page on Monday the 23rd: the week of the 16th has b-shop's 3 alone (NPS
+    // -100); the week before, a-cafe's 10 and c-lead's 9 (NPS 100): a change of -200.
+    let weekly = f
+        .crm()
+        .env("CRM_TODAY", "2026-11-23")
+        .args(["report", "weekly", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let weekly = String::from_utf8(weekly.stdout).unwrap();
+    assert!(
+        weekly.contains("\n| nps | NPS | -100 | 100 | -200 |\n"),
+        "{weekly}"
+    );
 }
