@@ -11,7 +11,8 @@ use crm::report::{self, Data, Period, PeriodArgs};
 use super::Ctx;
 
 /// Reports over the folder: the funnel, the pipeline, campaigns, service, customers,
-/// feedback (NPS, surveys, CSAT, detractors), and the weekly page for CI.
+/// feedback (NPS, surveys, CSAT, detractors), leads (by score, speed to lead, sources),
+/// and the weekly page for CI.
 ///
 /// The period defaults to the current month up to the as-of date (weekly: the last
 /// complete ISO week). --where restricts the records the report is about: customers for
@@ -52,6 +53,7 @@ pub enum Kind {
     Service,
     Customers,
     Feedback,
+    Leads,
     Weekly,
 }
 
@@ -90,7 +92,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Pipeline => RecordType::Deal,
         Kind::Campaigns => RecordType::Campaign,
         Kind::Service => RecordType::Ticket,
-        Kind::Funnel | Kind::Customers | Kind::Feedback | Kind::Weekly => RecordType::Customer,
+        Kind::Funnel | Kind::Customers | Kind::Feedback | Kind::Leads | Kind::Weekly => {
+            RecordType::Customer
+        }
     };
     use RecordType::*;
     let needs: &[RecordType] = match args.report {
@@ -99,6 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Campaigns => &[Campaign, Customer, Deal, Interaction],
         Kind::Funnel | Kind::Customers => &[Customer, Deal, Ticket, Interaction],
         Kind::Feedback => &[Customer, Ticket, Interaction],
+        Kind::Leads => &[Customer, Interaction],
         Kind::Weekly => &RecordType::ALL,
     };
     let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
@@ -109,6 +114,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Service => report::service::service(&data),
         Kind::Customers => report::customers::customers(&data),
         Kind::Feedback => report::feedback::feedback(&data),
+        Kind::Leads => report::leads::leads(&data),
         Kind::Weekly => report::weekly::weekly(&data),
     };
     r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();

@@ -281,6 +281,13 @@ impl<'a> Data<'a> {
     }
 
     /// The customer of that id, among those the report reads.
+    /// A customer's lead score (`store::score`), when the folder's rules parse.
+    pub fn score(&self, id: &str) -> Option<f64> {
+        self.db
+            .computed(RecordType::Customer, id, crate::query::field::SCORE)
+            .and_then(|v| v.as_f64())
+    }
+
     pub fn customer(&self, id: &str) -> Option<&Customer<'a>> {
         let by_id = self.index.customer_by_id.get_or_init(|| {
             let mut out = Map::with_capacity_and_hasher(self.customers.len(), Default::default());

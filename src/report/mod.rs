@@ -10,6 +10,7 @@ pub mod data;
 pub mod deal;
 pub mod feedback;
 pub mod funnel;
+pub mod leads;
 pub mod period;
 pub mod pipeline;
 pub mod segments;

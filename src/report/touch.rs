@@ -17,10 +17,17 @@ pub struct Touch<'a> {
     pub direction: Option<&'a str>,
     /// An NPS answer, 0 to 10 (`crm log --nps`).
     pub nps: Option<u8>,
+    /// `at` as written (RFC 3339), read as a moment only by the figures that need one.
+    pub at: &'a [u8],
     pub summary: Option<&'a str>,
 }
 
 impl<'a> Touch<'a> {
+    /// The moment it happened.
+    pub fn moment(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        crate::model::clock::parse_moment(std::str::from_utf8(self.at).ok()?)
+    }
+
     /// None for an interaction without a readable `at`: it happened on no day, so no
     /// figure counts it; with `deals_only`, also for one that names no deal.
     pub fn of(e: Encoded<'a>, tz: chrono_tz::Tz, deals_only: bool) -> Option<Touch<'a>> {
@@ -53,9 +60,11 @@ impl<'a> Touch<'a> {
         if deals_only && deal.is_none() {
             return None;
         }
+        let at = at?;
         Some(Touch {
             customer,
-            day: day_of(at?, tz)?,
+            day: day_of(at, tz)?,
+            at,
             direction,
             deal,
             campaign,

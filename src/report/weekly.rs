@@ -66,6 +66,7 @@ impl Reports {
 /// The figures compared week on week, each taken from the report that defines it.
 fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)> {
     let (f, p, s, k) = (&r.funnel, &r.pipeline, &r.service, &r.campaigns);
+    let speed = super::leads::speed_figures(data);
     let stages = data.funnel_stages();
     let reached = |i: usize| {
         f.rows("acquire")
@@ -107,6 +108,8 @@ fn headline(data: &Data, r: &Reports) -> Vec<(&'static str, &'static str, Cell)>
         ),
         ("csat", "CSAT", get(s, "tickets", "csat")),
         ("nps", "NPS", get(&r.feedback, "nps", "nps")),
+        ("speed_to_lead", "Speed to lead (hours, median)", speed.0),
+        ("untouched_leads", "Untouched leads", speed.1),
         (
             "complaints_opened",
             "Complaints opened",

@@ -216,6 +216,10 @@ impl super::Store {
     /// The score of the customer `id`, if it is one and the rules parse.
     pub fn score_of(&self, id: &str) -> Option<f64> {
         let scores = self.scores().ok()?;
+        if scores.rules.fit.is_empty() && scores.rules.engagement.is_empty() {
+            // No rules: 0, without reading the customer whole.
+            return self.exists(RecordType::Customer, id).then_some(0.0);
+        }
         let customer = self.get(RecordType::Customer, id)?;
         Some(scores.of(&customer.record, self))
     }

@@ -260,6 +260,8 @@ fn weekly() {
 | tickets_resolved | Tickets resolved | 4 | 2 | +2 |\n\
 | csat | CSAT | 33.3% | 50% | -16.7 pp |\n\
 | nps | NPS | n/a | n/a | n/a |\n\
+| speed_to_lead | Speed to lead (hours, median) | n/a | 250 | n/a |\n\
+| untouched_leads | Untouched leads | 1 | 2 | -1 |\n\
 | complaints_opened | Complaints opened | 2 | 0 | +2 |\n\
 | campaign_leads | Campaign leads | 1 | 3 | -2 |\n\
 | campaign_responses | Campaign responses | 2 | 2 | 0 |\n\

@@ -352,3 +352,70 @@ detractors,1,comment,Too bitter this month\n"
         "{weekly}"
     );
 }
+
+/// `crm report leads` over November to the 22nd, with one fit rule (`source =
+/// instagram`, 10). Leads created in the period: l1 (2 Nov, first outbound 2 Nov 09:30:
+/// 9.5 h), l2 (10 Nov, first outbound 11 Nov 12:00: 36 h; a customer now), l3 (15 Nov,
+/// never contacted): median and mean of 9.5 and 36 = 22.75, shown 22.8; 1 untouched.
+/// Open leads (lead or prospect now): l1 (score 10), then l3 and l4 (0), by id; l4 was
+/// created on 1 October, outside the period. By source: (none) 1 lead, score 0, none
+/// converted; instagram 2 leads, average 10, 1 converted: 50 %.
+#[test]
+fn the_leads_report_by_hand() {
+    let f = Folder::new();
+    let mut toml = f.read("crm.toml");
+    toml.push_str("\n[[scoring.fit]]\nwhere = \"source = instagram\"\npoints = 10\n");
+    f.write("crm.toml", &toml);
+    for (id, created, source, stage) in [
+        ("l1", "2026-11-02", Some("instagram"), "lead"),
+        ("l2", "2026-11-10", Some("instagram"), "lead"),
+        ("l3", "2026-11-15", None, "lead"),
+        ("l4", "2026-10-01", None, "prospect"),
+    ] {
+        let mut args = vec![
+            "customer",
+            "--id",
+            id,
+            "--name",
+            id,
+            "--created",
+            created,
+            "--stage",
+            stage,
+        ];
+        if let Some(s) = source {
+            args.extend(["--source", s]);
+        }
+        f.add(&args);
+    }
+    for (c, at) in [
+        ("l1", "2026-11-02T09:30:00+00:00"),
+        ("l2", "2026-11-11T12:00:00+00:00"),
+    ] {
+        f.ok(&[
+            "log",
+            c,
+            "--channel",
+            "call",
+            "--direction",
+            "outbound",
+            "--at",
+            at,
+            "hello",
+        ]);
+    }
+    f.ok(&["stage", "l2", "customer"]);
+    assert_eq!(
+        f.ok(&["report", "leads", "--format", "csv"]),
+        "section,row,column,value\n\
+speed_to_lead,new,value,3\n\
+speed_to_lead,hours_median,value,22.8\n\
+speed_to_lead,hours_mean,value,22.8\n\
+speed_to_lead,untouched,value,1\n\
+open_leads,1,customer,l1\nopen_leads,1,name,l1\nopen_leads,1,score,10\nopen_leads,1,age_days,20\nopen_leads,1,source,instagram\nopen_leads,1,owner,\nopen_leads,1,last_touch,2026-11-02\nopen_leads,1,next_action,\n\
+open_leads,2,customer,l3\nopen_leads,2,name,l3\nopen_leads,2,score,0\nopen_leads,2,age_days,7\nopen_leads,2,source,\nopen_leads,2,owner,\nopen_leads,2,last_touch,\nopen_leads,2,next_action,\n\
+open_leads,3,customer,l4\nopen_leads,3,name,l4\nopen_leads,3,score,0\nopen_leads,3,age_days,52\nopen_leads,3,source,\nopen_leads,3,owner,\nopen_leads,3,last_touch,\nopen_leads,3,next_action,\n\
+by_source,1,source,(none)\nby_source,1,leads,1\nby_source,1,average_score,0\nby_source,1,converted,0\nby_source,1,conversion,0\n\
+by_source,2,source,instagram\nby_source,2,leads,2\nby_source,2,average_score,10\nby_source,2,converted,1\nby_source,2,conversion,0.5\n"
+    );
+}
