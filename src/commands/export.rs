@@ -57,11 +57,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ..ListOptions::default()
         },
     )?;
+    // Customers' lead scores, a column of their own when crm.toml sets rules.
+    let scores = if args.which.ty == crm::model::RecordType::Customer
+        && !store.config.scoring.is_empty()
+        && format != Format::Vcf
+    {
+        crm::ops::score::scores(store)?;
+        Some(
+            records
+                .iter()
+                .filter_map(|r| Some((r.id.clone(), store.score_of(&r.id)?)))
+                .collect(),
+        )
+    } else {
+        None
+    };
     let opts = ExportOptions {
         format,
         fields: (!args.fields.is_empty()).then_some(args.fields),
         raw: args.raw,
         bom: args.bom,
+        scores,
     };
     let bytes = export(&records, args.which.ty, &store.config, &opts)?;
     match &args.output {

@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 
 use serde_yaml::Value;
 
+use crate::query::field::SCORE;
+
 use crate::config::Config;
 use crate::model::canonical::canonical_fields;
 use crate::model::spec::{FieldKind, FieldSpec};
@@ -136,6 +138,9 @@ pub struct ExportOptions {
     pub raw: bool,
     /// Start with a UTF-8 byte order mark, for spreadsheet programs that want one.
     pub bom: bool,
+    /// Customers' lead scores by id, exported as a `score` column (json: a key) after the
+    /// fields; `crm import` leaves that column out.
+    pub scores: Option<std::collections::HashMap<String, f64>>,
 }
 
 /// Writes an export to a file named by the user, atomically (a reader never sees half
@@ -143,6 +148,30 @@ pub struct ExportOptions {
 pub fn save(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
     crate::store::atomic::overwrite(path, bytes)?;
     Ok(())
+}
+
+/// One record as an exported JSON document: whole (with its score), or the columns
+/// `--fields` chose.
+fn json_doc(r: &Record, cfg: &Config, opts: &ExportOptions) -> serde_json::Value {
+    let score = opts.scores.as_ref().and_then(|s| s.get(&r.id));
+    let Some(cols) = &opts.fields else {
+        let mut full = crate::render::record_json(r);
+        if let (Some(x), serde_json::Value::Object(o)) = (score, &mut full) {
+            o.insert(SCORE.into(), serde_json::json!(x));
+        }
+        return full;
+    };
+    let cells = cells(r, cfg);
+    let mut obj = serde_json::Map::new();
+    for c in cols {
+        let v = match cells.iter().find(|(k, _)| k == c) {
+            Some((_, v)) => serde_json::Value::String(v.clone()),
+            None if c == SCORE => score.map_or(serde_json::Value::Null, |x| serde_json::json!(x)),
+            None => serde_json::Value::Null,
+        };
+        obj.insert(c.clone(), v);
+    }
+    serde_json::Value::Object(obj)
 }
 
 /// The exported bytes.
@@ -158,28 +187,8 @@ pub fn export(
     }
     match opts.format {
         Format::Json | Format::Jsonl => {
-            let docs: Vec<serde_json::Value> = records
-                .iter()
-                .map(|r| {
-                    let full = crate::render::record_json(r);
-                    match &opts.fields {
-                        None => full,
-                        Some(cols) => {
-                            let cells = cells(r, cfg);
-                            let mut obj = serde_json::Map::new();
-                            for c in cols {
-                                let v = cells.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
-                                obj.insert(
-                                    c.clone(),
-                                    v.map(serde_json::Value::String)
-                                        .unwrap_or(serde_json::Value::Null),
-                                );
-                            }
-                            serde_json::Value::Object(obj)
-                        }
-                    }
-                })
-                .collect();
+            let docs: Vec<serde_json::Value> =
+                records.iter().map(|r| json_doc(r, cfg, opts)).collect();
             if opts.format == Format::Json {
                 serde_json::to_writer_pretty(&mut out, &docs)?;
                 out.push(b'\n');
@@ -191,20 +200,31 @@ pub fn export(
             }
         }
         Format::Csv | Format::Tsv => {
-            let cols = opts
-                .fields
-                .clone()
-                .unwrap_or_else(|| columns(ty, records, cfg));
+            let cols = opts.fields.clone().unwrap_or_else(|| {
+                let mut c = columns(ty, records, cfg);
+                if opts.scores.is_some() {
+                    c.push(SCORE.into());
+                }
+                c
+            });
             let rows: Vec<Vec<String>> = records
                 .iter()
                 .map(|r| {
                     let cells = cells(r, cfg);
                     cols.iter()
                         .map(|c| {
+                            let score = || {
+                                opts.scores
+                                    .as_ref()
+                                    .filter(|_| c == SCORE)
+                                    .and_then(|s| s.get(&r.id))
+                                    .map(f64::to_string)
+                            };
                             cells
                                 .iter()
                                 .find(|(k, _)| k == c)
                                 .map(|(_, v)| v.clone())
+                                .or_else(score)
                                 .unwrap_or_default()
                         })
                         .collect()

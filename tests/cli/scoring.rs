@@ -419,3 +419,35 @@ by_source,1,source,(none)\nby_source,1,leads,1\nby_source,1,average_score,0\nby_
 by_source,2,source,instagram\nby_source,2,leads,2\nby_source,2,average_score,10\nby_source,2,converted,1\nby_source,2,conversion,0.5\n"
     );
 }
+
+/// Exports carry the score as a last column (json: a key); importing the export back
+/// leaves the column out and changes nothing.
+#[test]
+fn exports_carry_the_score_and_import_back_unchanged() {
+    let f = folder();
+    let csv = f.ok(&["export", "customers", "--fields", "id,score"]);
+    assert_eq!(
+        csv,
+        format!(
+            "id,score\na-cafe,47.5\nb-shop,{}\nc-lead,5\n",
+            10.0 * 0.5f64.powf(0.5)
+        )
+    );
+    let full = f.ok(&["export", "customers"]);
+    assert!(full.lines().next().unwrap().ends_with(",score"), "{full}");
+    let json: serde_json::Value =
+        serde_json::from_str(&f.ok(&["export", "customers", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["score"], serde_json::json!(47.5));
+    f.write("all.csv", &full);
+    let before = f.snapshot();
+    let out = f
+        .crm()
+        .args(["import", "customers", "all.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported customers: created 0, updated 0, unchanged 3, skipped 0\n"
+    );
+    assert_eq!(f.snapshot(), before);
+}

@@ -80,6 +80,10 @@ pub(super) fn target_of(header: &str, store: &Store, opts: &ImportOptions) -> Ta
         };
     }
     let ty = opts.ty;
+    // A computed field an export wrote (a customer's `score`): not data to import.
+    if crate::query::field::is_computed(ty, header, &store.config) {
+        return Target::Ignore;
+    }
     let known = |p: &str| {
         p == "id"
             || spec::lookup(ty.spec(), p).is_some()
