@@ -196,14 +196,14 @@ fn whatsapp(ctx: &Ctx, args: WhatsappArgs) -> Result<()> {
     };
     let report = whatsapp::ingest(store, &files, &opts)?;
     unreadable.extend(report.problems.iter().map(ToString::to_string));
-    for p in &unreadable {
-        ctx.ui.error(p);
-    }
-    if args.dry_run {
-        let mut shown = report.added.clone();
-        shown.extend(report.updated.iter().cloned());
-        print_interactions(ctx, store, &shown, format)?;
-    }
+    let planned = [report.added.as_slice(), report.updated.as_slice()];
+    problems_and_plan(
+        ctx,
+        store,
+        &unreadable,
+        args.dry_run.then_some(&planned),
+        format,
+    )?;
     let strangers = if report.strangers.is_empty() {
         String::new()
     } else {
@@ -263,14 +263,14 @@ fn calendar(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
     }
     let report = crm::ops::ingest::calendar::ingest(store, &files, &me, args.dry_run)?;
     unreadable.extend(report.problems.iter().map(ToString::to_string));
-    for p in &unreadable {
-        ctx.ui.error(p);
-    }
-    if args.dry_run {
-        let mut shown = report.added.clone();
-        shown.extend(report.updated.iter().cloned());
-        print_interactions(ctx, store, &shown, format)?;
-    }
+    let planned = [report.added.as_slice(), report.updated.as_slice()];
+    problems_and_plan(
+        ctx,
+        store,
+        &unreadable,
+        args.dry_run.then_some(&planned),
+        format,
+    )?;
     ctx.ui.info(&format!(
         "{}logged {}, moved {}, removed {}, already there {}, skipped {} (no customer {}, cancelled {})",
         if args.dry_run { "would have " } else { "" },
@@ -283,6 +283,25 @@ fn calendar(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
         report.cancelled,
     ));
     unread(unreadable.len(), "calendar", "calendars")
+}
+
+/// Prints each input that could not be read, then, for a dry run, the interactions it
+/// would add and update.
+fn problems_and_plan(
+    ctx: &Ctx,
+    store: &crm::store::Store,
+    problems: &[String],
+    planned: Option<&[&[crm::model::Record]; 2]>,
+    format: Format,
+) -> Result<()> {
+    for p in problems {
+        ctx.ui.error(p);
+    }
+    if let Some([added, updated]) = planned {
+        let shown: Vec<crm::model::Record> = added.iter().chain(updated.iter()).cloned().collect();
+        print_interactions(ctx, store, &shown, format)?;
+    }
+    Ok(())
 }
 
 /// Exit 1 when `n` inputs could not be read, saying the rest was ingested.
