@@ -8,9 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${BENCH_DIR:-/tmp}"
 export CRM_TODAY=2026-11-22
-if ! command -v hyperfine >/dev/null; then
-  (apt-get install -y hyperfine || { apt-get update && apt-get install -y hyperfine; }) >/dev/null
-fi
+. bench/lib.sh
+need_hyperfine
 cargo build --release --locked --quiet --bin crm
 crm="$PWD/target/release/crm"
 dir="$out/crm-bench-mail"
@@ -53,22 +52,13 @@ for i in range(10000):
 box.flush()
 box.close()
 PY
-# Each run starts from an empty interactions folder, the last one's moved aside (not
-# deleted: ext4 searches past recently freed inodes when it allocates, which would make
-# the benchmark measure the previous run's deletion).
+# Each first run starts from an empty interactions/ folder (see bench/lib.sh).
 trash="$out/crm-bench-mail-trash"
-mkdir -p "$trash"
-reset="mv $dir/interactions $trash/\$(date +%s%N) && mkdir $dir/interactions"
-median() {
-  local json; json=$(mktemp)
-  hyperfine --style none --export-json "$json" "$@" >/dev/null 2>&1
-  python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))['results'][0]['median']*1000:.0f} ms\")" "$json"
-  rm -f "$json"
-}
-first=$(median --runs 5 --prepare "$reset" "$crm -C $dir ingest mail $mbox --me @ourco.test")
+reset=$(empty_interactions "$dir" "$trash")
+first=$(median_ms --runs 5 --prepare "$reset" "$crm -C $dir ingest mail $mbox --me @ourco.test")
 eval "$reset"
 "$crm" -C "$dir" ingest mail "$mbox" --me @ourco.test 2>&1 | tail -n 1
-again=$(median --runs 5 "$crm -C $dir ingest mail $mbox --me @ourco.test")
+again=$(median_ms --runs 5 "$crm -C $dir ingest mail $mbox --me @ourco.test")
 rm -rf "$trash"
 echo
 echo "| \`crm ingest mail\`, 10,000 messages, 20,000 customers | median of 5 | goal |"

@@ -9,9 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${BENCH_DIR:-/tmp}"
 export CRM_TODAY=2026-11-22
-if ! command -v hyperfine >/dev/null; then
-  (apt-get install -y hyperfine || { apt-get update && apt-get install -y hyperfine; }) >/dev/null
-fi
+. bench/lib.sh
+need_hyperfine
 cargo build --release --locked --quiet --bin crm
 crm="$PWD/target/release/crm"
 dir="$out/crm-bench-whatsapp"
@@ -22,7 +21,7 @@ fi
 # The chat's other party: a customer of its own name (the generated names repeat), found
 # by name among the 20,001 (every customer's number is keyed too).
 name="Warung Kopi Bench"
-if [ -z "$("$crm" -C "$dir" list customers --where "name = '$name'" --format ids)" ]; then
+if [ ! -f "$dir/customers/warung-kopi-bench.yaml" ]; then
   "$crm" -C "$dir" add customer --id warung-kopi-bench --name "$name" --phone "0812 0000 0001" >/dev/null
 fi
 chat="$out/crm-bench-100000.txt"
@@ -45,20 +44,14 @@ while len(lines) < 100000:
         day += timedelta(days=1)
 open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 PY
+# Each first run starts from an empty interactions/ folder (see bench/lib.sh).
 trash="$out/crm-bench-whatsapp-trash"
-mkdir -p "$trash"
-reset="mv $dir/interactions $trash/\$(date +%s%N) && mkdir $dir/interactions"
-median() {
-  local json; json=$(mktemp)
-  hyperfine --style none --export-json "$json" "$@" >/dev/null 2>&1
-  python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))['results'][0]['median']*1000:.0f} ms\")" "$json"
-  rm -f "$json"
-}
-first=$(median --runs 5 --prepare "$reset" "$crm -C $dir ingest whatsapp $chat --me Sari")
+reset=$(empty_interactions "$dir" "$trash")
+first=$(median_ms --runs 5 --prepare "$reset" "$crm -C $dir ingest whatsapp $chat --me Sari")
 eval "$reset"
 summary=$("$crm" -C "$dir" ingest whatsapp "$chat" --me Sari 2>&1 | tail -n 1)
 echo "$summary"
-again=$(median --runs 5 "$crm -C $dir ingest whatsapp $chat --me Sari")
+again=$(median_ms --runs 5 "$crm -C $dir ingest whatsapp $chat --me Sari")
 rm -rf "$trash"
 logged=$(echo "$summary" | sed -E 's/^logged ([0-9]+),.*/\1/')
 echo

@@ -20,7 +20,8 @@ pub fn phones(r: &Record) -> impl Iterator<Item = &str> {
         .chain(r.str("social.whatsapp"))
 }
 
-fn list<'r>(r: &'r Record, field: &str) -> impl Iterator<Item = &'r str> {
+/// The text items of a list field (`tags`, `emails`, `phones`); none when it is not a list.
+pub fn list<'r>(r: &'r Record, field: &str) -> impl Iterator<Item = &'r str> {
     r.get(field)
         .and_then(serde_yaml::Value::as_sequence)
         .into_iter()
@@ -41,6 +42,8 @@ pub fn has_phone(r: &Record, key: &str, region: Option<&str>) -> bool {
 /// Every match key of the customer's numbers.
 pub fn phone_keys(r: &Record, region: Option<&str>) -> Vec<String> {
     let mut keys: Vec<String> = phones(r).filter_map(|p| match_key(p, region)).collect();
+    // `social.whatsapp` is most often the phone again.
+    keys.sort();
     keys.dedup();
     keys
 }

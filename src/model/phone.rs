@@ -4,16 +4,19 @@
 
 use phonenumber::country::Id;
 
-/// Marks phones and chat exports put around numbers (left-to-right and embedding marks,
-/// no-break spaces) that are not part of them.
-fn unmarked(raw: &str) -> String {
+/// The marks phones and chat exports put around numbers and names that are not text:
+/// direction marks, embeddings and isolates, the byte order mark.
+pub fn is_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// `raw` without its marks ([`is_mark`]), its no-break spaces plain spaces.
+pub fn unmarked(raw: &str) -> String {
     raw.chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-            )
-        })
+        .filter(|c| !is_mark(*c))
         .map(|c| match c {
             '\u{00A0}' | '\u{202F}' | '\u{2007}' => ' ',
             c => c,

@@ -249,8 +249,8 @@ pub fn agenda<'s>(
             }
         }
     }
-    for (customer, (day, answer)) in detractors(store, today) {
-        if let Some(record) = record(RecordType::Customer, &customer) {
+    for (customer, (day, answer)) in detractors(&data) {
+        if let Some(record) = record(RecordType::Customer, customer) {
             items.push((
                 4,
                 Item {
@@ -274,44 +274,33 @@ pub fn agenda<'s>(
     Ok(items.into_iter().map(|(_, i)| i).collect())
 }
 
-/// Customers whose latest NPS answer up to `today` was a detractor's (0 to 6) with no
-/// outbound interaction after it: the day of the answer and the answer, by customer id.
-fn detractors(store: &Store, today: NaiveDate) -> Vec<(String, (NaiveDate, i64))> {
+/// Customers whose latest NPS answer up to the as-of date was a detractor's (0 to 6)
+/// with no outbound interaction after it: the day of the answer and the answer, by
+/// customer id. Read from the interactions the agenda's data already holds.
+fn detractors<'a>(data: &Data<'a>) -> Vec<(&'a str, (NaiveDate, u8))> {
     use chrono::{DateTime, FixedOffset};
-    let tz = store.config.tz();
-    let mut answers: std::collections::HashMap<&str, (DateTime<FixedOffset>, i64)> =
-        std::collections::HashMap::new();
-    let mut outbound: std::collections::HashMap<&str, DateTime<FixedOffset>> =
-        std::collections::HashMap::new();
-    for l in store.records_with(
-        RecordType::Interaction,
-        &["customer", "at", "nps", "direction"],
-    ) {
-        let r = &l.record;
-        let (Some(c), Some(at)) = (
-            r.str("customer"),
-            r.str("at").and_then(crate::model::clock::parse_moment),
-        ) else {
+    use std::collections::HashMap;
+    let mut answers: HashMap<&str, (DateTime<FixedOffset>, NaiveDate, u8)> = HashMap::new();
+    let mut outbound: HashMap<&str, DateTime<FixedOffset>> = HashMap::new();
+    for t in data.interactions.iter() {
+        let (Some(c), Some(at)) = (t.customer, t.moment()) else {
             continue;
         };
-        if at.with_timezone(&tz).date_naive() > today {
-            continue;
-        }
-        if let Some(n) = r.get("nps").and_then(serde_yaml::Value::as_i64) {
-            let e = answers.entry(c).or_insert((at, n));
+        if let Some(n) = t.nps {
+            let e = answers.entry(c).or_insert((at, t.day, n));
             if at > e.0 {
-                *e = (at, n);
+                *e = (at, t.day, n);
             }
         }
-        if r.str("direction") == Some("outbound") {
+        if t.direction == Some("outbound") {
             let e = outbound.entry(c).or_insert(at);
             *e = (*e).max(at);
         }
     }
-    let mut out: Vec<(String, (NaiveDate, i64))> = answers
+    let mut out: Vec<(&str, (NaiveDate, u8))> = answers
         .into_iter()
-        .filter(|(c, (at, n))| *n <= 6 && outbound.get(c).is_none_or(|o| o <= at))
-        .map(|(c, (at, n))| (c.to_string(), (at.with_timezone(&tz).date_naive(), n)))
+        .filter(|(c, (at, _, n))| *n <= 6 && outbound.get(c).is_none_or(|o| o <= at))
+        .map(|(c, (_, day, n))| (c, (day, n)))
         .collect();
     out.sort();
     out

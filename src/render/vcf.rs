@@ -13,6 +13,7 @@ use std::io::{self, Write};
 
 use serde_yaml::Value;
 
+use crate::model::contact::list;
 use crate::model::Record;
 
 /// Escapes a text value (RFC 6350 3.4): backslash, comma, semicolon, newline.
@@ -47,13 +48,6 @@ pub fn fold(line: &str) -> String {
     }
     out.push_str("\r\n");
     out
-}
-
-fn texts<'r>(r: &'r Record, field: &str) -> Vec<&'r str> {
-    match r.get(field) {
-        Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The record's last change: its latest stage change, else its creation day, as a
@@ -95,13 +89,13 @@ pub fn card(r: &Record) -> String {
     if let Some(e) = r.str("email") {
         line(format!("EMAIL;PREF=1:{}", escape(e)));
     }
-    for e in texts(r, "emails") {
+    for e in list(r, "emails") {
         line(format!("EMAIL:{}", escape(e)));
     }
     if let Some(p) = r.str("phone") {
         line(format!("TEL;PREF=1:{}", escape(p)));
     }
-    for p in texts(r, "phones") {
+    for p in list(r, "phones") {
         line(format!("TEL:{}", escape(p)));
     }
     if let Some(c) = r.str("company") {
@@ -115,7 +109,7 @@ pub fn card(r: &Record) -> String {
     if let Some(n) = r.str("notes") {
         line(format!("NOTE:{}", escape(n)));
     }
-    let tags = texts(r, "tags");
+    let tags: Vec<&str> = list(r, "tags").collect();
     if !tags.is_empty() {
         let tags: Vec<String> = tags.iter().map(|t| escape(t)).collect();
         line(format!("CATEGORIES:{}", tags.join(",")));

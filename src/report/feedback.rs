@@ -21,7 +21,7 @@ fn band(n: u8) -> &'static str {
 /// Over the period:
 ///
 /// - answers: interactions with `nps` on a day of the period; per customer the latest
-///   counts (by day; of one day, the last read);
+///   counts (by moment);
 /// - responses = customers who answered; promoters answered 9–10, passives 7–8,
 ///   detractors 0–6;
 /// - **NPS** = (promoters − detractors) / responses × 100, one decimal; n/a without a
@@ -48,13 +48,7 @@ pub fn feedback(data: &Data) -> Report {
 
     let surveys = survey_rows(data);
 
-    let rated: Vec<i64> = data
-        .tickets
-        .iter()
-        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
-        .filter_map(|t| t.satisfaction)
-        .collect();
-    let csat = share(rated.iter().filter(|s| **s >= 4).count(), rated.len());
+    let csat = super::service::csat(&super::service::resolved_in_period(data));
 
     let follow_ups: Vec<Vec<Cell>> = answers
         .iter()
@@ -159,8 +153,7 @@ fn survey_rows(data: &Data) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// Each customer's latest answer in the period (by day; of one day, the last read),
-/// earliest first.
+/// Each customer's latest answer in the period (by moment), earliest first.
 fn latest_answers<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'a str, &'d Touch<'a>)> {
     let p = data.period;
     let mut latest: HashMap<&str, &Touch> = HashMap::new();
@@ -169,8 +162,9 @@ fn latest_answers<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'a str, &'d Touch<'a>)> {
         if !p.contains(t.day) {
             continue;
         }
+        // By moment, so two answers of one day are told apart.
         match latest.get(c) {
-            Some(old) if old.day > t.day => {}
+            Some(old) if old.moment() > t.moment() => {}
             _ => {
                 latest.insert(c, t);
             }

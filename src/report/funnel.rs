@@ -121,13 +121,7 @@ pub fn funnel(data: &Data) -> Report {
     let kind = |k: &str| by_kind.get(k).cloned().unwrap_or_default();
     let (upsell_n, upsell_v) = kind("upsell");
     let (cross_n, cross_v) = kind("cross-sell");
-    let resolved: Vec<_> = data
-        .tickets
-        .iter()
-        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
-        .collect();
-    let rated: Vec<i64> = resolved.iter().filter_map(|t| t.satisfaction).collect();
-    let happy = rated.iter().filter(|s| **s >= 4).count();
+    let resolved = super::service::resolved_in_period(data);
 
     // Retain.
     let s = data
@@ -212,7 +206,7 @@ pub fn funnel(data: &Data) -> Report {
                     fig("won_value", "Value won", Cell::Money(data.convert(won_value.clone()))),
                     fig("revenue_per_customer", "Revenue per customer (value won / customers with a won deal)", per(&won_value, buyers.len(), data)),
                     fig("tickets_resolved", "Tickets resolved", count(resolved.len())),
-                    fig("csat", "CSAT (ratings of 4-5 among rated tickets resolved)", Cell::Rate(share(happy, rated.len()))),
+                    fig("csat", "CSAT (ratings of 4-5 among rated tickets resolved)", Cell::Rate(super::service::csat(&resolved))),
                 ],
             ),
             Section::figures(

@@ -171,18 +171,15 @@ pub fn speed_figures(data: &Data) -> (Cell, Cell) {
 
 /// The open leads' rows, highest score first (then by id).
 fn open_leads(data: &Data, last: &HashMap<&str, chrono::NaiveDate>) -> Vec<Vec<Cell>> {
-    let customer_stage = data
-        .cfg
-        .lifecycle
-        .0
-        .iter()
-        .position(|s| s.customer)
-        .unwrap_or(data.cfg.lifecycle.0.len());
-    let before_customer: Vec<&str> = data.cfg.lifecycle.0[..customer_stage]
-        .iter()
-        .filter(|s| !s.lost && !s.churned)
-        .map(|s| s.name.as_str())
-        .collect();
+    // The funnel's stages (lead, prospect, customer) but the customer stage it ends at.
+    let mut before_customer = data.funnel_stages();
+    if before_customer
+        .last()
+        .and_then(|s| data.cfg.lifecycle_stage(s))
+        .is_some_and(|s| s.customer)
+    {
+        before_customer.pop();
+    }
 
     let mut open: Vec<(&Customer, Option<f64>)> = data
         .customers

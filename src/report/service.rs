@@ -74,6 +74,21 @@ pub fn past_sla<'d, 'a>(data: &'d Data<'a>) -> Vec<(&'d Ticket<'a>, &'static str
     out
 }
 
+/// CSAT: the share of ratings 4-5 among the rated tickets of `resolved` (the service
+/// report's: those resolved in the period).
+pub fn csat(resolved: &[&Ticket]) -> Option<Decimal> {
+    let rated: Vec<i64> = resolved.iter().filter_map(|t| t.satisfaction).collect();
+    share(rated.iter().filter(|s| **s >= 4).count(), rated.len())
+}
+
+/// The tickets resolved in the period.
+pub fn resolved_in_period<'d, 'a>(data: &'d Data<'a>) -> Vec<&'d Ticket<'a>> {
+    data.tickets
+        .iter()
+        .filter(|t| t.resolved_on.is_some_and(|d| data.period.contains(d)))
+        .collect()
+}
+
 fn rounded(v: Option<Decimal>) -> Cell {
     Cell::Number(v.map(|d| round(d, 1)))
 }
@@ -89,11 +104,7 @@ pub fn service(data: &Data) -> Report {
         .iter()
         .filter(|t| t.start.is_some_and(|d| p.contains(d)))
         .collect();
-    let resolved: Vec<&Ticket> = data
-        .tickets
-        .iter()
-        .filter(|t| t.resolved_on.is_some_and(|d| p.contains(d)))
-        .collect();
+    let resolved = resolved_in_period(data);
     let backlog: Vec<&Ticket> = data.tickets.iter().filter(|t| t.is_open()).collect();
 
     // First response: hours from `opened` to `first_response`, tickets opened in the period.
@@ -106,9 +117,7 @@ pub fn service(data: &Data) -> Report {
         .iter()
         .filter_map(|t| Some(hours(moment(t, "opened")?, moment(t, "resolved")?)))
         .collect();
-    // CSAT: the share of ratings 4-5 among rated tickets resolved in the period.
-    let rated: Vec<i64> = resolved.iter().filter_map(|t| t.satisfaction).collect();
-    let csat = share(rated.iter().filter(|s| **s >= 4).count(), rated.len());
+    let csat = csat(&resolved);
     let complaint = |t: &&&Ticket| t.kind == Some("complaint");
 
     let backlog_by = |key: &dyn Fn(&Ticket) -> String, order: &[&str]| -> Vec<Vec<Cell>> {

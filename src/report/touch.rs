@@ -49,7 +49,7 @@ impl<'a> Touch<'a> {
                     nps = v
                         .decimal()
                         .filter(|d| d.fract().is_zero())
-                        .and_then(|d| u8::try_from(d.mantissa() / 10i128.pow(d.scale())).ok())
+                        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_u8(&d))
                         .filter(|n| *n <= 10);
                     continue;
                 }

@@ -107,10 +107,9 @@ pub struct Part {
     pub total: f64,
 }
 
-/// The interaction's day in the folder's time zone.
+/// The interaction's day in the folder's time zone (as reports read it).
 fn day_of(r: &Record, cfg: &Config) -> Option<NaiveDate> {
-    let at = crate::model::clock::parse_moment(r.str("at")?)?;
-    Some(at.with_timezone(&cfg.tz()).date_naive())
+    crate::model::clock::day_of(r.str("at")?.as_bytes(), cfg.tz())
 }
 
 /// Each rule's part in the score of `customer`, given its interactions.

@@ -80,16 +80,18 @@ fn phones_are_stored_in_e164_and_name_customers() {
         "call",
         "Called about the order",
     ]);
-    assert!(f
-        .ok(&[
+    // The one interaction is Kafe Dewi's, named by her number in its national form.
+    assert_eq!(
+        f.ok(&[
             "list",
             "interactions",
             "--format",
             "csv",
             "--fields",
-            "customer"
-        ])
-        .contains("kafe-dewi-m3n4"));
+            "customer,summary"
+        ]),
+        "customer,summary\nkafe-dewi-m3n4,Called about the order\n"
+    );
     // A number that does not parse is kept as typed, and `crm check` says so at its line.
     f.add(&[
         "customer",

@@ -38,6 +38,8 @@ struct Planner<'s, 'o> {
     planned_by_key: HashMap<String, Vec<usize>>,
     /// The folder's records of the import's type by match key, built on first use.
     stored_by_key: std::cell::OnceCell<HashMap<String, Vec<&'s Loaded>>>,
+    /// The region phone numbers are read in (`Config::phone_region`), found once.
+    region: Option<String>,
 }
 
 /// The index key of a match key: its kind and text, e-mails case-folded (as they match).
@@ -269,7 +271,7 @@ impl<'s> Planner<'s, '_> {
         {
             return Ok(text.to_string());
         }
-        let region = self.store.config.phone_region();
+        let region = self.region.clone();
         let phone = crate::model::phone::looks_like_phone(text)
             .then(|| crate::model::phone::match_key(text, region.as_deref()))
             .flatten();
@@ -348,8 +350,7 @@ impl<'s> Planner<'s, '_> {
 
     /// Files planned record `i` under each key it can be found by now.
     fn index(&mut self, i: usize) {
-        let region = self.store.config.phone_region();
-        for k in keys_of(&self.plan.items[i].record, region.as_deref()) {
+        for k in keys_of(&self.plan.items[i].record, self.region.as_deref()) {
             let at = self.planned_by_key.entry(k).or_default();
             if !at.contains(&i) {
                 at.push(i);
@@ -363,9 +364,7 @@ impl<'s> Planner<'s, '_> {
         let hit = |r: &Record| match key {
             MatchKey::Id(id) => r.id == *id,
             MatchKey::Email(e) => r.str("email").is_some_and(|x| fold::same(x, e)),
-            MatchKey::Phone(p) => {
-                crate::model::contact::has_phone(r, p, self.store.config.phone_region().as_deref())
-            }
+            MatchKey::Phone(p) => crate::model::contact::has_phone(r, p, self.region.as_deref()),
             MatchKey::Name(n) => r.title().is_some_and(|x| x == n),
             MatchKey::None => false,
         };
@@ -384,9 +383,8 @@ impl<'s> Planner<'s, '_> {
         }
         let stored = self.stored_by_key.get_or_init(|| {
             let mut by: HashMap<String, Vec<&'s Loaded>> = HashMap::new();
-            let region = self.store.config.phone_region();
             for l in self.store.records(ty) {
-                for k in keys_of(&l.record, region.as_deref()) {
+                for k in keys_of(&l.record, self.region.as_deref()) {
                     by.entry(k).or_default().push(l);
                 }
             }
@@ -472,6 +470,7 @@ pub fn plan<'s>(store: &'s Store, input: &[u8], opts: &ImportOptions) -> Result<
         plan: Plan::default(),
         planned_by_key: HashMap::new(),
         stored_by_key: std::cell::OnceCell::new(),
+        region: store.config.phone_region(),
     };
     let mut errors = Vec::new();
     let match_by = opts.match_by.unwrap_or(if opts.ty == RecordType::Customer {
@@ -629,7 +628,7 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
         Some((i, _)) => MatchKey::Id(i.clone()),
         None => MatchKey::Id(minted_id(&incoming)),
     };
-    let region = p.store.config.phone_region();
+    let region = p.region.clone();
     let phone = || phone_key(&incoming, region.as_deref());
     // A card exported from here names its record by its UID, whatever changed since.
     let own_card = p.opts.format == crate::render::Format::Vcf && id.is_some();

@@ -158,17 +158,9 @@ pub(super) fn customers_by_address(store: &Store) -> HashMap<String, String> {
     let mut by = HashMap::new();
     for l in store.records_with(RecordType::Customer, &["email", "emails"]) {
         let r = &l.record;
-        let mut add = |a: &str| {
+        for a in crate::model::contact::emails(r) {
             by.entry(a.trim().to_lowercase())
                 .or_insert_with(|| r.id.clone());
-        };
-        if let Some(e) = r.str("email") {
-            add(e);
-        }
-        if let Some(Value::Sequence(list)) = r.get("emails") {
-            for e in list.iter().filter_map(Value::as_str) {
-                add(e);
-            }
         }
     }
     by

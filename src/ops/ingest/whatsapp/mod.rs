@@ -182,60 +182,60 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
         let chat = parse::parse(&f.text, fallback);
         report.messages += chat.messages.len();
         report.notices += chat.notices;
-        report.problems.extend(chat.bad.iter().map(|b| LoadIssue {
+        let issue = |line: Option<usize>, message: String| LoadIssue {
             path: f.name.clone(),
-            line: Some(b.line),
+            line,
             column: None,
-            message: b.message.clone(),
-        }));
+            message,
+        };
+        report.problems.extend(
+            chat.bad
+                .iter()
+                .map(|b| issue(Some(b.line), b.message.clone())),
+        );
         if chat.messages.is_empty() {
             if chat.bad.is_empty() {
-                report.problems.push(LoadIssue {
-                    path: f.name.clone(),
-                    line: None,
-                    column: None,
-                    message: "no messages: not a WhatsApp chat export".into(),
-                });
+                let why = "no messages: not a WhatsApp chat export";
+                report.problems.push(issue(None, why.into()));
             }
             continue;
         }
         let parties = match parties(&chat.messages, &dir, &me, opts) {
             Ok(p) => p,
             Err(message) => {
-                report.problems.push(LoadIssue {
-                    path: f.name.clone(),
-                    line: None,
-                    column: None,
-                    message,
-                });
+                report.problems.push(issue(None, message));
                 continue;
             }
         };
-        for (name, p) in &parties {
-            if *p == Party::Stranger && !report.strangers.contains(name) {
-                report.strangers.push(name.clone());
+        // In the order they first wrote, so the summary reads the same on every run.
+        for m in &chat.messages {
+            if parties.get(&m.sender) == Some(&Party::Stranger)
+                && !report.strangers.contains(&m.sender)
+            {
+                report.strangers.push(m.sender.clone());
             }
         }
-        let customers: Vec<&String> = parties
+        let customers: HashSet<&String> = parties
             .values()
             .filter_map(|p| match p {
                 Party::Customer(c) => Some(c),
                 _ => None,
             })
             .collect();
-        let one_to_one = {
-            let mut ids: Vec<&&String> = customers.iter().collect();
-            ids.sort();
-            ids.dedup();
-            ids.len() == 1 && parties.values().all(|p| *p != Party::Stranger)
+        // A chat with one customer and no stranger: every conversation is theirs.
+        let only = match customers.iter().next() {
+            Some(c) if customers.len() == 1 && !parties.values().any(|p| *p == Party::Stranger) => {
+                Some((*c).clone())
+            }
+            _ => None,
         };
         for conv in conversations(&chat.messages, opts.gap) {
             let Some(at) = local_moment(store, conv.messages[0].at) else {
                 continue;
             };
             let mut with: Vec<String> = Vec::new();
-            if one_to_one {
-                with.push(customers[0].clone());
+            if let Some(c) = &only {
+                with.push(c.clone());
             } else {
                 for m in conv.messages {
                     if let Some(Party::Customer(c)) = parties.get(&m.sender) {

@@ -17,6 +17,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
+use crate::model::phone::{is_mark, unmarked};
+
 /// The order of a date's fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateOrder {
@@ -84,28 +86,6 @@ struct Header<'a> {
     /// The date as written, for messages.
     date_text: &'a str,
     rest: Rest<'a>,
-}
-
-/// Marks phones put in exports that are not text: direction marks and isolates, the
-/// byte order mark.
-fn is_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-    )
-}
-
-fn strip_marks(s: &str) -> String {
-    s.chars()
-        .filter(|c| !is_mark(*c))
-        .map(|c| {
-            if c == '\u{202F}' || c == '\u{00A0}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 /// Reads a run of 1 to `max` ASCII digits at the start of `s`.
@@ -248,7 +228,7 @@ fn media(text: &str) -> Option<String> {
 /// The sender as a name to match: marks and the `~ ` WhatsApp puts before a name that
 /// is not in the phone's contacts removed.
 pub fn clean_sender(s: &str) -> String {
-    let s = strip_marks(s);
+    let s = unmarked(s);
     s.trim().trim_start_matches('~').trim().to_string()
 }
 

@@ -1,0 +1,26 @@
+# Shared by the ingestion benchmarks (bench/mail.sh, bench/whatsapp.sh); sourced.
+
+# hyperfine, from Debian's packages when it is missing.
+need_hyperfine() {
+  if ! command -v hyperfine >/dev/null; then
+    (apt-get install -y hyperfine || { apt-get update && apt-get install -y hyperfine; }) >/dev/null
+  fi
+}
+
+# The median of hyperfine's runs of a command, in milliseconds; hyperfine's options
+# first (the median, not the mean: on a shared machine one run in several is slow for
+# reasons outside the program).
+median_ms() {
+  local json; json=$(mktemp)
+  hyperfine --style none --export-json "$json" "$@" >/dev/null 2>&1
+  python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))['results'][0]['median']*1000:.0f} ms\")" "$json"
+  rm -f "$json"
+}
+
+# A command that gives folder $1 an empty interactions/ folder, the last one moved into
+# $2 rather than deleted (ext4 searches past recently freed inodes when it allocates,
+# which would make a run measure the previous run's deletion).
+empty_interactions() {
+  mkdir -p "$2"
+  echo "mv $1/interactions $2/\$(date +%s%N) && mkdir $1/interactions"
+}
