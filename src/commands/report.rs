@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use crm::model::RecordType;
 use crm::render::report::write_report;
 use crm::render::Format;
+use crm::report::breakdown::Grouped;
 use crm::report::{self, Data, Period, PeriodArgs};
 
 use super::Ctx;
@@ -40,6 +41,12 @@ pub struct Args {
     /// Only the records matching EXPR (repeatable: all must match)
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
     pub filters: Vec<String>,
+    /// Repeat the headline figures per value of FIELD (funnel, customers, feedback: a
+    /// customer field; pipeline: a deal field, or a customer's through `customer.`):
+    /// `--by source`, `--by customer.industry`. `(none)` groups the records without it; a
+    /// list field (tags) counts a record under each item.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
     /// Exit 1 when any file could not be read (the report still says which were left out)
     #[arg(long)]
     pub strict: bool,
@@ -106,16 +113,30 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Kind::Leads => &[Customer, Interaction],
         Kind::Weekly => &RecordType::ALL,
     };
+    let grouped = match args.report {
+        Kind::Funnel => Some(Grouped::Funnel),
+        Kind::Pipeline => Some(Grouped::Pipeline),
+        Kind::Customers => Some(Grouped::Customers),
+        Kind::Feedback => Some(Grouped::Feedback),
+        Kind::Campaigns | Kind::Service | Kind::Leads | Kind::Weekly => None,
+    };
+    let by = match (&args.by, grouped) {
+        (Some(field), Some(g)) => Some((field.trim(), g)),
+        (Some(_), None) => {
+            return Err(crate::exit::usage(
+                "--by breaks down the funnel, pipeline, customers and feedback reports",
+            ))
+        }
+        (None, _) => None,
+    };
+    if let Some((field, g)) = by {
+        // Before the records are read: a typo is told at once.
+        report::breakdown::field(store, g.primary(), field)?;
+    }
     let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
-    let mut r = match args.report {
-        Kind::Funnel => report::funnel::funnel(&data),
-        Kind::Pipeline => report::pipeline::pipeline(&data),
-        Kind::Campaigns => report::campaigns::campaigns(&data),
-        Kind::Service => report::service::service(&data),
-        Kind::Customers => report::customers::customers(&data),
-        Kind::Feedback => report::feedback::feedback(&data),
-        Kind::Leads => report::leads::leads(&data),
-        Kind::Weekly => report::weekly::weekly(&data),
+    let mut r = match by {
+        Some((field, g)) => report::breakdown::breakdown(store, &data, g, field)?,
+        None => run_report(args.report, &data),
     };
     r.skipped = store.skipped().iter().map(|i| i.to_string()).collect();
     r.skipped.extend(store.duplicate_notes());
@@ -136,4 +157,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+fn run_report(kind: Kind, data: &Data) -> report::Report {
+    match kind {
+        Kind::Funnel => report::funnel::funnel(data),
+        Kind::Pipeline => report::pipeline::pipeline(data),
+        Kind::Campaigns => report::campaigns::campaigns(data),
+        Kind::Service => report::service::service(data),
+        Kind::Customers => report::customers::customers(data),
+        Kind::Feedback => report::feedback::feedback(data),
+        Kind::Leads => report::leads::leads(data),
+        Kind::Weekly => report::weekly::weekly(data),
+    }
 }

@@ -258,7 +258,7 @@ fn section(out: &mut String, s: &Section, m: &MoneyStyle) {
                 .map(|f| vec![Cell::Text(f.label.clone()), f.value.clone()])
                 .collect();
             table(out, &labels, &rows, m);
-            for note in s.body.notes() {
+            for note in s.notes() {
                 let _ = write!(out, "<p class=\"note\">{}</p>", esc(&note));
             }
         }
@@ -288,6 +288,9 @@ fn section(out: &mut String, s: &Section, m: &MoneyStyle) {
                 .map(|r| keep.iter().filter_map(|i| r.get(*i).cloned()).collect())
                 .collect();
             table(out, &labels, &rows, m);
+            for note in s.notes() {
+                let _ = write!(out, "<p class=\"note\">{}</p>", esc(&note));
+            }
         }
     }
     out.push_str("</section>\n");

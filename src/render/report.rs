@@ -91,6 +91,9 @@ impl Serialize for JsonReport<'_> {
             },
         )?;
         m.serialize_entry("skipped", &r.skipped)?;
+        if let Some(by) = &r.by {
+            m.serialize_entry("by", &by.field)?;
+        }
         m.serialize_entry("sections", &JsonSections(&r.sections))?;
         m.end()
     }
@@ -219,6 +222,7 @@ pub fn write_report(
             serde_json::to_writer_pretty(&mut *out, &JsonReport(r))?;
             writeln!(out)
         }
+        Format::Csv if r.by.is_some() => write_grouped_csv(out, r),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(["section", "row", "column", "value"])?;
@@ -264,7 +268,7 @@ pub fn write_report(
                     Format::Markdown,
                     super::rows::RowOptions::HUMAN,
                 )?;
-                for note in s.body.notes() {
+                for note in s.notes() {
                     writeln!(out, "\n{}", super::guard::markdown_text(&note))?;
                 }
             }
@@ -328,7 +332,7 @@ pub fn write_report(
                     Format::Table,
                     super::rows::RowOptions::HUMAN,
                 )?;
-                for note in s.body.notes() {
+                for note in s.notes() {
                     let note = format!("  {}", super::guard::printable(&note));
                     writeln!(out, "{}", super::table::wrap(&note, width, "    "))?;
                 }
@@ -336,6 +340,33 @@ pub fn write_report(
             Ok(())
         }
     }
+}
+
+/// A breakdown in the long form of its report with the group first: per group its size
+/// (`group,size,customers,…`), then each headline figure where the whole report has it
+/// (`cafe,closed,won,value,3`).
+fn write_grouped_csv(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["group", "section", "row", "column", "value"])?;
+    let origins = r.by.as_ref().map_or(&[][..], |b| b.origins.as_slice());
+    for s in &r.sections {
+        let Body::Table { columns, rows, .. } = &s.body else {
+            continue;
+        };
+        for row in rows {
+            let group = row.first().map(cell_csv).unwrap_or_default();
+            if let (Some(c), Some(v)) = (columns.get(1), row.get(1)) {
+                w.write_record([group.as_str(), "group", "size", &c.id, &cell_csv(v)])?;
+            }
+            for ([section, at, column], v) in origins.iter().zip(row.iter().skip(2)) {
+                w.write_record([group.as_str(), section, at, column, &cell_csv(v)])?;
+            }
+        }
+    }
+    for (i, s) in r.skipped.iter().enumerate() {
+        w.write_record(["", "skipped", &(i + 1).to_string(), "file", s])?;
+    }
+    w.flush()
 }
 
 fn rows_of(body: &Body, m: &MoneyStyle) -> (Vec<String>, Vec<Vec<String>>) {
@@ -371,6 +402,7 @@ mod tests {
         money.converted = Some(("USD".into(), d("1030.504")));
         let r = Report {
             skipped: Vec::new(),
+            by: None,
             name: "pipeline",
             title: "Pipeline".into(),
             as_of: day(22),

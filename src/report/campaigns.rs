@@ -133,6 +133,7 @@ pub fn campaigns(data: &Data) -> Report {
     }
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "campaigns",
         title: "Campaigns".into(),
         as_of: data.as_of,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::customer::Customer;
 use super::segments::{at_risk_section, tier_rows, tier_title};
 use super::stats::{ratio, share};
-use super::{count, text, Amounts, Cell, Data, Report, Section};
+use super::{count, fig, text, Amounts, Cell, Data, Report, Section};
 
 /// One customer's RFM figures.
 #[derive(Debug, Clone)]
@@ -183,11 +183,13 @@ pub fn customers(data: &Data) -> Report {
 
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "customers",
         title: "Customers".into(),
         as_of: data.as_of,
         period: data.period,
         sections: vec![
+            summary(data, &scores),
             Section::table(
                 "rfm",
                 "RFM (customers with a won deal; value of the last 12 months)",
@@ -244,6 +246,74 @@ pub fn customers(data: &Data) -> Report {
             ),
         ],
     }
+}
+
+/// The report's headline (and what `--by` repeats per group):
+///
+/// - customers now: at a customer stage on the as-of date;
+/// - new: first reached a customer stage in the period; churned: entered a churned
+///   stage in the period;
+/// - buyers: with a deal won by the as-of date (the RFM table's customers); repeat: with
+///   two or more;
+/// - value, 12 months: their won value of the 365 days to the as-of date in the default
+///   currency (as the RFM table's monetary);
+/// - at risk: the at-risk list's customers.
+fn summary(data: &Data, scores: &[Rfm]) -> Section {
+    let p = data.period;
+    let mut won: BTreeMap<&str, usize> = BTreeMap::new();
+    for (d, _) in data.won() {
+        if let Some(c) = d.customer {
+            *won.entry(c).or_default() += 1;
+        }
+    }
+    let n =
+        |keep: &dyn Fn(&Customer) -> bool| count(data.customers.iter().filter(|c| keep(c)).count());
+    let mut value = Amounts::default();
+    value.add(
+        &data.cfg.currency.0,
+        scores.iter().map(|x| x.monetary).sum::<Decimal>(),
+    );
+    Section::figures(
+        "summary",
+        "Customers",
+        vec![
+            fig(
+                "customers",
+                "Customers now (at a customer stage on the as-of date)",
+                n(&|c| c.customer_on(data.as_of)),
+            ),
+            fig(
+                "new_customers",
+                "New customers in the period",
+                n(&|c| c.became.is_some_and(|d| p.contains(d))),
+            ),
+            fig(
+                "churned",
+                "Churned in the period",
+                n(&|c| c.churned_within(|d| p.contains(d))),
+            ),
+            fig(
+                "buyers",
+                "Buyers (a won deal by the as-of date)",
+                count(scores.len()),
+            ),
+            fig(
+                "repeat_customers",
+                "Repeat customers (2 or more won deals)",
+                n(&|c| won.get(c.id).is_some_and(|k| *k >= 2)),
+            ),
+            fig(
+                "value_12m",
+                "Won value of the last 12 months",
+                Cell::Money(value),
+            ),
+            fig(
+                "at_risk",
+                "At-risk customers",
+                count(super::segments::at_risk(data).len()),
+            ),
+        ],
+    )
 }
 
 pub const SEGMENTS: [&str; 11] = [

@@ -263,6 +263,84 @@ impl<'a> Data<'a> {
         }
     }
 
+    /// The same data cut into `n` groups of customers (`groups` gives the groups of each
+    /// customer id, one for each value of a field): each group holds its customers and
+    /// their deals, tickets and interactions, as `--where` would keep them; a customer of
+    /// several groups (a list field's items) is in each. One pass over each type.
+    pub fn split_customers(&self, n: usize, groups: &Map<&str, Vec<usize>>) -> Vec<Data<'a>> {
+        let of = |id: Option<&str>| {
+            id.and_then(|i| groups.get(i))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        let (mut customers, mut deals, mut tickets, mut touches) = (
+            vec![Vec::new(); n],
+            vec![Vec::new(); n],
+            vec![Vec::new(); n],
+            vec![Vec::new(); n],
+        );
+        for c in self.customers.iter() {
+            for g in of(Some(c.id)) {
+                customers[*g].push(c.clone());
+            }
+        }
+        for d in self.deals.iter() {
+            for g in of(d.customer) {
+                deals[*g].push(d.clone());
+            }
+        }
+        for t in self.tickets.iter() {
+            for g in of(t.customer) {
+                tickets[*g].push(t.clone());
+            }
+        }
+        for t in self.interactions.iter() {
+            for g in of(t.customer) {
+                touches[*g].push(*t);
+            }
+        }
+        let parts = customers.into_iter().zip(deals).zip(tickets).zip(touches);
+        parts
+            .map(|(((c, d), t), i)| Data {
+                customers: c.into(),
+                deals: d.into(),
+                tickets: t.into(),
+                interactions: i.into(),
+                index: Default::default(),
+                ..self.clone()
+            })
+            .collect()
+    }
+
+    /// The same data cut into `n` groups of deals (by deal id): each holds its deals and
+    /// the interactions naming them, as `--where` on a deals report keeps them.
+    pub fn split_deals(&self, n: usize, groups: &Map<&str, Vec<usize>>) -> Vec<Data<'a>> {
+        let of = |id: Option<&str>| {
+            id.and_then(|i| groups.get(i))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        let (mut deals, mut touches) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for d in self.deals.iter() {
+            for g in of(Some(d.id)) {
+                deals[*g].push(d.clone());
+            }
+        }
+        for t in self.interactions.iter() {
+            for g in of(t.deal) {
+                touches[*g].push(*t);
+            }
+        }
+        deals
+            .into_iter()
+            .zip(touches)
+            .map(|(d, i)| Data {
+                deals: d.into(),
+                interactions: i.into(),
+                index: Default::default(),
+                ..self.clone()
+            })
+            .collect()
+    }
+
     /// Whether a record existed on the as-of date.
     fn existed(&self, r: &Record) -> bool {
         self.start(r).is_none_or(|d| d <= self.as_of)

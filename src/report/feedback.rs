@@ -31,6 +31,9 @@ fn band(n: u8) -> &'static str {
 ///   (`crm campaign log-send`), response rate = responders / sent;
 /// - CSAT = the share of ratings 4–5 among rated tickets resolved in the period (as the
 ///   service report);
+/// - complaints: the tickets opened in the period, by `kind` (`(none)` when unset) and
+///   by each of their `tags`: how many, how many of them are resolved by the as-of date,
+///   and the median hours from `opened` to `resolved` over those;
 /// - the detractors' answers, with customer, day and comment: the follow-ups.
 pub fn feedback(data: &Data) -> Report {
     let p = data.period;
@@ -50,6 +53,8 @@ pub fn feedback(data: &Data) -> Report {
 
     let csat = super::service::csat(&super::service::resolved_in_period(data));
 
+    let [by_kind, by_tag] = complaints(data);
+
     let follow_ups: Vec<Vec<Cell>> = answers
         .iter()
         .filter(|(_, t)| t.nps.map(band) == Some("detractor"))
@@ -67,6 +72,7 @@ pub fn feedback(data: &Data) -> Report {
 
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "feedback",
         title: "Feedback".into(),
         as_of: data.as_of,
@@ -105,6 +111,8 @@ pub fn feedback(data: &Data) -> Report {
                 surveys,
                 None,
             ),
+            by_kind,
+            by_tag,
             Section::table(
                 "detractors",
                 "Detractors to follow up",
@@ -120,6 +128,74 @@ pub fn feedback(data: &Data) -> Report {
             ),
         ],
     }
+}
+
+/// The tickets opened in the period, by kind and by tag: the group, tickets, resolved by
+/// the as-of date, median hours to resolve; most tickets first.
+fn complaints(data: &Data) -> [Section; 2] {
+    use super::service::hours;
+    type Groups = BTreeMap<String, (usize, Vec<Decimal>)>;
+    let (mut by_kind, mut by_tag): (Groups, Groups) = Default::default();
+    let opened = data
+        .tickets
+        .iter()
+        .filter(|t| t.start.is_some_and(|d| data.period.contains(d)));
+    for t in opened {
+        let took = t
+            .opened
+            .zip(t.resolved)
+            .filter(|_| t.resolved_on.is_some_and(|d| d <= data.as_of))
+            .map(|(a, b)| hours(a, b));
+        let add = |groups: &mut Groups, key: String| {
+            let e = groups.entry(key).or_default();
+            e.0 += 1;
+            e.1.extend(took);
+        };
+        add(&mut by_kind, t.kind.unwrap_or("(none)").to_string());
+        for tag in t.tags() {
+            add(&mut by_tag, tag);
+        }
+    }
+    let rows = |groups: Groups| {
+        let mut v: Vec<_> = groups.into_iter().collect();
+        v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter()
+            .map(|(k, (n, took))| {
+                vec![
+                    text(k),
+                    count(n),
+                    count(took.len()),
+                    Cell::Number(super::stats::median(&took).map(|h| round(h, 1))),
+                ]
+            })
+            .collect()
+    };
+    [
+        Section::table(
+            "complaints_by_kind",
+            "Tickets opened in the period by kind, and their resolution",
+            &[
+                ("kind", "Kind"),
+                ("tickets", "Tickets"),
+                ("resolved", "Resolved"),
+                ("resolution_hours_median", "Median hours to resolve"),
+            ],
+            rows(by_kind),
+            None,
+        ),
+        Section::table(
+            "complaints_by_tag",
+            "Tickets opened in the period by tag (a ticket counts under each of its tags)",
+            &[
+                ("tag", "Tag"),
+                ("tickets", "Tickets"),
+                ("resolved", "Resolved"),
+                ("resolution_hours_median", "Median hours to resolve"),
+            ],
+            rows(by_tag),
+            None,
+        ),
+    ]
 }
 
 /// Per survey campaign (one an answer names), to the as-of date: its responders, the

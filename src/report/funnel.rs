@@ -167,6 +167,7 @@ pub fn funnel(data: &Data) -> Report {
     Report {
 
         skipped: Vec::new(),
+        by: None,
         name: "funnel",
         title: "Funnel: acquire, enhance, retain".into(),
         as_of: data.as_of,

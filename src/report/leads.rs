@@ -61,6 +61,7 @@ pub fn leads(data: &Data) -> Report {
 
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "leads",
         title: "Leads".into(),
         as_of: data.as_of,

@@ -3,6 +3,7 @@
 //! `render::report` draws in every format. Every figure's definition sits beside the
 //! code that computes it, and in the README.
 
+pub mod breakdown;
 pub mod campaigns;
 pub mod customer;
 pub mod customers;
@@ -42,6 +43,20 @@ pub struct Report {
     /// `path:line:column: problem`: every format says so, so a figure over a folder with
     /// a broken file is never taken for the whole truth.
     pub skipped: Vec<String>,
+    /// Set on a breakdown (`--by FIELD`, see [`breakdown`]): its one section, `groups`,
+    /// is a table of the headline figures per value of the field.
+    pub by: Option<By>,
+}
+
+/// What a breakdown groups by, and where each of its figure columns comes from in the
+/// report it breaks down (the csv's long form names them so).
+#[derive(Debug, Clone, PartialEq)]
+pub struct By {
+    /// The field path, as given (`industry`, `customer.sector`).
+    pub field: String,
+    /// For each column after the group's value and size: the section, row and column of
+    /// the figure in the whole report's long form (`closed`, `won`, `value`).
+    pub origins: Vec<[String; 3]>,
 }
 
 impl Report {
@@ -73,6 +88,8 @@ pub struct Section {
     pub body: Body,
     /// A chart the HTML page draws beside the table (tables with a `bar` column get bars).
     pub chart: Option<Chart>,
+    /// Lines under the section that say how to read it (a breakdown by a list field).
+    pub notes: Vec<String>,
 }
 
 /// A chart of a table, for the HTML page.
@@ -201,6 +218,7 @@ impl Section {
             title: title.into(),
             body: Body::Figures(figures),
             chart: None,
+            notes: Vec::new(),
         }
     }
 
@@ -226,6 +244,7 @@ impl Section {
                 bar,
             },
             chart: None,
+            notes: Vec::new(),
         }
     }
 
@@ -237,6 +256,18 @@ impl Section {
     pub fn with_title(mut self, title: impl Into<String>) -> Section {
         self.title = title.into();
         self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Section {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The lines under the section: its figures' definitions, then its own notes.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = self.body.notes();
+        out.extend(self.notes.iter().cloned());
+        out
     }
 }
 

@@ -226,6 +226,7 @@ pub fn pipeline(data: &Data) -> Report {
     Report {
 
         skipped: Vec::new(),
+        by: None,
         name: "pipeline",
         title: "Pipeline".into(),
         as_of: data.as_of,

@@ -168,6 +168,7 @@ pub fn service(data: &Data) -> Report {
 
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "service",
         title: "Service".into(),
         as_of: data.as_of,

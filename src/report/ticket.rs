@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::customer::group;
 use crate::model::clock::{day_of, parse_moment};
 use crate::model::value::Scalar;
-use crate::store::encoding::Raw;
+use crate::store::encoding::{Items, Raw};
 use crate::store::read::Encoded;
 
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct Ticket<'a> {
     pub satisfaction: Option<i64>,
     pub next_on: Option<NaiveDate>,
     pub next_note: Option<&'a str>,
+    /// `tags`, read when asked for (see [`Ticket::tags`]).
+    tags: Option<Items<'a>>,
 }
 
 impl<'a> Ticket<'a> {
@@ -51,6 +53,7 @@ impl<'a> Ticket<'a> {
             satisfaction: None,
             next_on: None,
             next_note: None,
+            tags: None,
         };
         let day = |v: Raw| v.text().and_then(|s| day_of(s, tz));
         let moment = |v: Raw| v.str().and_then(parse_moment);
@@ -62,6 +65,7 @@ impl<'a> Ticket<'a> {
                 b"status" => t.status = v.str(),
                 b"priority" => t.priority = v.str(),
                 b"kind" => t.kind = v.str(),
+                b"tags" => t.tags = v.val().and_then(|v| v.as_seq()),
                 b"owner" => t.owner = v.str(),
                 b"opened" => {
                     t.opened = moment(v);
@@ -114,6 +118,22 @@ impl<'a> Ticket<'a> {
     pub fn title(&self) -> Option<&'a str> {
         self.subject
     }
+
+    /// Its `tags`, each as text once (numbers as decimals); lists and maps are left out.
+    pub fn tags(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self
+            .tags
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.untag().scalar().map(Scalar::text))
+        {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -137,7 +157,8 @@ mod tests {
             "subject: Grinder broke\ncustomer: c-1\nstatus: resolved\npriority: high\n\
              kind: complaint\nopened: 2026-03-01T02:00:00+00:00\n\
              first_response: 2026-03-01T03:30:00+00:00\nresolved: 2026-03-02T12:00:00Z\n\
-             satisfaction: 4\nnext_action: {on: 2026-03-09}\ncreated: 2026-01-01\n",
+             satisfaction: 4\nnext_action: {on: 2026-03-09}\ncreated: 2026-01-01\n\
+             tags: [billing, 7, billing, [x]]\n",
         );
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(
@@ -162,6 +183,8 @@ mod tests {
             (t.satisfaction, t.next_on),
             (Some(4), Some(day(2026, 3, 9)))
         );
+        // A tag counts once; a list inside the list is not a tag.
+        assert_eq!(t.tags(), ["billing", "7"]);
         // Unset status and priority read as their defaults; a rating must be whole.
         let t = ticket("subject: x\ncreated: 2026-01-01\nsatisfaction: 4.5\n");
         assert_eq!(

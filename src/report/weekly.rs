@@ -305,6 +305,7 @@ pub fn weekly(data: &Data) -> Report {
     );
     Report {
         skipped: Vec::new(),
+        by: None,
         name: "weekly",
         title: "Weekly report".into(),
         as_of: data.as_of,

@@ -39,6 +39,7 @@ mod set;
 mod show_get;
 mod tour;
 mod vcard;
+mod voice;
 mod watch;
 mod whatsapp;
 mod wrong_answers;

@@ -181,13 +181,26 @@ fn service() {
     // Low: t05 answered in 2 h; resolution not due until Nov 28.
 }
 
+/// The summary: customers now c01 c02 c04 c09 c11 c13 c14 (as the funnel's E); new c13
+/// c14, churned c03 (as the funnel); buyers = the 7 RFM rows, repeat = the funnel's 2;
+/// value of 12 months = the RFM monetary column, 10200 + 8300 + 4000 + 3000 + 2500 + 1500;
+/// at risk = the list below.
 #[test]
 fn customers() {
     let text = md("customers");
     assert_eq!(
         text,
         "# Customers\n\nAs of 2026-11-22, period 2026-11-01 to 2026-11-22.\n\n\
-## RFM (customers with a won deal; value of the last 12 months)\n\n\
+## Customers\n\n\
+| Figure | Value |\n|---|---|\n\
+| Customers now (at a customer stage on the as-of date) | 7 |\n\
+| New customers in the period | 2 |\n\
+| Churned in the period | 1 |\n\
+| Buyers (a won deal by the as-of date) | 7 |\n\
+| Repeat customers (2 or more won deals) | 2 |\n\
+| Won value of the last 12 months | USD 29,500 |\n\
+| At-risk customers | 2 |\n\
+\n## RFM (customers with a won deal; value of the last 12 months)\n\n\
 | Customer | Name | Recency days | Frequency | Monetary | R | F | M | Segment |\n|---|---|---|---|---|---|---|---|---|\n\
 | c01 | Ayu Store | 17 | 2 | USD 10,200 | 4 | 5 | 5 | Champions |\n\
 | c02 | Bima Co | 11 | 2 | USD 8,300 | 5 | 5 | 5 | Champions |\n\
