@@ -133,6 +133,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         // Before the records are read: a typo is told at once.
         report::breakdown::field(store, g.primary(), field)?;
     }
+    if args.report == Kind::Leads {
+        // Its order is the score: rules that do not parse are the settings error they
+        // are, not a list of blank scores.
+        crm::ops::score::scores(store)?;
+    }
     let data = Data::new(store, as_of, period, primary, &args.filters, needs)?;
     let mut r = match by {
         Some((field, g)) => report::breakdown::breakdown(store, &data, g, field)?,

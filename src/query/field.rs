@@ -28,6 +28,13 @@ pub trait Records {
         let _ = (ty, id, name);
         None
     }
+
+    /// Why a computed field cannot be computed here (crm.toml's scoring rules do not
+    /// parse): a query naming it is an error rather than a silent blank.
+    fn computed_problem(&self, ty: RecordType, name: &str) -> Option<String> {
+        let _ = (ty, name);
+        None
+    }
 }
 
 /// A customer's lead score, computed from crm.toml's `[scoring]` (`store::score`).

@@ -26,6 +26,11 @@ pub fn unknown_ref(
 ) -> Option<String> {
     let path = field.path.as_str();
     let (cur, rest) = field.target(ty);
+    if field.computed {
+        if let Some(why) = db.computed_problem(cur, rest) {
+            return Some(format!("`{path}` cannot be computed: {why}"));
+        }
+    }
     let prefix = &path[..path.len() - rest.len()];
     if known(cur, rest, cfg, db) {
         return None;

@@ -719,6 +719,16 @@ impl crate::query::Records for Store {
         self.records(ty).any(|l| l.record.get(path).is_some())
     }
 
+    /// The scoring rules' error, for a query naming `score`.
+    fn computed_problem(&self, ty: RecordType, name: &str) -> Option<String> {
+        match (ty, name) {
+            (RecordType::Customer, crate::query::field::SCORE) => {
+                self.scores().err().map(|e| e.to_string())
+            }
+            _ => None,
+        }
+    }
+
     /// A customer's `score` (see [`score`]).
     fn computed(&self, ty: RecordType, id: &str, name: &str) -> Option<serde_yaml::Value> {
         match (ty, name) {

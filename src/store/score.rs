@@ -51,9 +51,28 @@ impl std::fmt::Display for RuleError {
     }
 }
 
+/// The folder as scoring rules see it: without the score they make (a rule on `score`
+/// would ask for itself without end).
+struct WithoutScore<'a>(&'a dyn Records);
+
+impl Records for WithoutScore<'_> {
+    fn record(&self, ty: RecordType, id: &str) -> Option<&Record> {
+        self.0.record(ty, id)
+    }
+
+    fn holds(&self, ty: RecordType, path: &str) -> bool {
+        self.0.holds(ty, path)
+    }
+
+    fn computed_problem(&self, _: RecordType, _: &str) -> Option<String> {
+        Some("a scoring rule cannot use the score it makes".into())
+    }
+}
+
 impl Rules {
     /// Types every rule of `[scoring]`; the first that does not parse is the error.
     pub fn new(cfg: &Config, today: NaiveDate, db: &dyn Records) -> Result<Rules, RuleError> {
+        let db = &WithoutScore(db);
         let typed = |kind: &'static str, ty: RecordType, rules: &[ScoreRule]| {
             rules
                 .iter()

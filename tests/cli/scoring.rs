@@ -167,6 +167,35 @@ fn a_bad_rule_is_named_with_its_line() {
         err.contains("crm.toml: [[scoring.fit]] number 2: `where`: "),
         "{err}"
     );
+    // Wherever a score is asked for, the broken rule is the answer, never blank scores.
+    for args in [
+        &["list", "customers", "--where", "score >= 1"][..],
+        &["list", "customers", "--sort", "-score"],
+        &["list", "customers", "--fields", "id,score"],
+        &["report", "funnel", "--where", "score >= 1"],
+    ] {
+        let err = f.fails(2, args);
+        assert!(
+            err.contains(
+                "`score` cannot be computed: crm.toml: [[scoring.fit]] number 2: `where`: "
+            ),
+            "{args:?}: {err}"
+        );
+    }
+    let err = f.fails(1, &["report", "leads"]);
+    assert!(
+        err.contains("crm.toml: [[scoring.fit]] number 2: `where`: "),
+        "{err}"
+    );
+    // A rule cannot score by the score it makes.
+    f.edit("crm.toml", "where = \"city = \"", "where = \"score >= 3\"");
+    let err = f.fails(1, &["score", "a-cafe"]);
+    assert!(
+        err.contains(
+            "[[scoring.fit]] number 2: `where`: invalid --where expression at column 1: `score` cannot be computed: a scoring rule cannot use the score it makes"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
