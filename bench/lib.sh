@@ -24,3 +24,8 @@ empty_interactions() {
   mkdir -p "$2"
   echo "mv $1/interactions $2/\$(date +%s%N) && mkdir $1/interactions"
 }
+
+# The peak resident memory of one run of a command (a string for eval), in MB.
+peak_mb() {
+  /usr/bin/time -f %M bash -c "$1 >/dev/null 2>&1" 2>&1 | tail -n 1 | python3 -c "import sys; print(f'{int(sys.stdin.read())/1024:.0f} MB')"
+}

@@ -27,7 +27,7 @@ where = "industry = cafe and city in (Jakarta, Bandung)"
 points = 15
 
 [[scoring.fit]]
-where = "tags contains vip"
+where = "tags = vip"
 points = 10
 
 [[scoring.engagement]]
@@ -41,8 +41,8 @@ TOML
 fi
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(rustc --version)"
 echo
-echo "| command (370,000 records, warm, every file statted) | median of 5 |"
-echo "|---|---|"
+echo "| command (370,000 records, warm, every file statted) | median of 5 | peak RSS |"
+echo "|---|---|---|"
 for cmd in \
   "list customers --where 'stage = customer' --format ids" \
   "list customers --where 'score >= 20' --format ids" \
@@ -53,5 +53,5 @@ for cmd in \
   "report pipeline --by customer.industry --format json" \
   "report customers --by tags --format json"; do
   eval "$crm -C $dir $cmd" >/dev/null
-  echo "| \`crm $cmd\` | $(median_ms --warmup 1 --runs 5 "$crm -C $dir $cmd") |"
+  echo "| \`crm $cmd\` | $(median_ms --warmup 1 --runs 5 "$crm -C $dir $cmd") | $(peak_mb "$crm -C $dir $cmd") |"
 done

@@ -117,10 +117,37 @@ impl Grouped {
 
 /// The groups of a field: each value and the places of its records; whether a record
 /// held a list.
+#[derive(Default)]
 struct Groups {
     values: Vec<String>,
     members: Map<String, Vec<usize>>,
     list: bool,
+    /// Places in `values`, by value.
+    index: Map<String, usize>,
+}
+
+impl Groups {
+    /// Puts the record `id` in the groups of its values; a second file of an id is
+    /// left out (as the reports count the first).
+    fn add(&mut self, id: &str, (vals, list): (Vec<String>, bool)) {
+        if self.members.contains_key(id) {
+            return;
+        }
+        self.list |= list;
+        let mut places = Vec::with_capacity(vals.len());
+        for v in vals {
+            let at = match self.index.get(&v) {
+                Some(at) => *at,
+                None => {
+                    self.values.push(v.clone());
+                    self.index.insert(v, self.values.len() - 1);
+                    self.values.len() - 1
+                }
+            };
+            places.push(at);
+        }
+        self.members.insert(id.to_string(), places);
+    }
 }
 
 /// The values a record gives the field: its text, each item of a list (once), or
@@ -152,29 +179,35 @@ fn values_of(v: Option<Cow<'_, Value>>) -> (Vec<String>, bool) {
 /// The group of each record of the type, by id (the first file of an id, as the
 /// reports count it).
 fn groups(store: &Store, ty: RecordType, field: &FieldRef) -> Groups {
-    let top: Vec<&str> = field.top().into_iter().collect();
-    let mut index: Map<String, usize> = Map::default();
-    let mut out = Groups {
-        values: Vec::new(),
-        members: Map::default(),
-        list: false,
-    };
-    for l in store.records_with(ty, &top) {
-        if out.members.contains_key(&l.record.id) {
-            continue;
+    let mut out = Groups::default();
+    let (target, rest) = field.target(ty);
+    let top = field.top();
+    let joined = top.filter(|t| target != ty && field.path == format!("{t}.{rest}"));
+    if let Some(link) = joined {
+        // One reference to follow (`customer.sector`): the referenced records read with
+        // just that field, not whole (100,000 customers whole are 500 MB).
+        let inner = FieldRef::new(target, rest, &store.config);
+        let inner_top: Vec<&str> = inner.top().into_iter().collect();
+        let mut of_target: Map<&str, (Vec<String>, bool)> = Map::default();
+        for l in store.records_with(target, &inner_top) {
+            of_target
+                .entry(l.record.id.as_str())
+                .or_insert_with(|| values_of(inner.value(&l.record, store)));
         }
-        let (vals, list) = values_of(field.value(&l.record, store));
-        out.list |= list;
-        let places = vals
-            .into_iter()
-            .map(|v| {
-                *index.entry(v.clone()).or_insert_with(|| {
-                    out.values.push(v);
-                    out.values.len() - 1
-                })
-            })
-            .collect();
-        out.members.insert(l.record.id.clone(), places);
+        for l in store.records_with(ty, &[link]) {
+            let vals = l
+                .record
+                .str(link)
+                .and_then(|id| of_target.get(id))
+                .cloned()
+                .unwrap_or_else(|| values_of(None));
+            out.add(&l.record.id, vals);
+        }
+        return out;
+    }
+    let top: Vec<&str> = top.into_iter().collect();
+    for l in store.records_with(ty, &top) {
+        out.add(&l.record.id, values_of(field.value(&l.record, store)));
     }
     out
 }

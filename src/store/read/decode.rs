@@ -44,6 +44,30 @@ pub fn decode(
     (data, new_issues)
 }
 
+/// Each record of the snapshot decoded with the top-level fields `only` and handed to
+/// `f`, in path order, then dropped: for a pass that needs every record once and keeps
+/// only what `f` returns. Decoded a slice at a time on all cores (`f` runs on this
+/// thread: it may read the folder), so memory holds one slice, not the type. A file
+/// that does not read is left out (`crm check` names it).
+pub fn each_with<T>(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    only: &[&str],
+    mut f: impl FnMut(&Record) -> Option<T>,
+) -> Vec<T> {
+    const SLICE: usize = 8192;
+    let mut out = Vec::new();
+    for items in snapshot.items.chunks(SLICE) {
+        let slice: Vec<Option<Loaded>> = items
+            .par_iter()
+            .map(|i| decode_one(root, ty, snapshot.encoded(*i)?, Some(only)).ok())
+            .collect();
+        out.extend(slice.iter().flatten().filter_map(|l| f(&l.record)));
+    }
+    out
+}
+
 /// A record decoded from its encoding, whole or (`only`) with some top-level fields.
 fn decode_one(
     root: &Path,

@@ -145,7 +145,7 @@ impl Snapshot {
         kept
     }
 
-    fn encoded(&self, item: Item) -> Option<Encoded<'_>> {
+    pub(super) fn encoded(&self, item: Item) -> Option<Encoded<'_>> {
         match self.body(item) {
             (path, Ok(bytes)) => Some(Encoded { path, bytes }),
             _ => None,
