@@ -639,6 +639,43 @@ fn pipeline_by_a_custom_field_of_the_customer() {
         )
         + &group("(none)", 1, 1, "USD 100", "USD 10", 0, "0", 0, "", "");
     assert_eq!(out, want);
+    // A deal's own field: won d01 d02 d03 d05 d06 d10 (6), then lost d04 d07 and new d09
+    // d11 (2 each, by name), then proposal d08.
+    let json = run(
+        &f,
+        &[
+            "report",
+            "pipeline",
+            "--by",
+            "stage",
+            "--since",
+            "2016-01-01",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["sections"]["groups"]["rows"].as_array().unwrap();
+    let got: Vec<(String, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["value"].as_str().unwrap().to_string(),
+                r["deals"].as_u64().unwrap(),
+                r["won"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64)> = [
+        ("won", 6, 6),
+        ("lost", 2, 0),
+        ("new", 2, 0),
+        ("proposal", 1, 0),
+    ]
+    .into_iter()
+    .map(|(s, n, w)| (s.to_string(), n, w))
+    .collect();
+    assert_eq!(got, want);
 }
 
 /// Customers by tags, November: vip (c01–c04): 4 customers now; buyers c01 (d01, d10:
