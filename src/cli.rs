@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 15] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 16] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -139,6 +139,7 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 15] {
         (&["agenda"], commands::agenda::FORMATS),
         (&["timeline"], commands::timeline::FORMATS),
         (&["score"], commands::score::FORMATS),
+        (&["sql"], commands::sql::FORMATS),
         (
             &["campaign", "audience"],
             commands::campaign::AUDIENCE_FORMATS,
@@ -194,6 +195,7 @@ pub enum Command {
     Report(commands::report::Args),
     Timeline(commands::timeline::Args),
     Score(commands::score::Args),
+    Sql(commands::sql::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

@@ -61,7 +61,7 @@ pub fn failed(message: impl Into<String>) -> anyhow::Error {
 pub fn kind_of(e: &crm::Error) -> Kind {
     use crm::Error as E;
     match e {
-        E::BadValue(_) | E::Query(_) => Kind::Usage,
+        E::BadValue(_) | E::Query(_) | E::SqlQuery(_) => Kind::Usage,
         E::NoRoot(_)
         | E::Config(_)
         | E::Resolve(_)
@@ -84,6 +84,7 @@ pub fn kind_of(e: &crm::Error) -> Kind {
         | E::ImportStopped { .. }
         | E::Read { .. }
         | E::Comments { .. }
+        | E::Sql(_)
         | E::Io { .. } => Kind::Failed,
     }
 }

@@ -13,6 +13,7 @@ pub mod query;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod sql;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -80,7 +80,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         | Format::Markdown
         | Format::Html
         | Format::Ics
-        | Format::Vcf => return Err(super::unoffered("check", style)),
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => return Err(super::unoffered("check", style)),
         Format::Json => {
             let items: Vec<serde_json::Value> = findings
                 .iter()

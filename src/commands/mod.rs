@@ -23,6 +23,7 @@ pub mod schema;
 pub mod score;
 pub mod set;
 pub mod show;
+pub mod sql;
 pub mod stage;
 pub mod timeline;
 pub mod unset;
@@ -229,6 +230,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Completions(args) => completions::run(ctx, args),
         Command::Man(args) => man::run(ctx, args),
         Command::Score(args) => score::run(ctx, args),
+        Command::Sql(args) => sql::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

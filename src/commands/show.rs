@@ -83,7 +83,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 rows::RowOptions::HUMAN,
             )?;
         }
-        Format::Text | Format::Github | Format::Html | Format::Ics | Format::Vcf => {
+        Format::Text
+        | Format::Github
+        | Format::Html
+        | Format::Ics
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => {
             return Err(super::unoffered("show", format));
         }
         Format::Jsonl | Format::Csv | Format::Tsv | Format::Ids => {

@@ -117,6 +117,12 @@ pub enum Error {
         path: PathBuf,
         lost: Vec<crate::model::comments::Comment>,
     },
+    /// The SQL database could not be built or read (`crm sql`, `crm export all`).
+    #[error("sql: {0}")]
+    Sql(String),
+    /// A query SQLite does not take (a syntax error, a table or column it lacks).
+    #[error("{0}")]
+    SqlQuery(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

@@ -254,7 +254,9 @@ pub fn export(
         | Format::Text
         | Format::Github
         | Format::Html
-        | Format::Ics => {
+        | Format::Ics
+        | Format::Sqlite
+        | Format::Parquet => {
             return Err(std::io::Error::other(format!(
                 "{} are not exported as {}",
                 ty.plural(),

@@ -41,11 +41,15 @@ pub enum Format {
     Ics,
     /// vCard 4.0, RFC 6350 (customers, for phones and address books).
     Vcf,
+    /// A SQLite database of every table (`crm export all`).
+    Sqlite,
+    /// A folder of Parquet files, one per table (`crm export all`).
+    Parquet,
 }
 
 impl Format {
     /// Every format, in the order help lists them (record lists' first).
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 15] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
@@ -59,6 +63,8 @@ impl Format {
         Format::Html,
         Format::Ics,
         Format::Vcf,
+        Format::Sqlite,
+        Format::Parquet,
     ];
 
     /// The formats data is exported in and imported from (vCard: customers only).
@@ -78,6 +84,8 @@ impl Format {
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "vcf" | "vcard" => Some(Format::Vcf),
+            "sqlite" | "db" | "sqlite3" => Some(Format::Sqlite),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -102,7 +110,9 @@ impl Format {
             | Format::Ids
             | Format::Github
             | Format::Ics
-            | Format::Vcf => false,
+            | Format::Vcf
+            | Format::Sqlite
+            | Format::Parquet => false,
         }
     }
 
@@ -124,6 +134,8 @@ impl Format {
             Format::Html => "html",
             Format::Ics => "ics",
             Format::Vcf => "vcf",
+            Format::Sqlite => "sqlite",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -272,7 +284,9 @@ pub fn write_records(
         | Format::Github
         | Format::Html
         | Format::Ics
-        | Format::Vcf => {
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => {
             let header: Vec<String> = cols.fields.iter().map(|f| f.path.clone()).collect();
             let rows: Vec<Vec<String>> = records
                 .iter()

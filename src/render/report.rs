@@ -281,7 +281,9 @@ pub fn write_report(
         | Format::Text
         | Format::Github
         | Format::Ics
-        | Format::Vcf => Err(io::Error::other(format!(
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => Err(io::Error::other(format!(
             "reports are not written as {format}"
         ))),
         Format::Table => {

@@ -29,11 +29,16 @@ pub fn write_rows(
             }
             Ok(())
         }
-        Format::Yaml | Format::Text | Format::Github | Format::Html | Format::Ics | Format::Vcf => {
-            Err(io::Error::other(format!(
-                "rows are not written as {format}"
-            )))
-        }
+        Format::Yaml
+        | Format::Text
+        | Format::Github
+        | Format::Html
+        | Format::Ics
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => Err(io::Error::other(format!(
+            "rows are not written as {format}"
+        ))),
     }
 }
 
@@ -71,7 +76,9 @@ pub fn write_labelled(
         | Format::Github
         | Format::Html
         | Format::Ics
-        | Format::Vcf => {
+        | Format::Vcf
+        | Format::Sqlite
+        | Format::Parquet => {
             let header: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
             write_rows(out, &header, rows, format, RowOptions::HUMAN)
         }

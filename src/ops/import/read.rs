@@ -232,7 +232,9 @@ pub(super) fn read_rows(text: &str, opts: &ImportOptions) -> Result<Vec<Row>, Im
         | DataFormat::Text
         | DataFormat::Github
         | DataFormat::Html
-        | DataFormat::Ics => Err(input_error(
+        | DataFormat::Ics
+        | DataFormat::Sqlite
+        | DataFormat::Parquet => Err(input_error(
             &opts.source,
             1,
             format!("rows are not read as {}", opts.format),

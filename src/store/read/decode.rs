@@ -56,16 +56,44 @@ pub fn each_with<T>(
     only: &[&str],
     mut f: impl FnMut(&Record) -> Option<T>,
 ) -> Vec<T> {
+    sliced(root, ty, snapshot, Some(only), |_, r| f(r))
+}
+
+/// [`each_with`] of whole records, each with its encoding (path and bytes).
+pub fn each_with_whole<T>(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    f: impl FnMut(Encoded, &Record) -> Option<T>,
+) -> Vec<T> {
+    sliced(root, ty, snapshot, None, f)
+}
+
+fn sliced<T>(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    only: Option<&[&str]>,
+    mut f: impl FnMut(Encoded, &Record) -> Option<T>,
+) -> Vec<T> {
     const SLICE: usize = 8192;
     let mut out = Vec::new();
     for items in snapshot.items.chunks(SLICE) {
-        let slice: Vec<Option<Loaded>> = items
+        let slice: Vec<Option<(Encoded, Loaded)>> = items
             .par_iter()
-            .map(|i| decode_one(root, ty, snapshot.encoded(*i)?, Some(only)).ok())
+            .map(|i| {
+                let e = snapshot.encoded(*i)?;
+                decode_one(root, ty, e, only).ok().map(|l| (e, l))
+            })
             .collect();
-        out.extend(slice.iter().flatten().filter_map(|l| f(&l.record)));
+        out.extend(slice.iter().flatten().filter_map(|(e, l)| f(*e, &l.record)));
     }
     out
+}
+
+/// One record of a snapshot, decoded whole.
+pub fn decode_encoded(root: &Path, ty: RecordType, e: Encoded) -> Result<Loaded, LoadIssue> {
+    decode_one(root, ty, e, None)
 }
 
 /// A record decoded from its encoding, whole or (`only`) with some top-level fields.
