@@ -129,6 +129,9 @@ fn open_rw(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NOFOLLOW
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sql_error)?;
+    // Another crm updating it: wait for it, as writers of records wait for each other.
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(sql_error)?;
     // A cache: after a crash it is rebuilt (see `dirty`), so no journal file is kept,
     // nor is anything synced. The foreign keys are declared for readers (Datasette draws
     // them), not enforced: a hand-edited folder may name a customer that is not there.
@@ -145,6 +148,8 @@ pub fn open_ro(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NOFOLLOW
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sql_error)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(sql_error)?;
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA trusted_schema = OFF;")
         .map_err(sql_error)?;
     Ok(conn)
@@ -215,13 +220,17 @@ impl<'c> Writer<'c> {
         path: &str,
         h: i64,
     ) -> Result<()> {
-        let t = tables.iter().position(|t| t.ty == Some(r.ty)).unwrap_or(0);
-        let made = rows(r, tables, None);
+        let made = Made::of(r, tables, h);
+        self.put(r.ty, path, &made, tables)
+    }
+
+    fn put(&mut self, ty: RecordType, path: &str, made: &Made, tables: &[Table]) -> Result<()> {
+        let t = tables.iter().position(|t| t.ty == Some(ty)).unwrap_or(0);
         let added = self.main[t]
-            .execute(params_from_iter(made.main.iter().map(value)))
+            .execute(params_from_iter(made.rows.main.iter().map(value)))
             .map_err(sql_error)?;
         if added == 1 {
-            for (at, row) in &made.children {
+            for (at, row) in &made.rows.children {
                 self.main[*at]
                     .execute(params_from_iter(row.iter().map(value)))
                     .map_err(sql_error)?;
@@ -231,14 +240,33 @@ impl<'c> Writer<'c> {
             files
                 .execute(rusqlite::params![
                     path,
-                    r.ty.plural(),
-                    r.id,
-                    h,
-                    custom_keys(r).join("\n")
+                    ty.plural(),
+                    made.id,
+                    made.hash,
+                    made.keys
                 ])
                 .map_err(sql_error)?;
         }
         Ok(())
+    }
+}
+
+/// What a record becomes, worked out on any core: its rows, id, hash and custom keys.
+struct Made {
+    rows: super::rows::Rows,
+    id: String,
+    hash: i64,
+    keys: String,
+}
+
+impl Made {
+    fn of(r: &crate::model::Record, tables: &[Table], hash: i64) -> Made {
+        Made {
+            rows: rows(r, tables, None),
+            id: r.id.clone(),
+            hash,
+            keys: custom_keys(r).join("\n"),
+        }
     }
 }
 
@@ -257,7 +285,12 @@ fn value(c: &Cell) -> rusqlite::types::Value {
 /// Writes every record of the folder into the empty database `conn` (crm's tables
 /// too when `cache`), then the scores.
 fn fill(store: &Store, conn: &Connection, tables: &[Table], cache: bool) -> Result<()> {
-    for sql in create_sql(tables) {
+    // Tables first, their indexes after the rows: one sort instead of a tree kept in
+    // order row by row.
+    let (indexes, creates): (Vec<String>, Vec<String>) = create_sql(tables)
+        .into_iter()
+        .partition(|s| s.starts_with("CREATE INDEX"));
+    for sql in creates {
         conn.execute(&sql, []).map_err(sql_error)?;
     }
     if cache {
@@ -271,18 +304,26 @@ fn fill(store: &Store, conn: &Connection, tables: &[Table], cache: bool) -> Resu
         for ty in RecordType::ALL {
             let snapshot = store.snapshot(ty);
             let mut failed = None;
-            crate::store::read::decode::each_with_whole(&store.root, ty, snapshot, |e, r| {
-                if failed.is_none() {
-                    if let Err(err) = w.add(r, tables, e.path, hash(e.bytes)) {
-                        failed = Some(err);
+            crate::store::read::decode::each_mapped(
+                &store.root,
+                ty,
+                snapshot,
+                |e, r| Made::of(r, tables, hash(e.bytes)),
+                |e, made| {
+                    if failed.is_none() {
+                        if let Err(err) = w.put(ty, e.path, &made, tables) {
+                            failed = Some(err);
+                        }
                     }
-                }
-                None::<()>
-            });
+                },
+            );
             if let Some(e) = failed {
                 return Err(e);
             }
         }
+    }
+    for sql in indexes {
+        conn.execute(&sql, []).map_err(sql_error)?;
     }
     if cache {
         set_meta(conn, "config", &config_key(store))?;
@@ -324,7 +365,7 @@ pub fn write(store: &Store, path: &Path, cache: bool) -> Result<()> {
         .map_err(io)?;
     {
         let conn = open_rw(tmp.path())?;
-        conn.execute_batch("PRAGMA journal_mode = OFF;")
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA cache_size = -65536;")
             .map_err(sql_error)?;
         let t = current_tables(store);
         fill(store, &conn, &t, cache)?;
@@ -333,8 +374,9 @@ pub fn write(store: &Store, path: &Path, cache: bool) -> Result<()> {
             // hands us a `.crm/` can know in advance.
             set_meta(&conn, "file", &file_id(tmp.path()))?;
         }
-        if scored(store) {
-            refresh_scores(store, &conn, cache)?;
+        // An export holds the scores; the cache gets them when a query asks (`cached`).
+        if scored(store) && !cache {
+            refresh_scores(store, &conn, false)?;
         }
         conn.close().map_err(|(_, e)| sql_error(e))?;
     }
@@ -365,7 +407,8 @@ pub fn cached(store: &Store, customers: bool) -> Result<PathBuf> {
     let current = usable && update(store, &path).unwrap_or(false);
     if !current {
         write(store, &path, true)?;
-    } else if customers && scored(store) {
+    }
+    if customers && scored(store) {
         let conn = open_rw(&path)?;
         refresh_scores(store, &conn, true)?;
     }

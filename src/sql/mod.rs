@@ -98,7 +98,10 @@ pub fn describe(store: &Store) -> Vec<[String; 4]> {
             out.push([
                 t.name.to_string(),
                 c.name.clone(),
-                c.kind.sql().to_string(),
+                match c.kind.sql() {
+                    "" => "ANY".to_string(),
+                    t => t.to_string(),
+                },
                 c.references.unwrap_or("").to_string(),
             ]);
         }

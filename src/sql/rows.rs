@@ -44,7 +44,10 @@ fn cell(kind: Kind, v: &Value) -> Option<Cell> {
     }
     let scalar = Scalar::of(v);
     Some(match kind {
-        Kind::Text => Cell::Text(scalar.map(|_| scalar_text(v))??),
+        Kind::Text => {
+            scalar?;
+            Cell::Text(scalar_text(v)?)
+        }
         Kind::Date => Cell::Text(v.as_str().filter(|s| parse_date(s).is_some())?.into()),
         Kind::Moment => Cell::Text(
             v.as_str()
@@ -234,7 +237,7 @@ mod tests {
     fn a_deal_makes_typed_cells_children_and_extra() {
         let r = record(
             RecordType::Deal,
-            "title: POS\ncustomer: c-1\nstage: won\nvalue: 1500.50\nprobability: 40\n\
+            "title: POS\ncustomer: c-1\nstage: won\nvalue: '1500.50'\nprobability: 40\n\
              products: [pos, printer]\nhistory:\n- {stage: won, at: 2026-11-02T10:00:00+07:00}\n\
              next_action: {on: 2026-12-01, mood: good}\ncreated: soon\nsector: retail\n",
         );

@@ -300,3 +300,14 @@ pub fn on_terminal(
         String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"),
     ))
 }
+
+/// `python3`, when it runs here (tests that use it as an independent client skip
+/// otherwise, saying so).
+#[allow(dead_code)]
+pub fn python() -> Option<String> {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| "python3".to_string())
+}

@@ -8,8 +8,8 @@ use std::path::Path;
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Lowest first, as the README's table lists them.
-const LAYERS: [&str; 9] = [
-    "model", "error", "config", "rules", "query", "store", "report", "render", "ops",
+const LAYERS: [&str; 10] = [
+    "model", "error", "config", "rules", "query", "store", "report", "render", "ops", "sql",
 ];
 
 /// The binary's files, which may use everything.

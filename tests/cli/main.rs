@@ -37,6 +37,7 @@ mod second_trial;
 mod security;
 mod set;
 mod show_get;
+mod sql;
 mod tour;
 mod vcard;
 mod voice;

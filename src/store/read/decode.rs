@@ -91,6 +91,31 @@ fn sliced<T>(
     out
 }
 
+/// Each record of the snapshot decoded whole and turned by `map` into what `f` takes,
+/// both on all cores, a slice at a time; `f` then runs on this thread, in path order.
+pub fn each_mapped<T: Send>(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    map: impl Fn(Encoded, &Record) -> T + Sync + Send,
+    mut f: impl FnMut(Encoded, T),
+) {
+    const SLICE: usize = 8192;
+    for items in snapshot.items.chunks(SLICE) {
+        let slice: Vec<Option<(Encoded, T)>> = items
+            .par_iter()
+            .map(|i| {
+                let e = snapshot.encoded(*i)?;
+                let l = decode_one(root, ty, e, None).ok()?;
+                Some((e, map(e, &l.record)))
+            })
+            .collect();
+        for (e, t) in slice.into_iter().flatten() {
+            f(e, t);
+        }
+    }
+}
+
 /// One record of a snapshot, decoded whole.
 pub fn decode_encoded(root: &Path, ty: RecordType, e: Encoded) -> Result<Loaded, LoadIssue> {
     decode_one(root, ty, e, None)
