@@ -402,6 +402,50 @@ fn parquet_files_read_back_typed() {
             .clone();
         (c.physical_type(), c.logical_type_ref().cloned())
     };
+    // Every column of deals.parquet, in order, with its type.
+    let text = || (Physical::BYTE_ARRAY, Some(LogicalType::String));
+    let date = || (Physical::INT32, Some(LogicalType::Date));
+    let all: Vec<(String, (Physical, Option<LogicalType>))> = schema
+        .columns()
+        .iter()
+        .map(|c| {
+            (
+                c.name().to_string(),
+                (c.physical_type(), c.logical_type_ref().cloned()),
+            )
+        })
+        .collect();
+    let want: Vec<(String, (Physical, Option<LogicalType>))> = [
+        ("id", text()),
+        ("title", text()),
+        ("customer", text()),
+        ("stage", text()),
+        (
+            "value",
+            (
+                Physical::FIXED_LEN_BYTE_ARRAY,
+                Some(LogicalType::decimal(0, 28)),
+            ),
+        ),
+        ("value_text", text()),
+        ("currency", text()),
+        ("probability", (Physical::DOUBLE, None)),
+        ("kind", text()),
+        ("campaign", text()),
+        ("expected_close", date()),
+        ("closed", date()),
+        ("lost_reason", text()),
+        ("owner", text()),
+        ("next_action_on", date()),
+        ("next_action_note", text()),
+        ("notes", text()),
+        ("created", date()),
+        ("extra", text()),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n.to_string(), t))
+    .collect();
+    assert_eq!(all, want);
     assert_eq!(col("id"), (Physical::BYTE_ARRAY, Some(LogicalType::String)));
     assert_eq!(
         col("value"),
