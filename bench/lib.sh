@@ -1,4 +1,4 @@
-# Shared by the ingestion benchmarks (bench/mail.sh, bench/whatsapp.sh); sourced.
+# Shared by the benchmarks (bench/mail.sh, whatsapp.sh, score.sh, sql.sh); sourced.
 
 # hyperfine, from Debian's packages when it is missing.
 need_hyperfine() {
@@ -28,4 +28,19 @@ empty_interactions() {
 # The peak resident memory of one run of a command (a string for eval), in MB.
 peak_mb() {
   /usr/bin/time -f %M bash -c "$1 >/dev/null 2>&1" 2>&1 | tail -n 1 | python3 -c "import sys; print(f'{int(sys.stdin.read())/1024:.0f} MB')"
+}
+
+# Builds the release crm and sets $crm to it.
+release_crm() {
+  cargo build --release --locked --quiet --bin crm
+  crm="$PWD/target/release/crm"
+}
+
+# Generates folder $1 with seed 42 and $2 customers, $3 deals, $4 tickets, $5
+# interactions, unless it is there already.
+generated() {
+  if [ ! -f "$1/crm.toml" ]; then
+    rm -rf "$1"
+    "$crm" generate "$1" --seed 42 --customers "$2" --deals "$3" --tickets "$4" --interactions "$5"
+  fi
 }

@@ -10,13 +10,9 @@ out="${BENCH_DIR:-/tmp}"
 export CRM_TODAY=2026-11-22
 . bench/lib.sh
 need_hyperfine
-cargo build --release --locked --quiet --bin crm
-crm="$PWD/target/release/crm"
+release_crm
 dir="$out/crm-bench-mail"
-if [ ! -f "$dir/crm.toml" ]; then
-  rm -rf "$dir"
-  "$crm" generate "$dir" --seed 42 --customers 20000 --deals 0 --tickets 0 --interactions 0
-fi
+generated "$dir" 20000 0 0 0
 "$crm" -C "$dir" list customers --fields email --format tsv --no-header > "$dir/.emails"
 mbox="$out/crm-bench-10000.mbox"
 python3 - "$dir/.emails" "$mbox" <<'PY'

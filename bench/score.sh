@@ -12,13 +12,9 @@ out="${BENCH_DIR:-/tmp}"
 export CRM_TODAY=2026-11-22
 . bench/lib.sh
 need_hyperfine
-cargo build --release --locked --quiet --bin crm
-crm="$PWD/target/release/crm"
+release_crm
 dir="$out/crm-bench-score"
-if [ ! -f "$dir/crm.toml" ]; then
-  rm -rf "$dir"
-  "$crm" generate "$dir" --seed 42 --customers 100000 --deals 50000 --tickets 20000 --interactions 200000
-fi
+generated "$dir" 100000 50000 20000 200000
 if ! grep -q '^\[\[scoring.fit\]\]' "$dir/crm.toml"; then
   cat >>"$dir/crm.toml" <<'TOML'
 

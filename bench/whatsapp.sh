@@ -11,13 +11,9 @@ out="${BENCH_DIR:-/tmp}"
 export CRM_TODAY=2026-11-22
 . bench/lib.sh
 need_hyperfine
-cargo build --release --locked --quiet --bin crm
-crm="$PWD/target/release/crm"
+release_crm
 dir="$out/crm-bench-whatsapp"
-if [ ! -f "$dir/crm.toml" ]; then
-  rm -rf "$dir"
-  "$crm" generate "$dir" --seed 42 --customers 20000 --deals 0 --tickets 0 --interactions 0
-fi
+generated "$dir" 20000 0 0 0
 # The chat's other party: a customer of its own name (the generated names repeat), found
 # by name among the 20,001 (every customer's number is keyed too).
 name="Warung Kopi Bench"

@@ -5,7 +5,7 @@ use crm::render::rows::write_rows;
 use crm::render::rows::RowOptions;
 use crm::render::Format;
 
-use super::Ctx;
+use super::{Ctx, ROW_FORMATS};
 
 /// Run a SQL query on the folder: its records as tables of an embedded SQLite.
 ///
@@ -36,15 +36,8 @@ pub struct Args {
     pub raw: bool,
 }
 
-/// The formats `crm sql` offers.
-pub const FORMATS: &[Format] = &[
-    Format::Table,
-    Format::Tsv,
-    Format::Csv,
-    Format::Json,
-    Format::Jsonl,
-    Format::Markdown,
-];
+/// The formats `crm sql` offers: the row formats but `ids` (an answer has no ids).
+pub const FORMATS: &[Format] = ROW_FORMATS.split_at(6).0;
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let format = ctx.format("sql", FORMATS, ctx.rows_default())?;
