@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 16] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 17] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -140,6 +140,7 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 16] {
         (&["timeline"], commands::timeline::FORMATS),
         (&["score"], commands::score::FORMATS),
         (&["sql"], commands::sql::FORMATS),
+        (&["dedupe"], commands::dedupe::FORMATS),
         (
             &["campaign", "audience"],
             commands::campaign::AUDIENCE_FORMATS,
@@ -196,6 +197,7 @@ pub enum Command {
     Timeline(commands::timeline::Args),
     Score(commands::score::Args),
     Sql(commands::sql::Args),
+    Dedupe(commands::dedupe::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod campaign;
 pub mod check;
 pub mod completions;
+pub mod dedupe;
 pub mod edit;
 pub mod export;
 pub mod generate;
@@ -231,6 +232,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Man(args) => man::run(ctx, args),
         Command::Score(args) => score::run(ctx, args),
         Command::Sql(args) => sql::run(ctx, args),
+        Command::Dedupe(args) => dedupe::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

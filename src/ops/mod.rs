@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod assign;
 pub mod check;
 pub mod contact;
+pub mod dedupe;
 pub mod edit;
 pub mod export;
 pub mod generate;

@@ -16,6 +16,7 @@ mod concurrency;
 mod contact;
 mod crash;
 mod day_one;
+mod dedupe;
 mod edit_rm;
 mod fuzz_regressions;
 mod git;
