@@ -123,7 +123,7 @@ impl clap::builder::TypedValueParser for FormatValues {
 /// The commands that print formatted output, by their path in the tree, and the formats
 /// each offers. A command not listed prints no formatted output, and its help shows no
 /// `--format`.
-fn offers() -> [(&'static [&'static str], &'static [Format]); 17] {
+fn offers() -> [(&'static [&'static str], &'static [Format]); 18] {
     [
         (&["list"], commands::list::FORMATS),
         (&["report"], commands::report::FORMATS),
@@ -141,6 +141,7 @@ fn offers() -> [(&'static [&'static str], &'static [Format]); 17] {
         (&["score"], commands::score::FORMATS),
         (&["sql"], commands::sql::FORMATS),
         (&["dedupe"], commands::dedupe::FORMATS),
+        (&["export-subject"], commands::export_subject::FORMATS),
         (
             &["campaign", "audience"],
             commands::campaign::AUDIENCE_FORMATS,
@@ -198,6 +199,7 @@ pub enum Command {
     Score(commands::score::Args),
     Sql(commands::sql::Args),
     Dedupe(commands::dedupe::Args),
+    ExportSubject(commands::export_subject::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

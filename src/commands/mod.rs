@@ -8,6 +8,7 @@ pub mod completions;
 pub mod dedupe;
 pub mod edit;
 pub mod export;
+pub mod export_subject;
 pub mod generate;
 pub mod get;
 pub mod git_setup;
@@ -233,6 +234,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Score(args) => score::run(ctx, args),
         Command::Sql(args) => sql::run(ctx, args),
         Command::Dedupe(args) => dedupe::run(ctx, args),
+        Command::ExportSubject(args) => export_subject::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

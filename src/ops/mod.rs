@@ -19,6 +19,7 @@ pub mod merge;
 pub mod remove;
 pub mod score;
 pub mod send;
+pub mod subject;
 pub mod timeline;
 
 use serde_yaml::Value;

@@ -31,6 +31,7 @@ mod list;
 mod query;
 mod reports;
 mod reports_edge;
+mod rights;
 mod schema;
 mod scoring;
 mod scripts;
