@@ -187,9 +187,13 @@ pub fn infer_value(raw: &str) -> Value {
     }
 }
 
+/// The list of a customer's changes of consent, `{consent, at}` each, that `crm set`
+/// appends to.
+pub const CONSENT_HISTORY: &str = "consent_history";
+
 /// Applies assignments in order. References are resolved (prefix, e-mail) to ids; a
 /// `stage` assignment is a stage change, with history; setting `preferences.consent`
-/// records when in `preferences.consent_at`.
+/// records when in `preferences.consent_at` and appends the change to `consent_history`.
 pub fn apply(store: &Store, record: &mut Record, assignments: &[Assignment]) -> Result<()> {
     for a in assignments {
         apply_one(store, record, a)?;
@@ -262,7 +266,19 @@ fn apply_one(store: &Store, record: &mut Record, a: &Assignment) -> Result<()> {
         return Ok(());
     }
     if path == "preferences.consent" && record.get(path) != Some(&value) {
-        set(record, "preferences.consent_at", store.clock.stamp().into())?;
+        let at: Value = store.clock.stamp().into();
+        set(record, "preferences.consent_at", at.clone())?;
+        // Each change, in order: what a subject access request asks for (`crm
+        // export-subject`), which `consent_at` alone forgets.
+        let mut history = match record.get(CONSENT_HISTORY) {
+            Some(Value::Sequence(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        let mut entry = serde_yaml::Mapping::new();
+        entry.insert("consent".into(), value.clone());
+        entry.insert("at".into(), at);
+        history.push(Value::Mapping(entry));
+        set(record, CONSENT_HISTORY, Value::Sequence(history))?;
     }
     set(record, path, value)
 }

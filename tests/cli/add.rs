@@ -164,7 +164,8 @@ fn every_field_has_a_flag() {
     ]);
     assert_eq!(
         f.record(&format!("customers/{cust}.yaml")),
-        "name: Budi Santoso\nkind: person\norganisation: toko-maju-k7q2\nemail: budi@example.id\nphone: +62 812 3456\nsocial:\n  instagram: '@budi'\n  whatsapp: '+62812'\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-01T00:00:00+00:00\nsource: ramadan\nowner: ayu@ourco.id\ntags:\n- vip\n- retail\n- jakarta\ncity: Jakarta\nregion: DKI\ncountry: ID\nindustry: retail\npreferences:\n  channel: whatsapp\n  frequency: monthly\n  consent: true\n  consent_at: 2026-11-22T00:00:00+00:00\n  do_not_contact: false\n  interests:\n  - pos\nnext_action:\n  on: 2026-12-01\n  note: call back\nloyalty:\n  points: 120\nnotes: met at expo\ncreated: 2026-11-01\n"
+        "name: Budi Santoso\nkind: person\norganisation: toko-maju-k7q2\nemail: budi@example.id\nphone: +62 812 3456\nsocial:\n  instagram: '@budi'\n  whatsapp: '+62812'\nstage: prospect\nhistory:\n- stage: prospect\n  at: 2026-11-01T00:00:00+00:00\nsource: ramadan\nowner: ayu@ourco.id\ntags:\n- vip\n- retail\n- jakarta\ncity: Jakarta\nregion: DKI\ncountry: ID\nindustry: retail\npreferences:\n  channel: whatsapp\n  frequency: monthly\n  consent: true\n  consent_at: 2026-11-22T00:00:00+00:00\n  do_not_contact: false\n  interests:\n  - pos\nnext_action:\n  on: 2026-12-01\n  note: call back\nloyalty:\n  points: 120\nnotes: met at expo\ncreated: 2026-11-01\n\
+consent_history:\n- at: 2026-11-22T00:00:00+00:00\n  consent: true\n"
     );
     let deal = f.add(&[
         "deal",

@@ -77,6 +77,17 @@ fn a_subject_export_holds_every_record_about_them() {
             "history": [{"consent": true, "at": "2026-10-01T09:00:00+00:00"}],
         })
     );
+    // `crm set` adds each change of consent to the history.
+    f.ok(&["set", "kopi", "preferences.consent=false"]);
+    let doc: serde_json::Value = serde_json::from_str(&f.ok(&["export-subject", "kopi"])).unwrap();
+    assert_eq!(
+        doc["consent"]["history"],
+        serde_json::json!([
+            {"consent": true, "at": "2026-10-01T09:00:00+00:00"},
+            {"at": "2026-11-22T00:00:00+00:00", "consent": false},
+        ])
+    );
+    assert_eq!(doc["consent"]["consent_at"], "2026-11-22T00:00:00+00:00");
     // The same document as YAML.
     let yaml = f.ok(&["export-subject", "kopi", "--format", "yaml"]);
     assert!(
