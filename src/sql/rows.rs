@@ -9,7 +9,7 @@ use serde_yaml::Value;
 use super::schema::{child_of, table_name, Kind, Source, Table, CHILDREN};
 use crate::model::clock::{parse_date, parse_moment};
 use crate::model::value::{as_decimal, scalar_text, Scalar};
-use crate::model::{Record, RecordType};
+use crate::model::Record;
 
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,15 +217,11 @@ pub fn rows(r: &Record, tables: &[Table], score: Option<f64>) -> Rows {
     out
 }
 
-/// The type whose main table is `name`.
-pub fn type_of(name: &str) -> Option<RecordType> {
-    RecordType::ALL.into_iter().find(|t| table_name(*t) == name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::schema::{tables, Custom};
     use super::*;
+    use crate::model::RecordType;
 
     fn record(ty: RecordType, yaml: &str) -> Record {
         let mut r = Record::new(ty, "x-1");

@@ -185,11 +185,6 @@ impl Custom {
         }
         out
     }
-
-    /// Whether `name` is an undeclared custom column of `ty`.
-    pub fn has(&self, ty: RecordType, name: &str) -> bool {
-        self.0[slot(ty)].iter().any(|(n, _)| n == name)
-    }
 }
 
 /// A field name that can be a column: letters, digits and `_`, not starting with a
