@@ -8,11 +8,8 @@
 # Usage: bench/dedupe.sh   (folders go to $BENCH_DIR or /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${BENCH_DIR:-/tmp}"
-export CRM_TODAY=2026-11-22
 . bench/lib.sh
-need_hyperfine
-release_crm
+bench_start
 full="$out/crm-bench-full"
 generated "$full" 100000 50000 20000 200000
 dir="$out/crm-bench-dedupe"

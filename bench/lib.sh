@@ -44,3 +44,12 @@ generated() {
     "$crm" generate "$1" --seed 42 --customers "$2" --deals "$3" --tickets "$4" --interactions "$5"
   fi
 }
+
+# What every benchmark starts with: $out (BENCH_DIR, else /tmp), a pinned today,
+# hyperfine, and the release crm in $crm.
+bench_start() {
+  out="${BENCH_DIR:-/tmp}"
+  export CRM_TODAY=2026-11-22
+  need_hyperfine
+  release_crm
+}

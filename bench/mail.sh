@@ -6,11 +6,8 @@
 # Usage: bench/mail.sh   (folders go to $BENCH_DIR or /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${BENCH_DIR:-/tmp}"
-export CRM_TODAY=2026-11-22
 . bench/lib.sh
-need_hyperfine
-release_crm
+bench_start
 dir="$out/crm-bench-mail"
 generated "$dir" 20000 0 0 0
 "$crm" -C "$dir" list customers --fields email --format tsv --no-header > "$dir/.emails"

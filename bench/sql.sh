@@ -7,11 +7,8 @@
 # Usage: bench/sql.sh   (folders go to $BENCH_DIR or /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${BENCH_DIR:-/tmp}"
-export CRM_TODAY=2026-11-22
 . bench/lib.sh
-need_hyperfine
-release_crm
+bench_start
 dir="$out/crm-bench-full"
 generated "$dir" 100000 50000 20000 200000
 q="select count(*) from deals where stage = 'won'"

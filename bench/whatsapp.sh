@@ -7,11 +7,8 @@
 # Usage: bench/whatsapp.sh   (folders go to $BENCH_DIR or /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${BENCH_DIR:-/tmp}"
-export CRM_TODAY=2026-11-22
 . bench/lib.sh
-need_hyperfine
-release_crm
+bench_start
 dir="$out/crm-bench-whatsapp"
 generated "$dir" 20000 0 0 0
 # The chat's other party: a customer of its own name (the generated names repeat), found
