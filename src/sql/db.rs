@@ -48,6 +48,26 @@ struct Files<'s> {
     digest: String,
 }
 
+/// One run's view of the folder: each type's files hashed once, on first use (the
+/// staleness check, the update, the digests written and the score key all read them).
+struct Run<'s> {
+    store: &'s Store,
+    files: [std::cell::OnceCell<Files<'s>>; 5],
+}
+
+impl<'s> Run<'s> {
+    fn new(store: &'s Store) -> Run<'s> {
+        Run {
+            store,
+            files: Default::default(),
+        }
+    }
+
+    fn files(&self, ty: RecordType) -> &Files<'s> {
+        self.files[slot(ty)].get_or_init(|| files(self.store, ty))
+    }
+}
+
 fn files(store: &Store, ty: RecordType) -> Files<'_> {
     let files: Vec<(&str, &str, i64)> = store
         .snapshot(ty)
@@ -284,7 +304,8 @@ fn value(c: &Cell) -> rusqlite::types::Value {
 
 /// Writes every record of the folder into the empty database `conn` (crm's tables
 /// too when `cache`), then the scores.
-fn fill(store: &Store, conn: &Connection, tables: &[Table], cache: bool) -> Result<()> {
+fn fill(run: &Run<'_>, conn: &Connection, tables: &[Table], cache: bool) -> Result<()> {
+    let store = run.store;
     // Tables first, their indexes after the rows: one sort instead of a tree kept in
     // order row by row.
     let (indexes, creates): (Vec<String>, Vec<String>) = create_sql(tables)
@@ -328,7 +349,7 @@ fn fill(store: &Store, conn: &Connection, tables: &[Table], cache: bool) -> Resu
     if cache {
         set_meta(conn, "config", &config_key(store))?;
         for ty in RecordType::ALL {
-            set_meta(conn, ty.plural(), &files(store, ty).digest)?;
+            set_meta(conn, ty.plural(), &run.files(ty).digest)?;
         }
     }
     conn.execute_batch("COMMIT").map_err(sql_error)?;
@@ -350,6 +371,11 @@ fn current_tables(store: &Store) -> Vec<Table> {
 /// A new database of the folder at `path`, written to a temporary file beside it and
 /// renamed over it (keeping the mode of a file it replaces); `cache` adds crm's tables.
 pub fn write(store: &Store, path: &Path, cache: bool) -> Result<()> {
+    write_run(&Run::new(store), path, cache)
+}
+
+fn write_run(run: &Run<'_>, path: &Path, cache: bool) -> Result<()> {
+    let store = run.store;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -368,7 +394,7 @@ pub fn write(store: &Store, path: &Path, cache: bool) -> Result<()> {
         conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA cache_size = -65536;")
             .map_err(sql_error)?;
         let t = current_tables(store);
-        fill(store, &conn, &t, cache)?;
+        fill(run, &conn, &t, cache)?;
         if cache {
             // The file itself: renamed into place it keeps its inode, which no one who
             // hands us a `.crm/` can know in advance.
@@ -376,7 +402,7 @@ pub fn write(store: &Store, path: &Path, cache: bool) -> Result<()> {
         }
         // An export holds the scores; the cache gets them when a query asks (`cached`).
         if scored(store) && !cache {
-            refresh_scores(store, &conn, false)?;
+            refresh_scores(run, &conn, false)?;
         }
         conn.close().map_err(|(_, e)| sql_error(e))?;
     }
@@ -404,20 +430,22 @@ pub fn cached(store: &Store, customers: bool) -> Result<PathBuf> {
     if !usable && std::fs::symlink_metadata(&path).is_ok() {
         let _ = std::fs::remove_file(&path);
     }
-    let current = usable && update(store, &path).unwrap_or(false);
+    let run = Run::new(store);
+    let current = usable && update(&run, &path).unwrap_or(false);
     if !current {
-        write(store, &path, true)?;
+        write_run(&run, &path, true)?;
     }
     if customers && scored(store) {
         let conn = open_rw(&path)?;
-        refresh_scores(store, &conn, true)?;
+        refresh_scores(&run, &conn, true)?;
     }
     Ok(path)
 }
 
 /// Brings the database at `path` up to date in place; false when it must be rebuilt
 /// (not crm's, another layout, new columns, a change to a duplicated id).
-fn update(store: &Store, path: &Path) -> Result<bool> {
+fn update(run: &Run<'_>, path: &Path) -> Result<bool> {
+    let store = run.store;
     let conn = open_rw(path)?;
     if meta(&conn, "config").as_deref() != Some(config_key(store).as_str())
         || meta(&conn, "dirty").is_some()
@@ -427,7 +455,7 @@ fn update(store: &Store, path: &Path) -> Result<bool> {
     }
     let stale: Vec<RecordType> = RecordType::ALL
         .into_iter()
-        .filter(|ty| meta(&conn, ty.plural()).as_deref() != Some(files(store, *ty).digest.as_str()))
+        .filter(|ty| meta(&conn, ty.plural()).as_deref() != Some(run.files(*ty).digest.as_str()))
         .collect();
     if stale.is_empty() {
         return Ok(true);
@@ -450,11 +478,11 @@ fn update(store: &Store, path: &Path) -> Result<bool> {
     set_meta(&conn, "dirty", "1")?;
     conn.execute_batch("BEGIN").map_err(sql_error)?;
     for ty in stale {
-        if !update_type(store, &conn, &tables, ty)? {
+        if !update_type(run, &conn, &tables, ty)? {
             conn.execute_batch("ROLLBACK").map_err(sql_error)?;
             return Ok(false);
         }
-        set_meta(&conn, ty.plural(), &files(store, ty).digest)?;
+        set_meta(&conn, ty.plural(), &run.files(ty).digest)?;
     }
     conn.execute("DELETE FROM \"_crm_meta\" WHERE \"key\" = 'dirty'", [])
         .map_err(sql_error)?;
@@ -464,8 +492,9 @@ fn update(store: &Store, path: &Path) -> Result<bool> {
 
 /// Replaces the rows of the type's changed, new and removed files; false when the
 /// change needs a rebuild.
-fn update_type(store: &Store, conn: &Connection, tables: &[Table], ty: RecordType) -> Result<bool> {
-    let now = files(store, ty);
+fn update_type(run: &Run<'_>, conn: &Connection, tables: &[Table], ty: RecordType) -> Result<bool> {
+    let store = run.store;
+    let now = run.files(ty);
     let mut old: HashMap<String, (String, i64)> = HashMap::new();
     {
         let mut s = conn
@@ -587,12 +616,13 @@ fn delete(
 
 /// Writes every customer's current score, unless the database holds them as of today
 /// for the same customers, interactions and rules already.
-fn refresh_scores(store: &Store, conn: &Connection, cache: bool) -> Result<()> {
+fn refresh_scores(run: &Run<'_>, conn: &Connection, cache: bool) -> Result<()> {
+    let store = run.store;
     let key = format!(
         "{}/{}/{}/{:?}",
         store.clock.today,
-        files(store, RecordType::Customer).digest,
-        files(store, RecordType::Interaction).digest,
+        run.files(RecordType::Customer).digest,
+        run.files(RecordType::Interaction).digest,
         store.config.scoring
     );
     if cache && meta(conn, "scores").as_deref() == Some(key.as_str()) {
