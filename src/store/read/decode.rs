@@ -76,18 +76,15 @@ fn sliced<T>(
     only: Option<&[&str]>,
     mut f: impl FnMut(Encoded, &Record) -> Option<T>,
 ) -> Vec<T> {
-    const SLICE: usize = 8192;
     let mut out = Vec::new();
-    for items in snapshot.items.chunks(SLICE) {
-        let slice: Vec<Option<(Encoded, Loaded)>> = items
-            .par_iter()
-            .map(|i| {
-                let e = snapshot.encoded(*i)?;
-                decode_one(root, ty, e, only).ok().map(|l| (e, l))
-            })
-            .collect();
-        out.extend(slice.iter().flatten().filter_map(|(e, l)| f(*e, &l.record)));
-    }
+    mapped(
+        root,
+        ty,
+        snapshot,
+        only,
+        |_, r| r,
+        |e, r| out.extend(f(e, &r)),
+    );
     out
 }
 
@@ -98,6 +95,19 @@ pub fn each_mapped<T: Send>(
     ty: RecordType,
     snapshot: &Snapshot,
     map: impl Fn(Encoded, &Record) -> T + Sync + Send,
+    f: impl FnMut(Encoded, T),
+) {
+    mapped(root, ty, snapshot, None, |e, r| map(e, &r), f);
+}
+
+/// The one slicing: 8,192 records decoded (whole or `only`) and mapped on all cores,
+/// then handed to `f` on this thread in path order, so memory holds one slice.
+fn mapped<T: Send>(
+    root: &Path,
+    ty: RecordType,
+    snapshot: &Snapshot,
+    only: Option<&[&str]>,
+    map: impl Fn(Encoded, Record) -> T + Sync + Send,
     mut f: impl FnMut(Encoded, T),
 ) {
     const SLICE: usize = 8192;
@@ -106,8 +116,8 @@ pub fn each_mapped<T: Send>(
             .par_iter()
             .map(|i| {
                 let e = snapshot.encoded(*i)?;
-                let l = decode_one(root, ty, e, None).ok()?;
-                Some((e, map(e, &l.record)))
+                let l = decode_one(root, ty, e, only).ok()?;
+                Some((e, map(e, l.record)))
             })
             .collect();
         for (e, t) in slice.into_iter().flatten() {
