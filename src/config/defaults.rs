@@ -461,6 +461,10 @@ fn fields(t: &mut String, c: &Config) {
         t,
         "# checked like built-in ones. Undeclared custom fields are kept as they are written."
     );
+    w!(
+        t,
+        "# A table declares personal data, which `crm forget` removes: birthday = {{ type = \"date\", personal = true }}"
+    );
     for (i, ty) in RecordType::ALL.into_iter().enumerate() {
         if i > 0 {
             w!(t);
@@ -470,8 +474,19 @@ fn fields(t: &mut String, c: &Config) {
         if ty == RecordType::Customer && declared.is_empty() {
             w!(t, "# employees = \"integer\"");
         }
-        for (name, kind) in declared {
-            w!(t, "{} = {}", quoted(name), quoted(kind.name()));
+        for (name, field) in declared {
+            let value = match *field {
+                crate::config::CustomField::Typed(kind) => quoted(kind.name()),
+                crate::config::CustomField::Table { kind, personal } => {
+                    let mut parts: Vec<String> = kind
+                        .map(|k| format!("type = {}", quoted(k.name())))
+                        .into_iter()
+                        .collect();
+                    parts.push(format!("personal = {personal}"));
+                    format!("{{ {} }}", parts.join(", "))
+                }
+            };
+            w!(t, "{} = {}", quoted(name), value);
         }
     }
 }
@@ -511,6 +526,20 @@ mod tests {
             Config::default_toml("Toko \"Maju\""),
             BEFORE.replace("{name}", "Toko \\\"Maju\\\"")
         );
+    }
+
+    #[test]
+    fn declared_fields_are_written_back_as_declared() {
+        let c = Config::parse(
+            "[fields.customer]\nemployees = \"integer\"\nnpwp = { type = \"string\", personal = true }\nbirthday = { personal = true }\n",
+        )
+        .unwrap();
+        let text = commented(&c);
+        assert!(
+            text.contains("[fields.customer]\n\"birthday\" = { personal = true }\n\"employees\" = \"integer\"\n\"npwp\" = { type = \"string\", personal = true }\n"),
+            "{text}"
+        );
+        assert_eq!(Config::parse(&text).unwrap().fields, c.fields);
     }
 
     #[test]

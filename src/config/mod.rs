@@ -15,8 +15,8 @@ mod sections;
 mod stages;
 
 pub use sections::{
-    Consent, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, PhoneSettings, ScoreRule,
-    Scoring, Sla, SlaTarget, Whatsapp,
+    Consent, CustomField, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail,
+    PhoneSettings, ScoreRule, Scoring, Sla, SlaTarget, Whatsapp,
 };
 pub use stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage, MAX_STAGES};
 
@@ -124,7 +124,10 @@ impl Config {
 
     /// The kind of a custom field declared under `[fields.TYPE]`.
     pub fn custom_field(&self, ty: crate::model::RecordType, name: &str) -> Option<FieldKind> {
-        self.custom_fields(ty).get(name).map(|t| t.kind())
+        self.custom_fields(ty)
+            .get(name)
+            .and_then(|t| t.kind())
+            .map(CustomType::kind)
     }
 
     /// The first stage of a type's stage list (`[lifecycle]` or `[pipeline]`).
@@ -147,8 +150,25 @@ impl Config {
         }
     }
 
+    /// The fields `[fields.TYPE]` declares with a type, and their types.
+    pub fn typed_fields(
+        &self,
+        ty: crate::model::RecordType,
+    ) -> impl Iterator<Item = (&String, CustomType)> {
+        self.custom_fields(ty)
+            .iter()
+            .filter_map(|(name, f)| Some((name, f.kind()?)))
+    }
+
+    /// Whether `[fields.TYPE]` declares the field personal.
+    pub fn personal_field(&self, ty: crate::model::RecordType, name: &str) -> bool {
+        self.custom_fields(ty)
+            .get(name)
+            .is_some_and(|f| f.personal())
+    }
+
     /// The fields `[fields.TYPE]` declares for a record type.
-    pub fn custom_fields(&self, ty: crate::model::RecordType) -> &BTreeMap<String, CustomType> {
+    pub fn custom_fields(&self, ty: crate::model::RecordType) -> &BTreeMap<String, CustomField> {
         match ty {
             crate::model::RecordType::Customer => &self.fields.customer,
             crate::model::RecordType::Deal => &self.fields.deal,
@@ -211,6 +231,31 @@ mod tests {
         assert_eq!(c.rates, d.rates);
         assert_eq!(c.fields, d.fields);
         assert_eq!(c.consent, d.consent);
+    }
+
+    #[test]
+    fn custom_fields_are_a_type_or_a_table() {
+        let c = Config::parse(
+            "[fields.customer]\nemployees = \"integer\"\nnpwp = { type = \"string\", personal = true }\n\n[fields.customer.birthday]\npersonal = true\n",
+        )
+        .unwrap();
+        let ty = crate::model::RecordType::Customer;
+        assert_eq!(c.custom_field(ty, "employees"), Some(FieldKind::Integer));
+        assert!(!c.personal_field(ty, "employees"));
+        assert_eq!(c.custom_field(ty, "npwp"), Some(FieldKind::Text));
+        assert!(c.personal_field(ty, "npwp"));
+        // Declared personal without a type: unchecked, as an undeclared field.
+        assert_eq!(c.custom_field(ty, "birthday"), None);
+        assert!(c.personal_field(ty, "birthday"));
+        let e = Config::parse("[fields.customer.birthday]\npersonel = true\n").unwrap_err();
+        assert!(
+            e.contains("line 2") && e.contains("unknown field `personel`"),
+            "{e}"
+        );
+        let e = Config::parse("[fields.customer]\nx = \"number\"\n").unwrap_err();
+        assert!(e.contains("unknown variant `number`"), "{e}");
+        let e = Config::parse("[fields.customer]\nx = 3\n").unwrap_err();
+        assert!(e.contains("a type (string, integer"), "{e}");
     }
 
     #[test]

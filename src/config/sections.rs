@@ -161,11 +161,78 @@ impl Consent {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomFields {
-    pub customer: BTreeMap<String, CustomType>,
-    pub deal: BTreeMap<String, CustomType>,
-    pub ticket: BTreeMap<String, CustomType>,
-    pub campaign: BTreeMap<String, CustomType>,
-    pub interaction: BTreeMap<String, CustomType>,
+    pub customer: BTreeMap<String, CustomField>,
+    pub deal: BTreeMap<String, CustomField>,
+    pub ticket: BTreeMap<String, CustomField>,
+    pub campaign: BTreeMap<String, CustomField>,
+    pub interaction: BTreeMap<String, CustomField>,
+}
+
+/// One declared custom field: `employees = "integer"`, or a table, `birthday = { type =
+/// "date", personal = true }` (also written `[fields.customer.birthday]`). A table
+/// without `type` leaves the values unchecked, as an undeclared field's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(untagged)]
+pub enum CustomField {
+    Typed(CustomType),
+    Table {
+        #[schemars(rename = "type")]
+        kind: Option<CustomType>,
+        /// Personal data: `crm forget` removes it (README, "Customers' rights").
+        #[schemars(default)]
+        personal: bool,
+    },
+}
+
+impl CustomField {
+    /// The declared type, if any.
+    pub fn kind(self) -> Option<CustomType> {
+        match self {
+            CustomField::Typed(t) => Some(t),
+            CustomField::Table { kind, .. } => kind,
+        }
+    }
+
+    pub fn personal(self) -> bool {
+        matches!(self, CustomField::Table { personal: true, .. })
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomField {
+    /// A type's word, or a table of `type` and `personal` (its own messages: serde's
+    /// untagged enums say only that nothing matched).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CustomField, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = CustomField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a type (string, integer, decimal, date, moment, bool, list) or a table of `type` and `personal`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<CustomField, E> {
+                CustomType::deserialize(serde::de::value::StrDeserializer::new(s))
+                    .map(CustomField::Typed)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<CustomField, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Table {
+                    #[serde(rename = "type")]
+                    kind: Option<CustomType>,
+                    #[serde(default)]
+                    personal: bool,
+                }
+                let t = Table::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(CustomField::Table {
+                    kind: t.kind,
+                    personal: t.personal,
+                })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// `[mail]`: who is us, and which senders are machines (`crm ingest mail`).

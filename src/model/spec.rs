@@ -65,6 +65,9 @@ pub struct FieldSpec {
     pub doc: &'static str,
     /// `crm add`'s flag when it is not the field's own name (see [`FieldSpec::flag_name`]).
     pub flag: Option<&'static str>,
+    /// Whether the field holds personal data: what `crm forget` removes and an erased
+    /// record may not hold again (README, "Customers' rights").
+    pub personal: bool,
 }
 
 pub const fn req(name: &'static str, kind: FieldKind) -> FieldSpec {
@@ -74,6 +77,7 @@ pub const fn req(name: &'static str, kind: FieldKind) -> FieldSpec {
         required: true,
         doc: "",
         flag: None,
+        personal: false,
     }
 }
 
@@ -84,12 +88,20 @@ pub const fn opt(name: &'static str, kind: FieldKind) -> FieldSpec {
         required: false,
         doc: "",
         flag: None,
+        personal: false,
     }
 }
 
 impl FieldSpec {
     const fn doc(self, doc: &'static str) -> FieldSpec {
         FieldSpec { doc, ..self }
+    }
+
+    const fn personal(self) -> FieldSpec {
+        FieldSpec {
+            personal: true,
+            ..self
+        }
     }
 
     const fn flag(self, flag: &'static str) -> FieldSpec {
@@ -145,25 +157,36 @@ pub const NEXT_ACTION: &[FieldSpec] = &[
         .flag("next-on"),
     opt("note", FieldKind::Text)
         .doc("What the next follow-up is")
-        .flag("next-note"),
+        .flag("next-note")
+        .personal(),
 ];
 
 pub const LOYALTY: &[FieldSpec] = &[opt("points", FieldKind::Count).doc("Loyalty points")];
 
 pub const CUSTOMER: &[FieldSpec] = &[
-    req("name", FieldKind::Text).doc("The customer's name"),
+    req("name", FieldKind::Text)
+        .doc("The customer's name")
+        .personal(),
     opt("kind", FieldKind::Enum(CUSTOMER_KINDS)).doc("What the customer is"),
     opt("organisation", FieldKind::Ref(RecordType::Customer))
         .doc("The organisation (a customer) this person belongs to"),
-    opt("email", FieldKind::Email).doc("E-mail address"),
+    opt("email", FieldKind::Email)
+        .doc("E-mail address")
+        .personal(),
     opt("emails", FieldKind::List)
         .doc("Another e-mail address of theirs")
-        .flag("extra-email"),
-    opt("phone", FieldKind::Phone).doc("Phone number (stored in E.164)"),
+        .flag("extra-email")
+        .personal(),
+    opt("phone", FieldKind::Phone)
+        .doc("Phone number (stored in E.164)")
+        .personal(),
     opt("phones", FieldKind::Phones)
         .doc("Another phone number of theirs")
-        .flag("extra-phone"),
-    opt("social", FieldKind::Map).doc("A social handle (whatsapp, instagram, linkedin, x, …)"),
+        .flag("extra-phone")
+        .personal(),
+    opt("social", FieldKind::Map)
+        .doc("A social handle (whatsapp, instagram, linkedin, x, …)")
+        .personal(),
     req("stage", FieldKind::Lifecycle).doc("Lifecycle stage"),
     opt("history", FieldKind::History),
     opt("source", FieldKind::Source).doc("Where the customer came from"),
@@ -176,7 +199,7 @@ pub const CUSTOMER: &[FieldSpec] = &[
     opt("preferences", FieldKind::Object(PREFERENCES)),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
     opt("loyalty", FieldKind::Object(LOYALTY)),
-    opt("notes", FieldKind::Text).doc("Notes"),
+    opt("notes", FieldKind::Text).doc("Notes").personal(),
     opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
@@ -198,7 +221,7 @@ pub const DEAL: &[FieldSpec] = &[
     opt("lost_reason", FieldKind::Text).doc("Why the deal was lost"),
     opt("owner", FieldKind::Text).doc("Who works the deal"),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
-    opt("notes", FieldKind::Text).doc("Notes"),
+    opt("notes", FieldKind::Text).doc("Notes").personal(),
     opt("created", FieldKind::Date).doc("Creation date"),
 ];
 
@@ -215,8 +238,12 @@ pub const TICKET: &[FieldSpec] = &[
     opt("satisfaction", FieldKind::Rating).doc("Customer satisfaction"),
     opt("assignee", FieldKind::Text).doc("Who handles it"),
     opt("deal", FieldKind::Ref(RecordType::Deal)).doc("The deal it concerns"),
-    opt("description", FieldKind::Text).doc("What the customer asked or reported"),
-    opt("resolution", FieldKind::Text).doc("How it was resolved"),
+    opt("description", FieldKind::Text)
+        .doc("What the customer asked or reported")
+        .personal(),
+    opt("resolution", FieldKind::Text)
+        .doc("How it was resolved")
+        .personal(),
     opt("next_action", FieldKind::Object(NEXT_ACTION)),
     opt("created", FieldKind::Date).doc("Creation date"),
 ];
@@ -243,7 +270,9 @@ pub const INTERACTION: &[FieldSpec] = &[
     req("at", FieldKind::Moment).doc("When it happened"),
     req("channel", FieldKind::Enum(CHANNELS)).doc("How"),
     opt("direction", FieldKind::Enum(DIRECTIONS)).doc("Who reached out"),
-    opt("summary", FieldKind::Text).doc("What was said"),
+    opt("summary", FieldKind::Text)
+        .doc("What was said")
+        .personal(),
     opt("deal", FieldKind::Ref(RecordType::Deal)).doc("The deal it concerns"),
     opt("ticket", FieldKind::Ref(RecordType::Ticket)).doc("The ticket it concerns"),
     opt("campaign", FieldKind::Ref(RecordType::Campaign)).doc("The campaign it answers"),
@@ -253,7 +282,9 @@ pub const INTERACTION: &[FieldSpec] = &[
     opt("attachments", FieldKind::List).doc("The names of the files it came with"),
     opt("messages", FieldKind::Count).doc("How many messages the conversation held (chats)"),
     opt("nps", FieldKind::Nps).doc("An NPS answer: how likely they are to recommend us"),
-    opt("notes", FieldKind::Text).doc("Notes, or the message's text"),
+    opt("notes", FieldKind::Text)
+        .doc("Notes, or the message's text")
+        .personal(),
 ];
 
 /// The spec of a (possibly dotted) field path, if the path names a known field.
@@ -268,6 +299,23 @@ pub fn lookup(specs: &'static [FieldSpec], path: &str) -> Option<&'static FieldS
         (Some(rest), FieldKind::Object(inner)) => lookup(inner, rest),
         _ => None,
     }
+}
+
+/// The dotted paths of a table's personal fields (a group's own as `group.field`).
+pub fn personal_paths(specs: &[FieldSpec]) -> Vec<String> {
+    fn walk(specs: &[FieldSpec], prefix: &str, out: &mut Vec<String>) {
+        for s in specs {
+            let path = format!("{prefix}{}", s.name);
+            if s.personal {
+                out.push(path);
+            } else if let FieldKind::Object(inner) = s.kind {
+                walk(inner, &format!("{path}."), out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(specs, "", &mut out);
+    out
 }
 
 /// Where a known field sorts among its siblings; unknown fields sort after all known ones.
@@ -301,5 +349,34 @@ impl RecordType {
             RecordType::Campaign => CAMPAIGN,
             RecordType::Interaction => INTERACTION,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_personal_fields_are_marked() {
+        assert_eq!(
+            personal_paths(CUSTOMER),
+            [
+                "name",
+                "email",
+                "emails",
+                "phone",
+                "phones",
+                "social",
+                "next_action.note",
+                "notes"
+            ]
+        );
+        assert_eq!(personal_paths(DEAL), ["next_action.note", "notes"]);
+        assert_eq!(
+            personal_paths(TICKET),
+            ["description", "resolution", "next_action.note"]
+        );
+        assert_eq!(personal_paths(INTERACTION), ["summary", "notes"]);
+        assert_eq!(personal_paths(CAMPAIGN), Vec::<String>::new());
     }
 }

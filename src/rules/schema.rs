@@ -7,6 +7,10 @@ use crate::config::Config;
 use crate::model::spec::{FieldKind, FieldSpec};
 use crate::model::RecordType;
 
+/// The keyword marking a field that holds personal data (`crm forget` removes it); JSON
+/// Schema validators ignore keywords they do not know.
+const PERSONAL: &str = "x-personal";
+
 const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
 /// A calendar date that exists: months of 30 and 31 days, February of 28, or 29 in a leap
 /// year of the Gregorian calendar (as crm's own date check: 2026-02-30 is refused).
@@ -102,7 +106,11 @@ fn kind_schema(kind: FieldKind, ty: RecordType, cfg: &Config) -> Value {
 fn object(specs: &[FieldSpec], ty: RecordType, cfg: &Config) -> Value {
     let mut props = Map::new();
     for s in specs {
-        props.insert(s.name.to_string(), kind_schema(s.kind, ty, cfg));
+        let mut v = kind_schema(s.kind, ty, cfg);
+        if s.personal {
+            v[PERSONAL] = json!(true);
+        }
+        props.insert(s.name.to_string(), v);
     }
     let required: Vec<&str> = specs
         .iter()
@@ -120,8 +128,14 @@ fn object(specs: &[FieldSpec], ty: RecordType, cfg: &Config) -> Value {
 /// Other fields are allowed: a team may add its own.
 pub fn record_schema(ty: RecordType, cfg: &Config) -> Value {
     let mut o = object(ty.spec(), ty, cfg);
-    for (name, t) in cfg.custom_fields(ty) {
-        o["properties"][name] = kind_schema(t.kind(), ty, cfg);
+    for (name, f) in cfg.custom_fields(ty) {
+        let mut v = f
+            .kind()
+            .map_or_else(|| json!({}), |t| kind_schema(t.kind(), ty, cfg));
+        if f.personal() {
+            v[PERSONAL] = json!(true);
+        }
+        o["properties"][name] = v;
     }
     o["properties"]["id"] =
         json!({"not": {}, "description": "the id is the file name, not a field"});

@@ -88,7 +88,7 @@ fn files(store: &Store, ty: RecordType) -> Files<'_> {
 fn config_key(store: &Store) -> String {
     let mut key = format!("{LAYOUT}/{}", env!("CARGO_PKG_VERSION"));
     for ty in RecordType::ALL {
-        for (name, t) in store.config.custom_fields(ty) {
+        for (name, t) in store.config.typed_fields(ty) {
             key.push_str(&format!("/{}.{name}:{}", ty.singular(), t.name()));
         }
     }

@@ -170,7 +170,7 @@ impl Custom {
                     || crate::model::spec::lookup(ty.spec(), n).is_some()
                     || child_of(ty, n).is_some()
             };
-            for (name, t) in cfg.custom_fields(ty) {
+            for (name, t) in cfg.typed_fields(ty) {
                 if !taken(name) && sql_name(name) {
                     out.0[i].push((name.clone(), Some(t.kind())));
                 }
