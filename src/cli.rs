@@ -200,6 +200,7 @@ pub enum Command {
     Sql(commands::sql::Args),
     Dedupe(commands::dedupe::Args),
     ExportSubject(commands::export_subject::Args),
+    Merge(commands::merge::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

@@ -18,6 +18,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod merge;
 pub mod merge_driver;
 pub mod report;
 pub mod rm;
@@ -235,6 +236,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Sql(args) => sql::run(ctx, args),
         Command::Dedupe(args) => dedupe::run(ctx, args),
         Command::ExportSubject(args) => export_subject::run(ctx, args),
+        Command::Merge(args) => merge::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

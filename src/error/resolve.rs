@@ -22,6 +22,13 @@ pub enum ResolveError {
     /// is meant, and acting on the first would be a guess.
     #[error("id {id} is used by {}: {}; keep one (rename or remove the other; `crm check` lists such ids)", .paths.len(), .paths.join(" and "))]
     Duplicate { id: String, paths: Vec<String> },
+    /// No record has the id, and one names it in its `merged` list.
+    #[error("{ty} {id} was merged into {into} (`crm show {ty}/{into}`)")]
+    Merged {
+        ty: RecordType,
+        id: String,
+        into: String,
+    },
     #[error("{reference:?} is ambiguous; it matches:\n{}", .candidates.join("\n"))]
     Ambiguous {
         reference: String,

@@ -127,6 +127,12 @@ impl FieldSpec {
     }
 }
 
+/// The list of ids a record was merged from (`crm merge`); kept out of the table, as crm
+/// writes it and no flag sets it.
+pub const MERGED: &str = "merged";
+/// The day a customer was erased (`crm forget`); kept out of the table likewise.
+pub const ERASED: &str = "erased";
+
 pub const CHANNELS: &[&str] = &[
     "call", "email", "whatsapp", "sms", "meeting", "social", "post", "web", "note",
 ];

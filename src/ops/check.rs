@@ -8,7 +8,8 @@
 //! name that is not an id. Warnings: a `source` that looks like a campaign id but names
 //! none; a won or lost deal without `closed`; an interaction filed under another
 //! month's folder; a temporary file left by an interrupted write; a customer's phone
-//! number not in E.164.
+//! number not in E.164; a record whose `merged` names a record still there (a stopped
+//! `crm merge`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -457,6 +458,7 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         }
     }
     check_history(store, l, out);
+    check_merged(store, l, out);
     if r.ty == RecordType::Deal {
         let closed_stage = r
             .stage()
@@ -584,6 +586,29 @@ fn check_phones(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
 
 /// A warning at an outbound message to a customer who asked not to be contacted: it is
 /// logged (it happened), and someone should know.
+/// A record whose `merged` names a record still there: a `crm merge` that was stopped.
+fn check_merged(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
+    let r = &l.record;
+    let Some(Value::Sequence(ids)) = r.get(crate::model::spec::MERGED) else {
+        return;
+    };
+    for id in ids.iter().filter_map(Value::as_str) {
+        if store.get(r.ty, id).is_some() {
+            let (line, col) = locate(store, l, crate::model::spec::MERGED);
+            out.push(at(
+                l,
+                line,
+                col,
+                Severity::Warning,
+                format!(
+                    "field `merged`: {} {id} is still there (a merge that was stopped): `crm merge {} {id}` completes it",
+                    r.ty, r.id
+                ),
+            ));
+        }
+    }
+}
+
 fn check_do_not_contact(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     let r = &l.record;
     if r.ty != RecordType::Interaction || r.str("direction") != Some("outbound") {

@@ -16,11 +16,13 @@ pub mod ingest;
 pub mod init;
 pub mod list;
 pub mod merge;
+pub mod merge_records;
 pub mod remove;
 pub mod score;
 pub mod send;
 pub mod subject;
 pub mod timeline;
+pub mod unite;
 
 use serde_yaml::Value;
 

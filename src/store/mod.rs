@@ -410,11 +410,25 @@ impl Store {
                 },
             });
         }
-        pick(
+        if let Some(res) = pick(
             all().filter(|l| l.record.id.starts_with(&r)).collect(),
             &ambiguous,
-        )
-        .unwrap_or_else(|| Err(not_found()))
+        ) {
+            return res;
+        }
+        // An id a merge removed: say where its record went.
+        let merged = all().find(|l| match l.record.get(crate::model::spec::MERGED) {
+            Some(serde_yaml::Value::Sequence(ids)) => ids.iter().any(|i| i.as_str() == Some(&r)),
+            _ => false,
+        });
+        Err(match merged {
+            Some(l) => ResolveError::Merged {
+                ty: l.record.ty,
+                id: r.clone(),
+                into: l.record.id.clone(),
+            },
+            None => not_found(),
+        })
     }
 
     /// Where a record of this type and id is kept when created: by month (`YYYY/MM/`)

@@ -28,6 +28,7 @@ mod init;
 mod integrity;
 mod layers;
 mod list;
+mod merge;
 mod query;
 mod reports;
 mod reports_edge;
