@@ -201,6 +201,7 @@ pub enum Command {
     Dedupe(commands::dedupe::Args),
     ExportSubject(commands::export_subject::Args),
     Merge(commands::merge::Args),
+    Forget(commands::forget::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

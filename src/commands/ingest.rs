@@ -209,8 +209,16 @@ fn whatsapp(ctx: &Ctx, args: WhatsappArgs) -> Result<()> {
     } else {
         format!("; not customers: {}", report.strangers.join(", "))
     };
+    let erased = if report.erased == 0 {
+        String::new()
+    } else {
+        format!(
+            "; chats with erased customers only, skipped: {}",
+            report.erased
+        )
+    };
     ctx.ui.info(&format!(
-        "{}logged {}, updated {}, already there {} ({} messages, {} notices){strangers}",
+        "{}logged {}, updated {}, already there {} ({} messages, {} notices){strangers}{erased}",
         if args.dry_run { "would have " } else { "" },
         report.added.len(),
         report.updated.len(),
@@ -272,15 +280,16 @@ fn calendar(ctx: &Ctx, args: CalendarArgs) -> Result<()> {
         format,
     )?;
     ctx.ui.info(&format!(
-        "{}logged {}, moved {}, removed {}, already there {}, skipped {} (no customer {}, cancelled {})",
+        "{}logged {}, moved {}, removed {}, already there {}, skipped {} (no customer {}, cancelled {}{})",
         if args.dry_run { "would have " } else { "" },
         report.added.len(),
         report.updated.len(),
         report.removed.len(),
         report.already,
-        report.no_customer + report.cancelled,
+        report.no_customer + report.cancelled + report.erased,
         report.no_customer,
         report.cancelled,
+        erased_count(report.erased),
     ));
     unread(unreadable.len(), "calendar", "calendars")
 }
@@ -302,6 +311,15 @@ fn problems_and_plan(
         print_interactions(ctx, store, &shown, format)?;
     }
     Ok(())
+}
+
+/// `, erased N` for the summary line, when some input was an erased customer's.
+fn erased_count(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", erased {n}")
+    }
 }
 
 /// Exit 1 when `n` inputs could not be read, saying the rest was ingested.
@@ -383,7 +401,7 @@ fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
         format!("; new customers {}", report.leads.len())
     };
     ctx.ui.info(&format!(
-        "{}ingested {}, already there {}, skipped {} (no customer {}, ours {}, automated {}{older}){leads}",
+        "{}ingested {}, already there {}, skipped {} (no customer {}, ours {}, automated {}{older}{}){leads}",
         if args.dry_run { "would have " } else { "" },
         report.interactions.len(),
         report.already,
@@ -391,6 +409,7 @@ fn mail(ctx: &Ctx, args: MailArgs) -> Result<()> {
         report.no_customer,
         report.ours,
         report.automated,
+        erased_count(report.erased),
     ));
     unread(
         problems.len(),

@@ -9,6 +9,7 @@ pub mod dedupe;
 pub mod edit;
 pub mod export;
 pub mod export_subject;
+pub mod forget;
 pub mod generate;
 pub mod get;
 pub mod git_setup;
@@ -237,6 +238,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Dedupe(args) => dedupe::run(ctx, args),
         Command::ExportSubject(args) => export_subject::run(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
+        Command::Forget(args) => forget::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

@@ -47,3 +47,49 @@ pub fn phone_keys(r: &Record, region: Option<&str>) -> Vec<String> {
     keys.dedup();
     keys
 }
+
+/// The one-way digest crm keeps of an erased customer's address or number (`crm
+/// forget`): `sha256:` and the hex SHA-256 of `KIND:KEY` (`email:` and the case-folded
+/// address, `phone:` and the match key). It tells an address met again in an ingest
+/// from others; it does not give the address back.
+fn erased_key(kind: &str, key: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{kind}:{key}").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The digest of an e-mail address (any case).
+pub fn erased_email(address: &str) -> String {
+    erased_key("email", &super::fold::fold(address.trim()))
+}
+
+/// The digest of a phone number's match key (see [`match_key`]).
+pub fn erased_phone(key: &str) -> String {
+    erased_key("phone", key)
+}
+
+/// The digests of every address and number of the customer, sorted, each once.
+pub fn erased_keys(r: &Record, region: Option<&str>) -> Vec<String> {
+    let mut keys: Vec<String> = emails(r)
+        .map(erased_email)
+        .chain(phone_keys(r, region).iter().map(|k| erased_phone(k)))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erased_keys_are_digests_of_folded_addresses_and_match_keys() {
+        // printf 'email:ayu@kopi.id' | sha256sum
+        assert_eq!(
+            erased_email(" Ayu@Kopi.ID "),
+            "sha256:178be1b9c99c9cec9db290eee4559c14f020d56d648b48fe49f98fe469e11357"
+        );
+    }
+}

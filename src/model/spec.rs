@@ -132,6 +132,9 @@ impl FieldSpec {
 pub const MERGED: &str = "merged";
 /// The day a customer was erased (`crm forget`); kept out of the table likewise.
 pub const ERASED: &str = "erased";
+/// An erased customer's digests of their addresses and numbers (see
+/// [`super::contact::erased_email`]), by which `crm ingest` skips them.
+pub const ERASED_KEYS: &str = "erased_keys";
 
 pub const CHANNELS: &[&str] = &[
     "call", "email", "whatsapp", "sms", "meeting", "social", "post", "web", "note",

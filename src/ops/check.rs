@@ -9,7 +9,7 @@
 //! none; a won or lost deal without `closed`; an interaction filed under another
 //! month's folder; a temporary file left by an interrupted write; a customer's phone
 //! number not in E.164; a record whose `merged` names a record still there (a stopped
-//! `crm merge`).
+//! `crm merge`). Errors too: personal data on an erased customer or its records.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -422,6 +422,7 @@ fn check_record(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
     for e in validate(r.ty, &r.fields, cfg)
         .into_iter()
         .chain(super::audience_error(store, r))
+        .chain(super::forget::erased_errors(store, r))
     {
         let (line, col) = locate(store, l, &e.path);
         out.push(at(l, line, col, Severity::Error, e.to_string()));
@@ -625,7 +626,18 @@ fn check_do_not_contact(store: &Store, l: &Loaded, out: &mut Vec<Finding>) {
         .get("preferences.do_not_contact")
         .and_then(Value::as_bool)
         == Some(true);
-    if refused {
+    // An erased customer's do-not-contact dates from the erasure: what came before is
+    // history, not a breach.
+    let erased = customer
+        .record
+        .str(crate::model::spec::ERASED)
+        .and_then(parse_date);
+    let before_erasure = erased.is_some_and(|day| {
+        r.str("at")
+            .and_then(parse_moment)
+            .is_some_and(|at| at.date_naive() <= day)
+    });
+    if refused && !before_erasure {
         let (line, col) = locate(store, l, "direction");
         out.push(at(
             l,

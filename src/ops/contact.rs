@@ -42,8 +42,9 @@ pub struct Candidate<'s> {
     pub excluded: Option<String>,
 }
 
-/// The customers a campaign may contact today. A customer matching the campaign's
-/// `audience` query (all customers when it has none) is left out when, checked in this
+/// The customers a campaign may contact today. Erased customers are never candidates. A
+/// customer matching the campaign's `audience` query (all customers when it has none)
+/// is left out when, checked in this
 /// order: `preferences.do_not_contact` is true; the campaign's channel needs consent
 /// (`[consent] required` in crm.toml) and `preferences.consent` is not true; or their
 /// last outbound interaction is more recent than their `preferences.frequency` allows.
@@ -74,7 +75,8 @@ pub fn audience<'s>(
     let mut out = Vec::new();
     for l in store.records(RecordType::Customer) {
         let c = &l.record;
-        if !query.matches(c, store) {
+        // Erased (`crm forget`): not a candidate at all, not even a left-out one.
+        if c.get(crate::model::spec::ERASED).is_some() || !query.matches(c, store) {
             continue;
         }
         let excluded = if c

@@ -14,6 +14,42 @@ pub fn in_work_tree(dir: &Path) -> bool {
         .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
 }
 
+/// The path of `dir` inside its git work tree (`crm/` for a crm folder kept in a
+/// subfolder, empty at the top), or `None` outside one.
+pub fn prefix(dir: &Path) -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "--show-prefix"])
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+/// Whether any commit of any branch holds one of `paths` (relative to `dir`).
+pub fn in_history(dir: &Path, paths: &[std::path::PathBuf]) -> bool {
+    Command::new("git")
+        .args(["log", "--all", "-1", "--format=%H", "--"])
+        .args(paths)
+        .current_dir(dir)
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+/// A word as a POSIX shell reads it back: as it is when it holds only characters no
+/// shell treats specially, else in single quotes.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%=,".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        shell_quote(s)
+    }
+}
+
 /// Quotes a word for the shell git runs merge drivers with.
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod dedupe;
 pub mod edit;
 pub mod export;
+pub mod forget;
 pub mod generate;
 pub mod git;
 pub mod import;
@@ -58,6 +59,7 @@ pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<
         }
     }
     errors.extend(audience_error(store, record));
+    errors.extend(forget::erased_errors(store, record));
     if errors.is_empty() {
         Ok(())
     } else {

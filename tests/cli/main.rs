@@ -18,6 +18,7 @@ mod crash;
 mod day_one;
 mod dedupe;
 mod edit_rm;
+mod forget;
 mod fuzz_regressions;
 mod git;
 mod html;

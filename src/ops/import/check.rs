@@ -17,7 +17,8 @@ pub(super) fn check_row(
     line: usize,
 ) -> Result<(), Vec<RowError>> {
     let r = &item.record;
-    let errors: Vec<FieldError> = validate(r.ty, &r.fields, &store.config);
+    let mut errors: Vec<FieldError> = validate(r.ty, &r.fields, &store.config);
+    errors.extend(crate::ops::forget::erased_errors(store, r));
     if errors.is_empty() {
         // A file reads would refuse is refused here, before anything is written.
         let rel = match &item.original {

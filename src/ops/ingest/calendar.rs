@@ -38,6 +38,8 @@ pub struct CalendarReport {
     pub already: usize,
     pub no_customer: usize,
     pub cancelled: usize,
+    /// Meetings whose only customers were erased (`crm forget`).
+    pub erased: usize,
     pub problems: Vec<LoadIssue>,
 }
 
@@ -207,6 +209,7 @@ pub fn ingest(
         .earliest()
         .expect("the end of a day exists");
     let by_address = customers_by_address(store);
+    let erased = crate::ops::forget::erased_set(store);
     let me = &our_addresses(me);
     let mut report = CalendarReport::default();
     let mut plan: Vec<(Record, bool)> = Vec::new();
@@ -226,12 +229,21 @@ pub fn ingest(
         };
         for m in found {
             let mut customers: Vec<&String> = Vec::new();
+            let mut met_erased = false;
             for p in m.people.iter().filter(|p| !is_ours(me, p)) {
                 if let Some(c) = by_address.get(p) {
                     if !customers.contains(&c) {
                         customers.push(c);
                     }
+                } else if !erased.is_empty()
+                    && erased.contains(&crate::model::contact::erased_email(p))
+                {
+                    met_erased = true;
                 }
+            }
+            if customers.is_empty() && met_erased {
+                report.erased += 1;
+                continue;
             }
             if customers.is_empty() {
                 report.no_customer += 1;

@@ -6,7 +6,8 @@
 //! Subject), so ingesting a mailbox again, or one that grew, adds only what is new and
 //! changes no byte of what is there. Skipped and counted: messages naming no customer
 //! (`--create-leads` makes the sender one), messages only among us, automated senders,
-//! and messages before `--since`.
+//! messages before `--since`, and messages whose only customers were erased (`crm
+//! forget`: their addresses are known by digest, and never logged or made leads again).
 
 pub mod parse;
 pub mod source;
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 use serde_yaml::Value;
 
 use crate::error::{Error, LoadIssue, Result};
+use crate::model::contact::erased_email;
 use crate::model::id::{keyed_id, stable_id};
 use crate::model::{Record, RecordType};
 use crate::ops::check_for_write;
@@ -59,6 +61,8 @@ pub struct MailReport {
     pub ours: usize,
     pub automated: usize,
     pub older: usize,
+    /// Messages whose only customers were erased (`crm forget`).
+    pub erased: usize,
     /// Messages that could not be read: the file and line each starts on.
     pub problems: Vec<LoadIssue>,
     /// Messages read with a guess (no usable Date: the file's time was taken).
@@ -67,7 +71,7 @@ pub struct MailReport {
 
 impl MailReport {
     pub fn skipped(&self) -> usize {
-        self.no_customer + self.ours + self.automated + self.older
+        self.no_customer + self.ours + self.automated + self.older + self.erased
     }
 }
 
@@ -193,6 +197,7 @@ fn plan(
     let mut report = MailReport::default();
     let me = our_addresses(&opts.me);
     let mut by_address = customers_by_address(store);
+    let erased = crate::ops::forget::erased_set(store);
     let (mut existing, mut threads) = known(store);
     let tz = store.config.tz();
     for msg in raw {
@@ -237,16 +242,11 @@ fn plan(
             report.ours += 1;
             continue;
         }
-        let mut customers: Vec<String> = Vec::new();
-        for p in &everyone {
-            if is_ours(&me, &p.address) {
-                continue;
-            }
-            if let Some(id) = by_address.get(&p.address) {
-                if !customers.contains(id) {
-                    customers.push(id.clone());
-                }
-            }
+        let (mut customers, met_erased) = customers_of(&everyone, &me, &by_address, &erased);
+        if customers.is_empty() && met_erased {
+            // Never logged, never made a lead again.
+            report.erased += 1;
+            continue;
         }
         if customers.is_empty() {
             if opts.create_leads && !from_us {
@@ -288,6 +288,28 @@ fn plan(
         }
     }
     report
+}
+
+/// The customers a message's people are (ours aside), each once; and whether one of
+/// them is an erased customer, known by the digest of the address.
+fn customers_of(
+    everyone: &[&Person],
+    me: &[String],
+    by_address: &HashMap<String, String>,
+    erased: &HashSet<String>,
+) -> (Vec<String>, bool) {
+    let mut customers: Vec<String> = Vec::new();
+    let mut met_erased = false;
+    for p in everyone.iter().filter(|p| !is_ours(me, &p.address)) {
+        if let Some(id) = by_address.get(&p.address) {
+            if !customers.contains(id) {
+                customers.push(id.clone());
+            }
+        } else if !erased.is_empty() && erased.contains(&erased_email(&p.address)) {
+            met_erased = true;
+        }
+    }
+    (customers, met_erased)
 }
 
 /// The message's moment: its Date, else the file's time (or now), with a warning.

@@ -64,6 +64,8 @@ pub struct WhatsappReport {
     pub notices: usize,
     /// Senders matched to no customer (in group chats).
     pub strangers: Vec<String>,
+    /// Chats skipped because their only customers were erased (`crm forget`).
+    pub erased: usize,
     pub problems: Vec<LoadIssue>,
 }
 
@@ -83,6 +85,8 @@ pub fn region_order(region: Option<&str>) -> DateOrder {
 struct Directory {
     by_name: HashMap<String, Vec<String>>,
     by_phone: HashMap<String, String>,
+    /// Digests of erased customers' numbers.
+    erased: HashSet<String>,
     region: Option<String>,
 }
 
@@ -92,6 +96,7 @@ impl Directory {
         let mut d = Directory {
             by_name: HashMap::new(),
             by_phone: HashMap::new(),
+            erased: crate::ops::forget::erased_set(store),
             region,
         };
         for l in store.records_with(RecordType::Customer, &["name", "phone", "phones", "social"]) {
@@ -110,15 +115,22 @@ impl Directory {
     }
 
     /// The customer a sender is: by number when it is one, else by a name only one
-    /// customer has.
-    fn find(&self, sender: &str) -> Option<String> {
+    /// customer has; or an erased customer, by the digest of their number.
+    fn find(&self, sender: &str) -> Option<Party> {
         use crate::model::phone::{looks_like_phone, match_key};
         if looks_like_phone(sender) {
             let key = match_key(sender, self.region.as_deref())?;
-            return self.by_phone.get(&key).cloned();
+            if let Some(c) = self.by_phone.get(&key) {
+                return Some(Party::Customer(c.clone()));
+            }
+            let erased = !self.erased.is_empty()
+                && self
+                    .erased
+                    .contains(&crate::model::contact::erased_phone(&key));
+            return erased.then_some(Party::Erased);
         }
         match self.by_name.get(&sender.to_lowercase()).map(Vec::as_slice) {
-            Some([one]) => Some(one.clone()),
+            Some([one]) => Some(Party::Customer(one.clone())),
             _ => None,
         }
     }
@@ -129,6 +141,8 @@ impl Directory {
 enum Party {
     Us,
     Customer(String),
+    /// An erased customer (`crm forget`): nothing of theirs is logged.
+    Erased,
     Stranger,
 }
 
@@ -175,6 +189,7 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
         None => Directory::new(store),
     };
     let me: Vec<String> = opts.me.iter().map(|m| m.trim().to_lowercase()).collect();
+    let erased_customer = names_erased(store, opts);
     // Planned interactions by id, in order (a chat read twice in one run is logged once).
     let mut plan: Vec<Record> = Vec::new();
     let mut planned: HashSet<String> = HashSet::new();
@@ -200,6 +215,10 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
             }
             continue;
         }
+        if erased_customer {
+            report.erased += 1;
+            continue;
+        }
         let parties = match parties(&chat.messages, &dir, &me, opts) {
             Ok(p) => p,
             Err(message) => {
@@ -207,14 +226,7 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
                 continue;
             }
         };
-        // In the order they first wrote, so the summary reads the same on every run.
-        for m in &chat.messages {
-            if parties.get(&m.sender) == Some(&Party::Stranger)
-                && !report.strangers.contains(&m.sender)
-            {
-                report.strangers.push(m.sender.clone());
-            }
-        }
+        note_strangers(&chat.messages, &parties, &mut report.strangers);
         let customers: HashSet<&String> = parties
             .values()
             .filter_map(|p| match p {
@@ -222,6 +234,11 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
                 _ => None,
             })
             .collect();
+        if customers.is_empty() {
+            // Only erased customers in it (`parties` found someone).
+            report.erased += 1;
+            continue;
+        }
         // A chat with one customer and no stranger: every conversation is theirs.
         let only = match customers.iter().next() {
             Some(c) if customers.len() == 1 && !parties.values().any(|p| *p == Party::Stranger) => {
@@ -262,7 +279,30 @@ pub fn ingest(store: &Store, files: &[ChatFile], opts: &WhatsappOptions) -> Resu
     Ok(report)
 }
 
-/// Who each sender of a chat is. `Err` when no one in it is a customer.
+/// Whether `--customer` names an erased customer: none of its chats is logged.
+fn names_erased(store: &Store, opts: &WhatsappOptions) -> bool {
+    opts.customer.as_ref().is_some_and(|c| {
+        store
+            .get(RecordType::Customer, c)
+            .is_some_and(|l| l.record.get(crate::model::spec::ERASED).is_some())
+    })
+}
+
+/// Adds the chat's strangers to `strangers`, in the order they first wrote, so the
+/// summary reads the same on every run.
+fn note_strangers(
+    messages: &[Message],
+    parties: &HashMap<String, Party>,
+    strangers: &mut Vec<String>,
+) {
+    for m in messages {
+        if parties.get(&m.sender) == Some(&Party::Stranger) && !strangers.contains(&m.sender) {
+            strangers.push(m.sender.clone());
+        }
+    }
+}
+
+/// Who each sender of a chat is. `Err` when no one in it is a customer, erased or not.
 fn parties(
     messages: &[Message],
     dir: &Directory,
@@ -283,14 +323,17 @@ fn parties(
             Party::Customer(c.clone())
         } else {
             match dir.find(s) {
-                Some(c) => Party::Customer(c),
+                Some(p) => p,
                 None if me.is_empty() => Party::Us,
                 None => Party::Stranger,
             }
         };
         out.insert(s.to_string(), party);
     }
-    if out.values().any(|p| matches!(p, Party::Customer(_))) {
+    if out
+        .values()
+        .any(|p| matches!(p, Party::Customer(_) | Party::Erased))
+    {
         return Ok(out);
     }
     let others: Vec<&str> = senders
