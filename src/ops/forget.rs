@@ -151,31 +151,31 @@ fn erase(store: &Store, r: &Record) -> Record {
 /// one, and holds personal data again (`crm set`, `crm log`, an edit); or an erased
 /// customer's `erased` is not a date or its name is not `erased ID`.
 pub fn erased_errors(store: &Store, r: &Record) -> Vec<FieldError> {
-    let (day, whose) = match r.ty {
+    let (day_text, whose) = match r.ty {
         RecordType::Customer => match r.get(ERASED) {
-            Some(v) => (v, r.id.as_str()),
+            Some(v) => (v.as_str().unwrap_or_default().to_string(), r.id.as_str()),
             None => return Vec::new(),
         },
         RecordType::Campaign => return Vec::new(),
-        _ => {
-            let customer = r
-                .str("customer")
-                .and_then(|c| store.get(RecordType::Customer, c));
-            match customer.and_then(|c| Some((c.record.get(ERASED)?, c.record.id.as_str()))) {
-                Some(found) => found,
-                None => return Vec::new(),
-            }
-        }
+        _ => match r
+            .str("customer")
+            .and_then(|c| Some((store.erased_on(c)?, c)))
+        {
+            Some(found) => found,
+            None => return Vec::new(),
+        },
     };
     let mut out = Vec::new();
-    let day_text = day.as_str().unwrap_or_default();
     if r.ty == RecordType::Customer {
-        if crate::model::clock::parse_date(day_text).is_none() {
+        if crate::model::clock::parse_date(&day_text).is_none() {
+            let found = r
+                .get(ERASED)
+                .map(crate::model::value::describe)
+                .unwrap_or_default();
             out.push(FieldError {
                 path: ERASED.into(),
                 message: format!(
-                    "expected the day the customer was erased (YYYY-MM-DD), found {}",
-                    crate::model::value::describe(day)
+                    "expected the day the customer was erased (YYYY-MM-DD), found {found}"
                 ),
             });
         }
@@ -202,7 +202,9 @@ pub fn erased_errors(store: &Store, r: &Record) -> Vec<FieldError> {
     out
 }
 
-/// The digests of every erased customer's addresses and numbers.
+/// The digests of every erased customer's addresses and numbers. Read through the
+/// customers' projection: a caller that reads customers with other fields first asks
+/// for `erased` and `erased_keys` with them, else every customer is loaded whole.
 pub fn erased_set(store: &Store) -> std::collections::HashSet<String> {
     store
         .records_with(RecordType::Customer, &[ERASED, ERASED_KEYS])

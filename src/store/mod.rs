@@ -53,6 +53,8 @@ pub struct Store {
     pub drop_comments: bool,
     /// Lead scores, computed on first use (see [`score`]).
     scores: OnceLock<Result<score::Scores, score::RuleError>>,
+    /// Each customer's `erased` day as read once (see [`Store::erased_on`]).
+    erased: RefCell<std::collections::HashMap<String, Option<String>>>,
 }
 
 /// How "today" and "now" are pinned for this run (see [`Clock`]).
@@ -79,6 +81,7 @@ impl Store {
             pending_issues: RefCell::new(Vec::new()),
             duplicates: RefCell::new(Vec::new()),
             single: typed_arena::Arena::new(),
+            erased: RefCell::default(),
             lock: RefCell::new(None),
             drop_comments: false,
             scores: OnceLock::new(),
@@ -686,6 +689,30 @@ impl Store {
                 *field != "source" && !self.exists(*ty, id)
             })
             .collect()
+    }
+
+    /// The day customer `id` was erased (`crm forget`), if it was: from the loaded
+    /// customers, else from its own file, read once a run (so the checks of many records
+    /// of one customer, an ingest's, neither load every customer nor read it again).
+    pub fn erased_on(&self, id: &str) -> Option<String> {
+        let ty = RecordType::Customer;
+        let of = |r: &Record| r.str(crate::model::spec::ERASED).map(str::to_string);
+        if self.loaded[Self::slot(ty)].get().is_some() {
+            return self.get(ty, id).and_then(|l| of(&l.record));
+        }
+        if let Some(day) = self.erased.borrow().get(id) {
+            return day.clone();
+        }
+        let day = match self.probe_paths(ty, id).as_slice() {
+            [rel] => read::parse::read_record(&self.root, rel)
+                .ok()
+                .and_then(|bytes| read::parse::parse_record(ty, rel, &bytes).ok())
+                .and_then(|r| of(&r)),
+            // Not where crm puts it (or there twice): the loaded type says.
+            _ => self.get(ty, id).and_then(|l| of(&l.record)),
+        };
+        self.erased.borrow_mut().insert(id.to_string(), day.clone());
+        day
     }
 
     /// Records that point at `ty/id`, as (record, field).

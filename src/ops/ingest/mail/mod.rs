@@ -20,6 +20,7 @@ use serde_yaml::Value;
 use crate::error::{Error, LoadIssue, Result};
 use crate::model::contact::erased_email;
 use crate::model::id::{keyed_id, stable_id};
+use crate::model::spec::{ERASED, ERASED_KEYS};
 use crate::model::{Record, RecordType};
 use crate::ops::check_for_write;
 use crate::store::Store;
@@ -160,7 +161,12 @@ pub fn ingest(
 /// Who each address is: customer ids by lower-cased `email` and `emails`.
 pub(super) fn customers_by_address(store: &Store) -> HashMap<String, String> {
     let mut by = HashMap::new();
-    for l in store.records_with(RecordType::Customer, &["email", "emails"]) {
+    // The erasure fields too: `erased_set`, asked next, then reads the same projection
+    // (a second set of fields would load every customer whole).
+    for l in store.records_with(
+        RecordType::Customer,
+        &["email", "emails", ERASED, ERASED_KEYS],
+    ) {
         let r = &l.record;
         for a in crate::model::contact::emails(r) {
             by.entry(a.trim().to_lowercase())

@@ -96,10 +96,12 @@ impl Directory {
         let mut d = Directory {
             by_name: HashMap::new(),
             by_phone: HashMap::new(),
-            erased: crate::ops::forget::erased_set(store),
+            erased: HashSet::new(),
             region,
         };
-        for l in store.records_with(RecordType::Customer, &["name", "phone", "phones", "social"]) {
+        use crate::model::spec::{ERASED, ERASED_KEYS};
+        let fields = ["name", "phone", "phones", "social", ERASED, ERASED_KEYS];
+        for l in store.records_with(RecordType::Customer, &fields) {
             let r = &l.record;
             if let Some(n) = r.str("name") {
                 d.by_name
@@ -111,6 +113,8 @@ impl Directory {
                 d.by_phone.entry(k).or_insert_with(|| r.id.clone());
             }
         }
+        // After the names and numbers, from the same projection.
+        d.erased = crate::ops::forget::erased_set(store);
         d
     }
 
