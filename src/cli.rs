@@ -202,6 +202,7 @@ pub enum Command {
     ExportSubject(commands::export_subject::Args),
     Merge(commands::merge::Args),
     Forget(commands::forget::Args),
+    Mcp(commands::mcp::Args),
     Agenda(commands::agenda::Args),
     Campaign(commands::campaign::Args),
     #[command(hide = true)]

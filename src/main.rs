@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod complete;
 mod exit;
+mod mcp;
 mod ui;
 
 use std::process::ExitCode;

@@ -19,6 +19,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod mcp;
 pub mod merge;
 pub mod merge_driver;
 pub mod report;
@@ -239,6 +240,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::ExportSubject(args) => export_subject::run(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
         Command::Forget(args) => forget::run(ctx, args),
+        Command::Mcp(args) => mcp::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Agenda(args) => agenda::run(ctx, args),
         Command::Campaign(args) => campaign::run(ctx, args),

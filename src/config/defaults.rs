@@ -8,8 +8,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use super::sections::{
-    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, PhoneSettings, Scoring, Sla,
-    SlaTarget, Whatsapp,
+    Consent, CustomFields, FormatSettings, LoyaltyTier, Mail, McpSettings, PhoneSettings, Scoring,
+    Sla, SlaTarget, Whatsapp,
 };
 use super::stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage};
 use super::Config;
@@ -36,6 +36,7 @@ impl Default for Config {
             mail: Mail::default(),
             phone: PhoneSettings::default(),
             whatsapp: Whatsapp::default(),
+            mcp: McpSettings::default(),
             scoring: Scoring::default(),
         }
     }
@@ -188,7 +189,19 @@ fn commented(c: &Config) -> String {
     phone(&mut t, c);
     scoring(&mut t, c);
     fields(&mut t, c);
+    mcp(&mut t, c);
     t
+}
+
+/// `[mcp]`.
+fn mcp(t: &mut String, c: &Config) {
+    w!(t);
+    w!(
+        t,
+        "# `crm mcp`, the CRM as tools for AI assistants: true serves only the tools that read."
+    );
+    w!(t, "[mcp]");
+    w!(t, "read_only = {}", c.mcp.read_only);
 }
 
 /// The folder's name, currency, time zone and thresholds.

@@ -15,7 +15,7 @@ mod sections;
 mod stages;
 
 pub use sections::{
-    Consent, CustomField, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail,
+    Consent, CustomField, CustomFields, CustomType, FormatSettings, LoyaltyTier, Mail, McpSettings,
     PhoneSettings, ScoreRule, Scoring, Sla, SlaTarget, Whatsapp,
 };
 pub use stages::{Lifecycle, LifecycleStage, Pipeline, PipelineStage, MAX_STAGES};
@@ -49,6 +49,7 @@ pub struct Config {
     pub phone: PhoneSettings,
     pub whatsapp: Whatsapp,
     pub scoring: Scoring,
+    pub mcp: McpSettings,
 }
 
 /// The largest crm.toml crm reads (its defaults, written out with comments, are 8 KB).

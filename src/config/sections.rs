@@ -245,6 +245,14 @@ pub struct Mail {
     pub ignore: Vec<String>,
 }
 
+/// `[mcp]`: the agent interface, `crm mcp` (README, "Assistants").
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpSettings {
+    /// Serve only the tools that read, as `crm mcp --read-only` does.
+    pub read_only: bool,
+}
+
 /// `[phone]`: how numbers without a `+` are read.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]

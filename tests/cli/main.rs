@@ -29,6 +29,7 @@ mod init;
 mod integrity;
 mod layers;
 mod list;
+mod mcp;
 mod merge;
 mod query;
 mod reports;
