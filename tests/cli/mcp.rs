@@ -355,3 +355,133 @@ fn malformed_requests_get_json_rpc_errors() {
     drop(input);
     assert!(child.wait().unwrap().success());
 }
+
+/// Hostile input on stdin: random bytes, JSON of every wrong shape, random tool calls
+/// with random arguments, a line longer than the limit. The server answers what it can
+/// and is still serving at the end.
+#[test]
+fn garbage_on_stdin_never_stops_the_server() {
+    use std::io::{BufRead, BufReader, Write};
+    let f = folder();
+    let mut child = f
+        .process()
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let replies = BufReader::new(child.stdout.take().unwrap());
+    // Read on a thread, so that a reply the test does not wait for never blocks the server.
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    let reader = std::thread::spawn(move || {
+        for line in replies.lines().map_while(Result::ok) {
+            let v: Value = serde_json::from_str(&line).expect("every reply is JSON");
+            if tx.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    writeln!(input, r#"{{"jsonrpc":"2.0","id":0,"method":"initialize","params":{{"protocolVersion":"2025-06-18","capabilities":{{}},"clientInfo":{{"name":"fuzz","version":"0"}}}}}}"#).unwrap();
+    writeln!(
+        input,
+        r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#
+    )
+    .unwrap();
+    let mut rng = fastrand::Rng::with_seed(20261203);
+    let tools = [
+        "list_records",
+        "show_record",
+        "timeline",
+        "agenda",
+        "report",
+        "sql",
+        "add_record",
+        "log_interaction",
+        "set_fields",
+        "move_stage",
+        "nope",
+    ];
+    let words = [
+        "type", "ref", "where", "set", "unset", "fields", "name", "customer", "stage", "query",
+        "summary", "channel",
+    ];
+    let random_value = |rng: &mut fastrand::Rng| -> Value {
+        match rng.u8(..6) {
+            0 => Value::Null,
+            1 => json!(rng.i64(..)),
+            2 => json!(rng.bool()),
+            3 => json!(["customers", "toko", "--x", ""][rng.usize(..4)]),
+            4 => json!([rng.u8(..), "a,b", null]),
+            _ => {
+                let key = words[rng.usize(..words.len())];
+                json!({key: rng.u32(..)})
+            }
+        }
+    };
+    for i in 0..300 {
+        let line = match rng.u8(..5) {
+            0 => (0..rng.usize(1..200))
+                .map(|_| char::from(rng.u8(32..127)))
+                .collect::<String>(),
+            1 => [
+                "[]",
+                "42",
+                "\"x\"",
+                "null",
+                "{}",
+                "[{\"jsonrpc\":\"2.0\"}]",
+                "{\"jsonrpc\":\"1.0\",\"id\":1}",
+            ][rng.usize(..7)]
+            .to_string(),
+            2 => {
+                let method =
+                    ["tools/list", "resources/list", "ping", "x/y", "tools/call"][rng.usize(..5)];
+                json!({"jsonrpc": "2.0", "id": 1000 + i, "method": method, "params": random_value(&mut rng)}).to_string()
+            }
+            _ => {
+                let mut args = serde_json::Map::new();
+                for _ in 0..rng.usize(..4) {
+                    args.insert(
+                        words[rng.usize(..words.len())].into(),
+                        random_value(&mut rng),
+                    );
+                }
+                let tool = tools[rng.usize(..tools.len())];
+                json!({"jsonrpc": "2.0", "id": 1000 + i, "method": "tools/call", "params": {"name": tool, "arguments": args}}).to_string()
+            }
+        };
+        writeln!(input, "{line}").unwrap();
+    }
+    // Longer than the 16 MiB a message may be.
+    let long = vec![b'a'; (16 << 20) + 10];
+    input.write_all(&long).unwrap();
+    input.write_all(b"\n").unwrap();
+    writeln!(input, r#"{{"jsonrpc":"2.0","id":"last","method":"tools/call","params":{{"name":"list_records","arguments":{{"type":"customers","fields":["id"]}}}}}}"#).unwrap();
+    input.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let (mut parse_errors, mut too_long) = (0, false);
+    let last = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let v = rx.recv_timeout(left).expect("the server stopped answering");
+        if v["error"]["code"] == -32700 {
+            parse_errors += 1;
+            too_long |= v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("longer than 16777216 bytes");
+        }
+        if v["id"] == "last" {
+            break v;
+        }
+    };
+    assert!(too_long && parse_errors > 1, "{parse_errors} parse errors");
+    assert_eq!(
+        last["result"]["structuredContent"]["records"],
+        json!([{"id": "kopi"}, {"id": "toko"}])
+    );
+    drop(input);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+}
