@@ -13,7 +13,9 @@ const LAYERS: [&str; 10] = [
 ];
 
 /// The binary's files, which may use everything.
-const BINARY: [&str; 7] = ["main", "cli", "ui", "commands", "complete", "exit", "lib"];
+const BINARY: [&str; 8] = [
+    "main", "cli", "ui", "commands", "complete", "exit", "lib", "mcp",
+];
 
 /// Module path (`["ops", "import", "plan"]`) → source, for every file under `src/`.
 fn modules() -> BTreeMap<Vec<String>, String> {
