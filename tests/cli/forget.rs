@@ -4,7 +4,6 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::Folder;
 
@@ -180,22 +179,8 @@ fn forgetting_keeps_every_report_figure_and_removes_the_personal_data() {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
+    let (ok, out) = crate::git::git(dir, args);
+    assert!(ok, "git {args:?}: {out}");
 }
 
 /// In a git repository (the crm folder a subfolder of it), forget says that the history

@@ -8,7 +8,9 @@ use std::process::Command;
 
 use common::Folder;
 
-fn git(dir: &Path, args: &[&str]) -> (bool, String) {
+/// `git ARGS` in `dir`, hermetic: no user or system configuration, fixed identity and
+/// dates. Whether it succeeded, and its output.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> (bool, String) {
     git_in(dir, args, None)
 }
 

@@ -306,12 +306,14 @@ fn read_only_serves_no_write_tool() {
     assert_eq!(after, before);
 }
 
-/// What the SDK's client cannot send: a line that is not JSON gets JSON-RPC's Parse
-/// error, an unknown method Method not found, and the server answers what follows.
-#[test]
-fn malformed_requests_get_json_rpc_errors() {
-    use std::io::{BufRead, BufReader, Write};
-    let f = folder();
+/// `crm mcp` with its stdin and stdout as pipes, for lines the SDK's client never sends.
+fn raw_server(
+    f: &Folder,
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
     let mut child = f
         .process()
         .arg("mcp")
@@ -320,8 +322,18 @@ fn malformed_requests_get_json_rpc_errors() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let mut output = BufReader::new(child.stdout.take().unwrap());
+    let input = child.stdin.take().unwrap();
+    let output = std::io::BufReader::new(child.stdout.take().unwrap());
+    (child, input, output)
+}
+
+/// What the SDK's client cannot send: a line that is not JSON gets JSON-RPC's Parse
+/// error, an unknown method Method not found, and the server answers what follows.
+#[test]
+fn malformed_requests_get_json_rpc_errors() {
+    use std::io::{BufRead, Write};
+    let f = folder();
+    let (mut child, mut input, mut output) = raw_server(&f);
     let mut exchange = |line: &str| -> Value {
         // A notification first, when given one (it gets no reply).
         for l in line.lines() {
@@ -361,18 +373,9 @@ fn malformed_requests_get_json_rpc_errors() {
 /// and is still serving at the end.
 #[test]
 fn garbage_on_stdin_never_stops_the_server() {
-    use std::io::{BufRead, BufReader, Write};
+    use std::io::{BufRead, Write};
     let f = folder();
-    let mut child = f
-        .process()
-        .arg("mcp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let replies = BufReader::new(child.stdout.take().unwrap());
+    let (mut child, mut input, replies) = raw_server(&f);
     // Read on a thread, so that a reply the test does not wait for never blocks the server.
     let (tx, rx) = std::sync::mpsc::channel::<Value>();
     let reader = std::thread::spawn(move || {
