@@ -84,12 +84,9 @@ fn list(setup: &Setup, a: tools::ListRecords) -> Result<Done, String> {
     flag(&mut args, "sort", a.sort.as_ref());
     flag(&mut args, "fields", a.fields.map(|f| f.join(",")).as_ref());
     flag(&mut args, "limit", a.limit.map(|n| n.to_string()).as_ref());
-    let rows = parsed(&crm(setup, &args)?)?;
-    let n = rows.as_array().map_or(0, Vec::len);
-    Ok(Done {
-        text: count(n, a.ty.0.singular(), a.ty.0.plural()),
-        structured: json!({"type": a.ty.0.plural(), "count": n, "records": rows}),
-    })
+    let mut done = rows(setup, &args, "records", a.ty.0.singular(), a.ty.0.plural())?;
+    done.structured["type"] = a.ty.0.plural().into();
+    Ok(done)
 }
 
 /// The record, read here: its id, type, path and fields.
@@ -110,27 +107,27 @@ fn show(setup: &Setup, reference: &str) -> Result<Done, String> {
     })
 }
 
+/// A command whose JSON is a list: `{KEY: [...], "count": N}`, and "N items".
+fn rows(setup: &Setup, args: &[String], key: &str, one: &str, many: &str) -> Result<Done, String> {
+    let rows = parsed(&crm(setup, args)?)?;
+    let n = rows.as_array().map_or(0, Vec::len);
+    Ok(Done {
+        text: count(n, one, many),
+        structured: json!({"count": n, key: rows}),
+    })
+}
+
 fn timeline(setup: &Setup, a: tools::Timeline) -> Result<Done, String> {
     let mut args = vec!["timeline".to_string(), "--format=json".into()];
     flag(&mut args, "since", a.since.as_ref());
     args.extend(["--".into(), a.customer]);
-    let entries = parsed(&crm(setup, &args)?)?;
-    let n = entries.as_array().map_or(0, Vec::len);
-    Ok(Done {
-        text: count(n, "entry", "entries"),
-        structured: json!({"entries": entries}),
-    })
+    rows(setup, &args, "entries", "entry", "entries")
 }
 
 fn agenda(setup: &Setup, a: tools::Agenda) -> Result<Done, String> {
     let mut args = vec!["agenda".to_string(), "--format=json".into()];
     flag(&mut args, "owner", a.owner.as_ref());
-    let items = parsed(&crm(setup, &args)?)?;
-    let n = items.as_array().map_or(0, Vec::len);
-    Ok(Done {
-        text: count(n, "item", "items"),
-        structured: json!({"items": items}),
-    })
+    rows(setup, &args, "items", "item", "items")
 }
 
 fn report(setup: &Setup, a: tools::Report) -> Result<Done, String> {
@@ -154,12 +151,7 @@ fn sql(setup: &Setup, a: tools::Sql) -> Result<Done, String> {
         "--".into(),
         a.query,
     ];
-    let rows = parsed(&crm(setup, &args)?)?;
-    let n = rows.as_array().map_or(0, Vec::len);
-    Ok(Done {
-        text: count(n, "row", "rows"),
-        structured: json!({"count": n, "rows": rows}),
-    })
+    rows(setup, &args, "rows", "row", "rows")
 }
 
 /// A write's result: the record as it now is, by the id the command printed or was given.

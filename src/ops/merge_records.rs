@@ -14,7 +14,6 @@ use crate::error::{Error, ResolveError, Result};
 use crate::model::value::FieldError;
 use crate::model::{Record, RecordType};
 use crate::ops::unite::unite;
-use crate::rules::validate;
 use crate::store::load::Loaded;
 use crate::store::Store;
 
@@ -106,16 +105,10 @@ pub fn plan<'s>(store: &'s Store, keep: &str, gone: &str) -> Result<Plan<'s>> {
     })
 }
 
-/// The united record must be valid, name existing records, and hold no e-mail another
-/// customer (GONE aside, which goes) has.
+/// The united record must pass what every write checks ([`super::record_errors`]) and
+/// hold no e-mail another customer (GONE aside, which goes) has.
 fn check(store: &Store, merged: &Record, gone_id: &str) -> Result<()> {
-    let mut errors = validate(merged.ty, &merged.fields, &store.config);
-    for (field, ty, id) in store.dangling_references(merged) {
-        errors.push(FieldError {
-            path: field.to_string(),
-            message: format!("no {ty} has the id {id:?}"),
-        });
-    }
+    let mut errors = super::record_errors(store, merged);
     if merged.ty == RecordType::Customer {
         if let Some(email) = merged.str("email") {
             let owner = store

@@ -36,13 +36,7 @@ use crate::store::Store;
 /// Everything that must hold before a record is written: its fields are valid, its
 /// references name existing records, and no other customer has its e-mail.
 pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<()> {
-    let mut errors = validate(record.ty, &record.fields, &store.config);
-    for (field, ty, id) in store.dangling_references(record) {
-        errors.push(FieldError {
-            path: field.to_string(),
-            message: format!("no {ty} has the id {id:?}"),
-        });
-    }
+    let mut errors = record_errors(store, record);
     if record.ty == RecordType::Customer {
         if let Some(Value::String(email)) = record.fields.get("email") {
             let owner = if store.email_is_new(&record.id, email) {
@@ -58,13 +52,27 @@ pub fn check_for_write(store: &Store, record: &Record, context: &str) -> Result<
             }
         }
     }
-    errors.extend(audience_error(store, record));
-    errors.extend(forget::erased_errors(store, record));
     if errors.is_empty() {
         Ok(())
     } else {
         Err(Error::invalid(context, errors))
     }
+}
+
+/// What is wrong with a record whatever other customers hold: its fields, its
+/// references to records that do not exist, a campaign's audience query, personal data
+/// on an erased customer's records.
+pub fn record_errors(store: &Store, record: &Record) -> Vec<FieldError> {
+    let mut errors = validate(record.ty, &record.fields, &store.config);
+    for (field, ty, id) in store.dangling_references(record) {
+        errors.push(FieldError {
+            path: field.to_string(),
+            message: format!("no {ty} has the id {id:?}"),
+        });
+    }
+    errors.extend(audience_error(store, record));
+    errors.extend(forget::erased_errors(store, record));
+    errors
 }
 
 /// A campaign's `audience` is a customer query: one that does not parse, or names a field

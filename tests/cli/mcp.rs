@@ -14,6 +14,20 @@ use serde_json::{json, Value};
 
 type Client = RunningService<RoleClient, ()>;
 
+/// The tools, in the order `tools/list` gives them.
+const TOOLS: [&str; 10] = [
+    "list_records",
+    "show_record",
+    "timeline",
+    "agenda",
+    "report",
+    "sql",
+    "add_record",
+    "log_interaction",
+    "set_fields",
+    "move_stage",
+];
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -86,21 +100,7 @@ fn the_tools_answer_as_the_cli_does() {
         // Every tool, each with an input schema that names its fields.
         let tools = client.list_all_tools().await.unwrap();
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-        assert_eq!(
-            names,
-            [
-                "list_records",
-                "show_record",
-                "timeline",
-                "agenda",
-                "report",
-                "sql",
-                "add_record",
-                "log_interaction",
-                "set_fields",
-                "move_stage"
-            ]
-        );
+        assert_eq!(names, TOOLS);
         let list = &tools[0].input_schema;
         assert_eq!(list["type"], "object");
         assert_eq!(list["required"], json!(["type"]));
@@ -393,19 +393,7 @@ fn garbage_on_stdin_never_stops_the_server() {
     )
     .unwrap();
     let mut rng = fastrand::Rng::with_seed(20261203);
-    let tools = [
-        "list_records",
-        "show_record",
-        "timeline",
-        "agenda",
-        "report",
-        "sql",
-        "add_record",
-        "log_interaction",
-        "set_fields",
-        "move_stage",
-        "nope",
-    ];
+    let tools: Vec<&str> = TOOLS.iter().copied().chain(["nope"]).collect();
     let words = [
         "type", "ref", "where", "set", "unset", "fields", "name", "customer", "stage", "query",
         "summary", "channel",
