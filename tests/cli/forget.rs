@@ -288,6 +288,26 @@ fn ingests_skip_an_erased_customers_addresses_and_numbers() {
         "logged 0, updated 0, already there 0 (2 messages, 0 notices); chats with erased customers only, skipped: 1\n"
     );
     assert_eq!(f.ok(&["list", "interactions", "--format", "ids"]), "");
+    // An old contact list imported again: the erased row is skipped, counted; the others
+    // are imported.
+    f.write(
+        "old.csv",
+        "name,email,phone\nAyu,AYU@kopi.id,\nAyu again,,+62 812-9999-0000\nBudi,budi@toko.id,\n",
+    );
+    let out = f
+        .crm()
+        .args(["import", "customers", "old.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "imported customers: created 1, updated 0, unchanged 0, skipped 0, erased 2\n"
+    );
+    assert_eq!(
+        f.ok(&["list", "customers", "--fields", "name", "--no-header"]),
+        "erased ayu\nBudi\n"
+    );
     // Named with --customer: skipped too.
     let out = f
         .crm()

@@ -57,7 +57,8 @@ fn rerunning_an_interrupted_import_completes_it() {
             created: 6,
             updated: 0,
             unchanged: 4,
-            skipped: 0
+            skipped: 0,
+            erased: 0,
         }
     );
     assert_eq!(

@@ -106,6 +106,9 @@ pub struct Plan<'s> {
     pub items: Vec<Planned<'s>>,
     /// Rows with no value at all.
     pub skipped: usize,
+    /// Customer rows with an address or number of an erased customer (`crm forget`):
+    /// never made a customer again.
+    pub erased: usize,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +117,7 @@ pub struct Summary {
     pub updated: usize,
     pub unchanged: usize,
     pub skipped: usize,
+    pub erased: usize,
 }
 
 impl fmt::Display for Summary {
@@ -122,7 +126,11 @@ impl fmt::Display for Summary {
             f,
             "created {}, updated {}, unchanged {}, skipped {}",
             self.created, self.updated, self.unchanged, self.skipped
-        )
+        )?;
+        if self.erased > 0 {
+            write!(f, ", erased {}", self.erased)?;
+        }
+        Ok(())
     }
 }
 
@@ -130,6 +138,7 @@ impl Plan<'_> {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             skipped: self.skipped,
+            erased: self.erased,
             ..Summary::default()
         };
         for i in &self.items {

@@ -40,6 +40,8 @@ struct Planner<'s, 'o> {
     stored_by_key: std::cell::OnceCell<HashMap<String, Vec<&'s Loaded>>>,
     /// The region phone numbers are read in (`Config::phone_region`), found once.
     region: Option<String>,
+    /// The digests of erased customers' addresses and numbers (customer imports only).
+    erased: std::collections::HashSet<String>,
 }
 
 /// The index key of a match key: its kind and text, e-mails case-folded (as they match).
@@ -471,6 +473,11 @@ pub fn plan<'s>(store: &'s Store, input: &[u8], opts: &ImportOptions) -> Result<
         planned_by_key: HashMap::new(),
         stored_by_key: std::cell::OnceCell::new(),
         region: store.config.phone_region(),
+        erased: if opts.ty == RecordType::Customer {
+            crate::ops::forget::erased_set(store)
+        } else {
+            std::collections::HashSet::new()
+        },
     };
     let mut errors = Vec::new();
     let match_by = opts.match_by.unwrap_or(if opts.ty == RecordType::Customer {
@@ -621,6 +628,14 @@ fn plan_row(p: &mut Planner, row: &Row, match_by: MatchBy) -> Result<(), Vec<Row
         return Err(errors);
     }
 
+    // A customer an erasure removed comes back by no import (an old contact list).
+    if !p.erased.is_empty() {
+        let keys = crate::model::contact::erased_keys(&incoming, p.region.as_deref());
+        if keys.iter().any(|k| p.erased.contains(k)) {
+            p.plan.erased += 1;
+            return Ok(());
+        }
+    }
     // A row without the key it is matched by (a customer without an e-mail) falls back to
     // the id a new record gets from it, so importing the same file again finds the record
     // the first run created instead of failing on its id.
