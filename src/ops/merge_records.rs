@@ -78,7 +78,7 @@ pub fn plan<'s>(store: &'s Store, keep: &str, gone: &str) -> Result<Plan<'s>> {
         Err(e) => return Err(e.into()),
     };
     let merged = match gone {
-        Some(g) => unite(&keep.record, &g.record),
+        Some(g) => united(store, &keep.record, &g.record),
         None => keep.record.clone(),
     };
     check(store, &merged, &gone_id)?;
@@ -103,6 +103,22 @@ pub fn plan<'s>(store: &'s Store, keep: &str, gone: &str) -> Result<Plan<'s>> {
         merged,
         repoint,
     })
+}
+
+/// KEEP united with GONE ([`unite`]), a deal's `closed` then made to agree with the
+/// stage it ends at: an open stage has none (the later history moved it back).
+fn united(store: &Store, keep: &Record, gone: &Record) -> Record {
+    let mut out = unite(keep, gone);
+    if out.ty == RecordType::Deal {
+        let open = out
+            .stage()
+            .and_then(|s| store.config.pipeline_stage(s))
+            .is_some_and(|s| !s.is_closed());
+        if open {
+            out.fields.shift_remove("closed");
+        }
+    }
+    out
 }
 
 /// The united record must pass what every write checks ([`super::record_errors`]) and
@@ -146,7 +162,7 @@ pub fn apply(store: &Store, plan: &Plan, step: &mut dyn FnMut()) -> Result<Vec<C
         let mut done = Vec::new();
         let (changed, _) = store.modify(plan.keep, |r| {
             if let Some(g) = plan.gone {
-                *r = unite(r, &g.record);
+                *r = united(store, r, &g.record);
             }
             check(store, r, gone_id)
         })?;

@@ -173,6 +173,22 @@ fn deals_tickets_and_interactions_merge_too() {
         "M interactions/2026/04/call.yaml\nD interactions/2026/04/call-2.yaml\n"
     );
     assert_eq!(f.check(), (Some(0), String::new()));
+    // A won deal whose duplicate's later history moved it back to an open stage: the
+    // stage follows the history, and `closed` goes with the won stage.
+    f.write(
+        "deals/a.yaml",
+        "title: Beans\ncustomer: toko\nstage: won\nclosed: 2026-10-05\nhistory:\n- {stage: won, at: 2026-10-05T09:00:00+00:00}\n",
+    );
+    f.write(
+        "deals/b.yaml",
+        "title: Beans\ncustomer: toko\nstage: proposal\nhistory:\n- {stage: proposal, at: 2026-11-01T09:00:00+00:00}\n",
+    );
+    f.ok(&["merge", "deal/a", "deal/b"]);
+    assert_eq!(
+        f.record("deals/a.yaml"),
+        "title: Beans\ncustomer: toko\nstage: proposal\nhistory:\n- stage: won\n  at: 2026-10-05T09:00:00+00:00\n- stage: proposal\n  at: 2026-11-01T09:00:00+00:00\nmerged:\n- b\n"
+    );
+    assert_eq!(f.check(), (Some(0), String::new()));
     // Usage: one record into itself, records of two types.
     assert_eq!(
         f.fails(2, &["merge", "pos", "deal/pos"]),
