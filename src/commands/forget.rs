@@ -11,8 +11,9 @@ use super::Ctx;
 /// deals, tickets and interactions, and keeps what reports need: stages, history,
 /// amounts, timings, ratings, campaigns. The name becomes `erased ID`; the customer gets
 /// `erased` (today) and `preferences.do_not_contact: true`, and is left out of campaign
-/// audiences, ingests and dedupe from then on. Prints each file it changes; says on
-/// stderr how to remove the old text from git's history.
+/// audiences, ingests and dedupe from then on. Prints each file it changes, removes the
+/// caches under .crm/ that held the old text, and says on stderr how to remove it from
+/// git's history.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The customer (id, prefix, e-mail or phone)
@@ -37,6 +38,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let n = files.len();
     let s = if n == 1 { "" } else { "s" };
+    if !args.dry_run && n > 0 {
+        // The caches under .crm/ hold the records as they were: gone, built again on
+        // the next read.
+        for ty in [
+            RecordType::Customer,
+            RecordType::Deal,
+            RecordType::Ticket,
+            RecordType::Interaction,
+        ] {
+            crm::store::cache::discard(&store.root, ty);
+        }
+        crm::sql::db::discard(&store.root);
+    }
     if args.dry_run {
         ctx.ui
             .info(&format!("would erase customer {id}: {n} file{s} to change"));

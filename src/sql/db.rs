@@ -413,6 +413,21 @@ fn write_run(run: &Run<'_>, path: &Path, cache: bool) -> Result<()> {
     Ok(())
 }
 
+/// Removes the cached database (`crm forget`: its rows, and SQLite's free pages, hold
+/// the records as they were); the next `crm sql` builds it again. Not through a link.
+pub fn discard(root: &Path) {
+    if !crate::store::guard::private_readable(root, crate::store::cache::DIR) {
+        return;
+    }
+    let dir = root.join(crate::store::cache::DIR);
+    for end in ["", "-journal", "-wal", "-shm"] {
+        let path = dir.join(format!("{FILE}{end}"));
+        if std::fs::symlink_metadata(&path).is_ok() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// The cached database, brought up to date with the folder; its path. `customers`: the
 /// query reads the customers table, so their scores must be current too.
 pub fn cached(store: &Store, customers: bool) -> Result<PathBuf> {

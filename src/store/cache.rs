@@ -122,6 +122,17 @@ pub fn cache_path(root: &Path, ty: RecordType) -> PathBuf {
     root.join(DIR).join(format!("{}.bin", ty.plural()))
 }
 
+/// Removes the type's cache file (`crm forget`: it holds the records as they were);
+/// the next read builds it again. Nothing is removed through a link.
+pub fn discard(root: &Path, ty: RecordType) {
+    if guard::private_readable(root, DIR) {
+        let path = cache_path(root, ty);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// A cache file, mapped and checked: the paths are UTF-8, and every entry's path and
 /// record lie within the file (a path on character boundaries).
 pub struct CacheFile {
