@@ -17,7 +17,7 @@ use super::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The customer (id, prefix, e-mail or phone)
-    #[arg(add = crate::complete::records())]
+    #[arg(add = crate::complete::customers())]
     pub customer: String,
     /// Print the files it would change, and change nothing
     #[arg(long)]
@@ -41,12 +41,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if !args.dry_run && n > 0 {
         // The caches under .crm/ hold the records as they were: gone, built again on
         // the next read.
-        for ty in [
-            RecordType::Customer,
-            RecordType::Deal,
-            RecordType::Ticket,
-            RecordType::Interaction,
-        ] {
+        for ty in crm::ops::forget::REWRITES {
             crm::store::cache::discard(&store.root, ty);
         }
         crm::sql::db::discard(&store.root);

@@ -59,7 +59,11 @@ fn crm(setup: &Setup, args: &[String]) -> Result<String, String> {
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else if stderr.is_empty() {
-        Err(format!("crm {} failed ({})", args[0], out.status))
+        let command = args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .map_or("", String::as_str);
+        Err(format!("crm {command} failed ({})", out.status))
     } else {
         Err(stderr)
     }

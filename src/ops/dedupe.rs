@@ -113,7 +113,7 @@ fn each_pair<'a>(members: &'a [&'a str]) -> impl Iterator<Item = (&'a str, &'a s
 
 /// Whether a customer was erased (`crm forget`): never a candidate.
 fn erased(r: &Record) -> bool {
-    r.get("erased").is_some()
+    r.get(crate::model::spec::ERASED).is_some()
 }
 
 /// Likely duplicate customers, most likely first.
@@ -128,7 +128,7 @@ pub fn customers(store: &Store, min: f64) -> Vec<Candidate> {
         "social",
         "city",
         "organisation",
-        "erased",
+        crate::model::spec::ERASED,
     ];
     let records: Vec<&Record> = store
         .records_with(RecordType::Customer, &fields)

@@ -30,6 +30,14 @@ const OF_CUSTOMER: [RecordType; 3] = [
     RecordType::Interaction,
 ];
 
+/// Every type a forget may rewrite (so whose caches held the old text).
+pub const REWRITES: [RecordType; 4] = [
+    RecordType::Customer,
+    RecordType::Deal,
+    RecordType::Ticket,
+    RecordType::Interaction,
+];
+
 /// The personal fields of a type: the table's, then crm.toml's.
 pub fn personal(store: &Store, ty: RecordType) -> Vec<String> {
     let mut out = personal_paths(ty.spec());

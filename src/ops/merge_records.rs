@@ -127,18 +127,14 @@ fn check(store: &Store, merged: &Record, gone_id: &str) -> Result<()> {
     let mut errors = super::record_errors(store, merged);
     if merged.ty == RecordType::Customer {
         if let Some(email) = merged.str("email") {
-            let owner = store
-                .records(RecordType::Customer)
-                .map(|l| &l.record)
-                .find(|r| {
-                    r.id != merged.id
-                        && r.id != gone_id
-                        && crate::model::contact::has_email(r, email)
-                });
-            if let Some(other) = owner {
+            // The store's check, as every write of a customer makes it; GONE may hold it.
+            if let Some(other) = store
+                .email_owner(email, &merged.id)
+                .filter(|o| o != gone_id)
+            {
                 errors.push(FieldError {
                     path: "email".into(),
-                    message: format!("{email:?} is already the e-mail of customer {}", other.id),
+                    message: format!("{email:?} is already the e-mail of customer {other}"),
                 });
             }
         }

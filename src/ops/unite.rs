@@ -125,11 +125,11 @@ fn united(keep: &Value, gone: &Value) -> Value {
     }
 }
 
-/// Items of a list are the same when equal, or when both are text that differs only in
-/// case and only by containing `@` (e-mail addresses: `A@x.co` is `a@x.co`).
+/// Items of a list are the same when equal, or when both are e-mail addresses that
+/// fold to one (`A@x.co` is `a@x.co`, as everywhere crm compares addresses).
 fn same_item(a: &Value, b: &Value) -> bool {
     match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) if x.contains('@') => x.eq_ignore_ascii_case(y),
+        (Some(x), Some(y)) if x.contains('@') => crate::model::fold::same(x, y),
         _ => a == b,
     }
 }

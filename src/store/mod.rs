@@ -246,12 +246,18 @@ impl Store {
 
     /// Whether a record of this type and id exists, reading as little as it can: the
     /// loaded type if it is loaded, else the file where crm would have put it, else the
-    /// whole type (the record may sit in a subfolder).
+    /// whole type (the record may sit in a subfolder). A record the loaded type lacks is
+    /// still looked for where crm puts files: this run may have written it since the
+    /// load (an ingest's new lead, named by the interactions written after it).
     pub fn exists(&self, ty: RecordType, id: &str) -> bool {
-        if self.loaded[Self::slot(ty)].get().is_some() || self.probe_paths(ty, id).is_empty() {
-            return self.get(ty, id).is_some();
+        let loaded = self.loaded[Self::slot(ty)].get().is_some();
+        if loaded && self.get(ty, id).is_some() {
+            return true;
         }
-        true
+        if !self.probe_paths(ty, id).is_empty() {
+            return true;
+        }
+        !loaded && self.get(ty, id).is_some()
     }
 
     /// The record with exactly this id, read on its own when its file is where crm puts
@@ -703,13 +709,10 @@ impl Store {
         if let Some(day) = self.erased.borrow().get(id) {
             return day.clone();
         }
-        let day = match self.probe_paths(ty, id).as_slice() {
-            [rel] => read::parse::read_record(&self.root, rel)
-                .ok()
-                .and_then(|bytes| read::parse::parse_record(ty, rel, &bytes).ok())
-                .and_then(|r| of(&r)),
-            // Not where crm puts it (or there twice): the loaded type says.
-            _ => self.get(ty, id).and_then(|l| of(&l.record)),
+        // Its own file where crm puts it; else (elsewhere, or there twice) the whole type.
+        let day = match self.single(&[ty], id) {
+            Some(l) => of(&l.record),
+            None => self.get(ty, id).and_then(|l| of(&l.record)),
         };
         self.erased.borrow_mut().insert(id.to_string(), day.clone());
         day
@@ -847,6 +850,21 @@ mod tests {
         let issues = store.take_issues();
         assert_eq!(issues.len(), 1, "{issues:?}");
         assert_eq!(issues[0].path, Path::new("interactions/2026/11/i-2.yaml"));
+    }
+
+    #[test]
+    fn a_record_written_after_its_type_was_loaded_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(config::FILE_NAME), "").unwrap();
+        std::fs::create_dir_all(dir.path().join("customers")).unwrap();
+        let store = Store::open(dir.path(), ClockPins::default()).unwrap();
+        assert_eq!(store.records(RecordType::Customer).count(), 0);
+        let mut lead = Record::new(RecordType::Customer, "rina-5aqf");
+        lead.fields.insert("name".into(), "Rina".into());
+        lead.fields.insert("stage".into(), "lead".into());
+        store.create(&lead).unwrap();
+        assert!(store.exists(RecordType::Customer, "rina-5aqf"));
+        assert!(!store.exists(RecordType::Customer, "nobody-0000"));
     }
 
     #[test]

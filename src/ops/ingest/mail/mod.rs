@@ -161,8 +161,8 @@ pub fn ingest(
 /// Who each address is: customer ids by lower-cased `email` and `emails`.
 pub(super) fn customers_by_address(store: &Store) -> HashMap<String, String> {
     let mut by = HashMap::new();
-    // The erasure fields too: `erased_set`, asked next, then reads the same projection
-    // (a second set of fields would load every customer whole).
+    // The erasure fields too: `erased_set`, asked next, then reads this projection
+    // instead of loading every customer whole.
     for l in store.records_with(
         RecordType::Customer,
         &["email", "emails", ERASED, ERASED_KEYS],
