@@ -36,14 +36,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     if args.dry_run {
         let p = plan(store, &args.keep, &args.gone)?;
-        print!("{}", lines(&p.changes()));
+        let changes = p.changes();
+        print!("{}", lines(&changes));
         ctx.ui.info(&format!(
             "would merge {} {} into {}: {} file{} to change",
             p.ty(),
             p.gone_id,
             p.keep.record.id,
-            p.changes().len(),
-            if p.changes().len() == 1 { "" } else { "s" }
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
         ));
         return Ok(());
     }

@@ -157,6 +157,11 @@ pub fn apply(store: &Store, plan: &Plan, step: &mut dyn FnMut()) -> Result<Vec<C
     store.locked(|| {
         let mut done = Vec::new();
         let (changed, _) = store.modify(plan.keep, |r| {
+            // KEEP as planned (united and checked there) unless its file changed since.
+            if r.fields == plan.keep.record.fields {
+                *r = plan.merged.clone();
+                return Ok(());
+            }
             if let Some(g) = plan.gone {
                 *r = united(store, r, &g.record);
             }
